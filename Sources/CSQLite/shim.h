@@ -1,0 +1,26 @@
+#ifndef WAREHOUSE_CSQLITE_SHIM_H
+#define WAREHOUSE_CSQLITE_SHIM_H
+#include <sqlite3.h>
+
+/// SQLITE_TRANSIENT is a cast of -1 to a function pointer, which Swift cannot import; this wrapper
+/// binds text that SQLite copies at once, so a Swift string's buffer may go away after the call.
+static inline int warehouse_sqlite3_bind_text_transient(sqlite3_stmt *statement, int index, const char *text, int bytes) {
+    return sqlite3_bind_text(statement, index, text, bytes, SQLITE_TRANSIENT);
+}
+
+/// Same for blobs.
+static inline int warehouse_sqlite3_bind_blob_transient(sqlite3_stmt *statement, int index, const void *bytes, int count) {
+    return sqlite3_bind_blob(statement, index, bytes, count, SQLITE_TRANSIENT);
+}
+
+/// sqlite3_db_config is variadic; the one option used (defensive mode, which refuses writes that
+/// could corrupt the file through PRAGMA writable_schema and friends) gets a typed wrapper.
+static inline int warehouse_sqlite3_enable_defensive(sqlite3 *db) {
+#ifdef SQLITE_DBCONFIG_DEFENSIVE
+    return sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)0);
+#else
+    return SQLITE_OK;
+#endif
+}
+
+#endif

@@ -1,0 +1,179 @@
+import CSQLite
+import Foundation
+
+/// One connection to a warehouse file.
+///
+/// Opened in WAL mode (readers never block the nightly writer), with foreign keys enforced, a
+/// busy timeout, and SQLite's defensive mode. A new file is created with mode 0600: it holds
+/// what an organization spends, and only its owner should read it.
+///
+/// Not thread-safe: use one `Database` from one task at a time (open another for another thread).
+public final class Database {
+    public enum Mode: Sendable { case readWrite, readOnly }
+
+    let handle: OpaquePointer
+    public let path: String
+    public let mode: Mode
+    private var cache: [String: Statement] = [:]
+    private var transactionDepth = 0
+
+    /// Opens (and for `.readWrite`, creates) the file at `path`. `busyTimeout` is how long a
+    /// statement waits for another connection's lock before failing with SQLITE_BUSY.
+    public init(path: String, mode: Mode = .readWrite, busyTimeout: Duration = .seconds(10)) throws {
+        if mode == .readWrite, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+            try Database.createOwnerOnly(path)
+        }
+        var db: OpaquePointer?
+        let flags = (mode == .readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = SQLiteError.errorMessage(db, code)
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: code, message: "cannot open \(path): \(message)")
+        }
+        self.handle = db
+        self.path = path
+        self.mode = mode
+        do {
+            let ms = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+            try SQLiteError.check(sqlite3_busy_timeout(db, Int32(clamping: ms)), db)
+            try SQLiteError.check(sqlite3_extended_result_codes(db, 1), db)
+            try SQLiteError.check(warehouse_sqlite3_enable_defensive(db), db)
+            if mode == .readWrite {
+                try execute("PRAGMA journal_mode = WAL")
+                try execute("PRAGMA synchronous = NORMAL")
+            } else {
+                try execute("PRAGMA query_only = 1")
+            }
+            try execute("PRAGMA foreign_keys = ON")
+            // Verify the file is a database at all (sqlite3_open is lazy).
+            try execute("SELECT count(*) FROM sqlite_master")
+        } catch {
+            cache.removeAll()
+            sqlite3_close_v2(db)
+            throw error
+        }
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Creates an empty file readable and writable by its owner only.
+    static func createOwnerOnly(_ path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            if errno == EEXIST { return }
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
+    }
+
+    // MARK: Statements
+
+    /// Prepares a statement (not cached).
+    public func prepare(_ sql: String) throws -> Statement { try Statement(database: self, sql: sql) }
+
+    /// A prepared statement from this connection's cache: prepared once, reused on every call.
+    public func cached(_ sql: String) throws -> Statement {
+        if let statement = cache[sql] { return statement }
+        let statement = try prepare(sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Runs SQL text holding any number of statements, without parameters (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &error)
+        if code != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? SQLiteError.errorMessage(handle, code)
+            sqlite3_free(error)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, statement: sql)
+        }
+    }
+
+    /// Runs one statement with positional parameters; returns the rows changed.
+    @discardableResult
+    public func run(_ sql: String, _ values: any SQLBindable...) throws -> Int {
+        try cached(sql).bind(values).run()
+    }
+
+    /// All rows of a query as values.
+    public func rows(_ sql: String, _ values: any SQLBindable...) throws -> [[SQLValue]] {
+        try cached(sql).bind(values).map { $0.values }
+    }
+
+    /// The first column of the first row, or nil.
+    public func scalar(_ sql: String, _ values: any SQLBindable...) throws -> SQLValue? {
+        try cached(sql).bind(values).first { $0.value(0) }
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
+
+    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    // MARK: Transactions
+
+    public enum TransactionKind: String, Sendable { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws (the
+    /// error is rethrown). Nested calls become savepoints, so an inner failure undoes only the
+    /// inner work. `immediate` takes the write lock at the start, so a batch never fails half-way
+    /// on a lock held by another writer.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        let savepoint = "warehouse_\(transactionDepth)"
+        if transactionDepth == 0 {
+            try execute("BEGIN \(kind.rawValue)")
+        } else {
+            try execute("SAVEPOINT \(savepoint)")
+        }
+        transactionDepth += 1
+        do {
+            let result = try body()
+            transactionDepth -= 1
+            if transactionDepth == 0 {
+                try commitOrRollback()
+            } else {
+                try execute("RELEASE \(savepoint)")
+            }
+            return result
+        } catch {
+            transactionDepth -= 1
+            if transactionDepth == 0 {
+                if isInTransaction { try? execute("ROLLBACK") }
+            } else {
+                try? execute("ROLLBACK TO \(savepoint)")
+                try? execute("RELEASE \(savepoint)")
+            }
+            throw error
+        }
+    }
+
+    private func commitOrRollback() throws {
+        do {
+            try execute("COMMIT")
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    // MARK: Maintenance
+
+    /// `PRAGMA integrity_check`: "ok", or the problems found.
+    public func integrityCheck() throws -> [String] {
+        try prepare("PRAGMA integrity_check").map { $0.string(0) }
+    }
+
+    /// Writes the WAL back into the main file (for a clean copy or before a backup).
+    public func checkpointWAL() throws {
+        try execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}

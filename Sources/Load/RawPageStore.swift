@@ -1,0 +1,79 @@
+import Foundation
+import WarehouseCore
+
+/// One stored response body or imported file.
+public struct RawPage: Sendable, Equatable {
+    public var pageID: Int64
+    public var source: String
+    public var stream: String
+    public var kind: String
+    public var request: String
+    public var context: String
+    public var fetchedAt: String
+    public var sha256: String
+    public var byteCount: Int
+}
+
+/// The raw page store: every body as received, deflated with zlib, identified by the SHA-256 of
+/// its original bytes, so `warehouse rebuild` can re-derive every fact without calling an API.
+///
+/// `request` must already be redacted (no tokens or passwords): the store writes what it is given.
+public struct RawPageStore {
+    public let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    /// Stores `body`; returns its page id and whether it was new. The same bytes for the same
+    /// source and stream are stored once (a re-import changes nothing).
+    @discardableResult
+    public func store(
+        source: String, stream: String, kind: String, request: String, context: String = "{}",
+        fetchedAt: UTCTime = .now(), body: Data, runID: Int64? = nil
+    ) throws -> (pageID: Int64, inserted: Bool) {
+        let sha = SHA256Digest.hex(body)
+        if let existing = try db.scalar(
+            "SELECT page_id FROM raw_pages WHERE source = ? AND stream = ? AND content_sha256 = ?", source, stream, sha)?.int64
+        {
+            return (existing, false)
+        }
+        let compressed = try Zlib.deflate(body)
+        try db.run(
+            """
+            INSERT INTO raw_pages (run_id, source, stream, kind, request, context, fetched_at, content_sha256, byte_count, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            runID, source, stream, kind, request, context, fetchedAt.iso8601, sha, body.count, compressed)
+        return (db.lastInsertRowID, true)
+    }
+
+    /// The original bytes of page `pageID`, inflated and checked against their SHA-256.
+    public func body(_ pageID: Int64) throws -> Data {
+        guard let row = try db.cached("SELECT body, content_sha256, byte_count FROM raw_pages WHERE page_id = ?")
+            .bind(pageID).first({ ($0.data(0), $0.string(1), $0.int(2)) })
+        else {
+            throw SQLiteError(code: 12, message: "no raw page \(pageID)")
+        }
+        let data = row.2 == 0 && row.0.isEmpty ? Data() : try Zlib.inflate(row.0, limit: row.2 + 1)
+        guard data.count == row.2, SHA256Digest.hex(data) == row.1 else {
+            throw SQLiteError(code: 11, message: "raw page \(pageID) is corrupt: its SHA-256 does not match")
+        }
+        return data
+    }
+
+    /// Metadata of the pages matching the filters, oldest first (the order they must be replayed in).
+    public func pages(source: String? = nil, kind: String? = nil) throws -> [RawPage] {
+        try db.prepare(
+            """
+            SELECT page_id, source, stream, kind, request, context, fetched_at, content_sha256, byte_count
+            FROM raw_pages
+            WHERE (?1 IS NULL OR source = ?1) AND (?2 IS NULL OR kind = ?2)
+            ORDER BY fetched_at, page_id
+            """
+        ).bind(source, kind).map {
+            RawPage(
+                pageID: $0.int64(0), source: $0.string(1), stream: $0.string(2), kind: $0.string(3),
+                request: $0.string(4), context: $0.string(5), fetchedAt: $0.string(6), sha256: $0.string(7),
+                byteCount: $0.int(8))
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import CSQLite
+import Foundation
+
+/// A prepared statement: compiled once, bound and stepped many times, finalized in `deinit`.
+///
+/// Not thread-safe; it belongs to its `Database`, which is used from one thread at a time.
+/// Modeled on GRDB's `Statement`: https://github.com/groue/GRDB.swift
+public final class Statement {
+    let handle: OpaquePointer
+    unowned let database: Database
+    public let sql: String
+
+    init(database: Database, sql: String) throws {
+        var statement: OpaquePointer?
+        var tail: UnsafePointer<CChar>?
+        let code = sql.withCString { sqlite3_prepare_v3(database.handle, $0, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail) }
+        try SQLiteError.check(code, database.handle, sql)
+        guard let statement else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "no statement in SQL text", statement: sql)
+        }
+        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+            sqlite3_finalize(statement)
+            throw SQLiteError(code: SQLITE_MISUSE, message: "more than one statement; run them one at a time", statement: sql)
+        }
+        self.handle = statement
+        self.database = database
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// True when the statement cannot change the database (`warehouse sql` without `--write`).
+    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+
+    public var parameterCount: Int { Int(sqlite3_bind_parameter_count(handle)) }
+
+    /// The name of parameter `index` (1-based) with its prefix (`:name`, `@name`, `$name`), if any.
+    public func parameterName(_ index: Int) -> String? {
+        sqlite3_bind_parameter_name(handle, Int32(index)).map { String(cString: $0) }
+    }
+
+    public var columnCount: Int { Int(sqlite3_column_count(handle)) }
+
+    public var columnNames: [String] {
+        (0..<columnCount).map { String(cString: sqlite3_column_name(handle, Int32($0))) }
+    }
+
+    // MARK: Binding
+
+    /// Binds positional values, 1-based, after clearing earlier bindings.
+    @discardableResult
+    public func bind(_ values: [any SQLBindable]) throws -> Statement {
+        try reset()
+        for (offset, value) in values.enumerated() { try bind(value.sqlValue, at: offset + 1) }
+        return self
+    }
+
+    @discardableResult
+    public func bind(_ values: any SQLBindable...) throws -> Statement { try bind(values) }
+
+    /// Binds named values (`:name`, `@name` or `$name` in the SQL, given with or without the prefix).
+    /// A parameter of the statement with no value is an error naming it.
+    @discardableResult
+    public func bind(named values: [String: SQLValue]) throws -> Statement {
+        try reset()
+        for index in 1...max(parameterCount, 1) where index <= parameterCount {
+            guard let name = parameterName(index) else {
+                throw SQLiteError(code: SQLITE_RANGE, message: "positional parameter ?\(index) needs a name (use :name)", statement: sql)
+            }
+            let bare = String(name.dropFirst())
+            guard let value = values[bare] ?? values[name] else {
+                throw SQLiteError(code: SQLITE_RANGE, message: "no value for parameter \(name)", statement: sql)
+            }
+            try bind(value, at: index)
+        }
+        return self
+    }
+
+    public func bind(_ value: SQLValue, at index: Int) throws {
+        let i = Int32(index)
+        let code: Int32
+        switch value {
+        case .null: code = sqlite3_bind_null(handle, i)
+        case .integer(let v): code = sqlite3_bind_int64(handle, i, v)
+        case .real(let v): code = sqlite3_bind_double(handle, i, v)
+        case .text(let v):
+            code = v.withCString { warehouse_sqlite3_bind_text_transient(handle, i, $0, Int32(v.utf8.count)) }
+        case .blob(let d):
+            code = d.withUnsafeBytes { warehouse_sqlite3_bind_blob_transient(handle, i, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(d.count)) }
+        }
+        try SQLiteError.check(code, database.handle, sql)
+    }
+
+    /// Resets the statement and clears its bindings, ready for the next use.
+    public func reset() throws {
+        // sqlite3_reset returns the error of the last step, which was already reported by step().
+        _ = sqlite3_reset(handle)
+        try SQLiteError.check(sqlite3_clear_bindings(handle), database.handle, sql)
+    }
+
+    // MARK: Stepping
+
+    /// Steps once; true when a row is available.
+    public func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        let error = SQLiteError(code: sqlite3_extended_errcode(database.handle), message: SQLiteError.errorMessage(database.handle, code), statement: sql)
+        _ = sqlite3_reset(handle)
+        throw error
+    }
+
+    /// Runs the statement to completion, discarding rows; returns the number of rows changed.
+    @discardableResult
+    public func run() throws -> Int {
+        while try step() {}
+        _ = sqlite3_reset(handle)
+        return Int(sqlite3_changes64(database.handle))
+    }
+
+    /// Calls `body` for each row.
+    public func forEachRow(_ body: (Row) throws -> Void) throws {
+        defer { _ = sqlite3_reset(handle) }
+        while try step() { try body(Row(statement: self)) }
+    }
+
+    /// All rows, mapped.
+    public func map<T>(_ transform: (Row) throws -> T) throws -> [T] {
+        var result: [T] = []
+        try forEachRow { result.append(try transform($0)) }
+        return result
+    }
+
+    /// The first row, mapped, or nil.
+    public func first<T>(_ transform: (Row) throws -> T) throws -> T? {
+        defer { _ = sqlite3_reset(handle) }
+        return try step() ? transform(Row(statement: self)) : nil
+    }
+}
+
+/// The current row of a stepping statement; valid only inside the closure it is passed to.
+public struct Row {
+    let statement: Statement
+
+    public var count: Int { statement.columnCount }
+
+    public func isNull(_ index: Int) -> Bool { sqlite3_column_type(statement.handle, Int32(index)) == SQLITE_NULL }
+
+    public func int64(_ index: Int) -> Int64 { sqlite3_column_int64(statement.handle, Int32(index)) }
+
+    public func int(_ index: Int) -> Int { Int(int64(index)) }
+
+    public func optionalInt64(_ index: Int) -> Int64? { isNull(index) ? nil : int64(index) }
+
+    public func double(_ index: Int) -> Double { sqlite3_column_double(statement.handle, Int32(index)) }
+
+    /// Text of column `index` ("" for NULL).
+    public func string(_ index: Int) -> String {
+        guard let text = sqlite3_column_text(statement.handle, Int32(index)) else { return "" }
+        let length = Int(sqlite3_column_bytes(statement.handle, Int32(index)))
+        return String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
+    }
+
+    public func optionalString(_ index: Int) -> String? { isNull(index) ? nil : string(index) }
+
+    public func data(_ index: Int) -> Data {
+        guard let bytes = sqlite3_column_blob(statement.handle, Int32(index)) else { return Data() }
+        return Data(bytes: bytes, count: Int(sqlite3_column_bytes(statement.handle, Int32(index))))
+    }
+
+    /// The column as it is stored, whatever its type.
+    public func value(_ index: Int) -> SQLValue {
+        switch sqlite3_column_type(statement.handle, Int32(index)) {
+        case SQLITE_INTEGER: return .integer(int64(index))
+        case SQLITE_FLOAT: return .real(double(index))
+        case SQLITE_TEXT: return .text(string(index))
+        case SQLITE_BLOB: return .blob(data(index))
+        default: return .null
+        }
+    }
+
+    public var values: [SQLValue] { (0..<count).map(value) }
+}

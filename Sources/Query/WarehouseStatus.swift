@@ -1,0 +1,58 @@
+import Foundation
+import Load
+
+/// What `warehouse status` shows: schema version, rows per table, last runs, checkpoints.
+public struct WarehouseStatus {
+    public var path: String
+    public var schemaVersion: Int
+    public var fileBytes: Int64
+    public var tableCounts: ResultTable
+    public var lastRuns: ResultTable
+    public var checkpoints: ResultTable
+
+    /// The tables counted, facts first.
+    public static let countedTables = [
+        "usage", "rates", "offer_terms", "storage_snapshots", "credit_budgets", "org_credits", "charge_scopes", "charges",
+        "customers", "subscriptions", "users", "resources", "meters", "cost_centers", "raw_pages", "etl_runs", "checkpoints",
+    ]
+
+    public static func read(_ db: Database) throws -> WarehouseStatus {
+        let version = try db.schemaVersion()
+        let counts = try countedTables.map { table -> [SQLValue] in
+            [.text(table), .integer(try db.scalar("SELECT count(*) FROM \(table)")?.int64 ?? 0)]
+        }
+        let runs = try AdHocQuery.run(
+            db,
+            sql: """
+                SELECT run_id, command, started_at, finished_at, status, pages, records
+                FROM etl_runs ORDER BY run_id DESC LIMIT 5
+                """, parameters: [:], allowWrite: false)
+        let checkpoints = try AdHocQuery.run(
+            db, sql: "SELECT source, stream, high_water, updated_at FROM checkpoints ORDER BY source, stream",
+            parameters: [:], allowWrite: false)
+        let size = (try? FileManager.default.attributesOfItem(atPath: db.path)[.size] as? NSNumber)?.int64Value ?? 0
+        return WarehouseStatus(
+            path: db.path, schemaVersion: version, fileBytes: size,
+            tableCounts: ResultTable(columns: ["table", "rows"], rows: counts),
+            lastRuns: runs, checkpoints: checkpoints)
+    }
+
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .json, .jsonl:
+            func object(_ table: ResultTable) -> String { table.render(.json).trimmingCharacters(in: .whitespacesAndNewlines) }
+            let counts = tableCounts.rows.map { JSONText.string($0[0].description) + ": " + JSONText.value($0[1]) }
+            return """
+                {"path": \(JSONText.string(path)), "schema_version": \(schemaVersion), "file_bytes": \(fileBytes), \
+                "rows": {\(counts.joined(separator: ", "))}, "last_runs": \(object(lastRuns)), "checkpoints": \(object(checkpoints))}
+
+                """
+        default:
+            var out = "warehouse \(path)\nschema version \(schemaVersion), \(fileBytes) bytes\n\n"
+            out += tableCounts.render(format)
+            out += "\nlast runs\n" + (lastRuns.rows.isEmpty ? "(none yet)\n" : lastRuns.render(format))
+            out += "\ncheckpoints\n" + (checkpoints.rows.isEmpty ? "(none yet)\n" : checkpoints.render(format))
+            return out
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// Filled by a later issue; see ../../DESIGN.md in shared/ and the issue list.

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+
+/// Exit codes, stable for scripts and cron:
+/// 0 ok; 1 bad input, a failed query or another error; 2 not implemented yet;
+/// 64 usage error (from the argument parser). Later commands add their own (see README).
+enum ExitCodes {
+    static let failure: Int32 = 1
+    static let notYet: Int32 = 2
+}
+
+/// Runs a command body so that any error becomes one line on stderr, `warehouse: <what>`, and a
+/// non-zero exit code, instead of a stack of messages.
+func reportingErrors(exitCode: Int32 = ExitCodes.failure, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        printError("\(error)")
+        throw ExitCode(exitCode)
+    }
+}
+
+/// One line on standard error, prefixed with the program name.
+func printError(_ message: String) {
+    let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+    FileHandle.standardError.write(Data("warehouse: \(oneLine)\n".utf8))
+}
+
+/// Writes to standard output without buffering surprises.
+func printOut(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// True when standard output is a terminal (formats and progress depend on it).
+var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+
+/// A command whose issue has not landed yet says so plainly and exits 2.
+func notYet(_ what: String, issue: Int) throws -> Never {
+    printError("\(what) is not available yet (tracked as issue \(issue))")
+    throw ExitCode(ExitCodes.notYet)
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Load
+import Query
+
+struct SQLCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql",
+        abstract: "Run one SQL statement against the warehouse (read-only unless --write).",
+        discussion: """
+            Parameters are bound, never pasted into the SQL: warehouse sql "SELECT * FROM invoice_lines WHERE period = :p" -p p 2026-10
+            Use - as the SQL to read it from standard input.
+            """)
+
+    @Argument(help: "The SQL statement, or - to read it from standard input.")
+    var sql: String?
+
+    @Option(name: [.customShort("p"), .customLong("param")], parsing: .upToNextOption,
+            help: ArgumentHelp("A named parameter: -p NAME VALUE (repeatable).", valueName: "name value"))
+    var parameters: [String] = []
+
+    @Option(help: "Output format: table, csv, tsv, json or jsonl (default: table on a terminal, json otherwise).")
+    var format: OutputFormat?
+
+    @Flag(help: "Allow statements that change the warehouse.")
+    var write = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            var pairs = parameters
+            var text = sql
+            // `-p a 1 "SELECT ..."` leaves the SQL at the end of the parameter list.
+            if text == nil, pairs.count % 2 == 1 { text = pairs.removeLast() }
+            guard pairs.count % 2 == 0 else { throw ValidationError("-p takes a NAME and a VALUE") }
+            guard var statement = text else { throw ValidationError("no SQL given (pass it as an argument, or - for stdin)") }
+            if statement == "-" {
+                statement = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            }
+            var bound: [String: SQLValue] = [:]
+            for index in stride(from: 0, to: pairs.count, by: 2) {
+                bound[pairs[index]] = AdHocQuery.parameterValue(pairs[index + 1])
+            }
+            let db = write ? try database.openForWriting() : try database.openForReading()
+            let result = try AdHocQuery.run(db, sql: statement, parameters: bound, allowWrite: write)
+            let chosen = format ?? .defaultFor(terminal: stdoutIsTerminal)
+            if result.columns.isEmpty {
+                if write { FileHandle.standardError.write(Data("\(db.changes) row(s) changed\n".utf8)) }
+            } else {
+                printOut(result.render(chosen))
+            }
+        }
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}

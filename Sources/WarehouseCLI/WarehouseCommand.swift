@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `warehouse` command: one subcommand per file, each parsing its arguments and calling a library.
+public struct WarehouseCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "warehouse",
+        abstract: "A usage warehouse for ArcGIS Online credits and Azure consumption: extract, price, invoice.",
+        discussion: """
+            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db.
+            Start with `warehouse demo`, which runs the whole pipeline against the built-in sandbox.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            InitCommand.self, ImportCommand.self, ETLCommand.self, InvoiceCommand.self, SQLCommand.self,
+            StatusCommand.self, AlertsCommand.self, DemoCommand.self, SandboxCommand.self,
+        ])
+
+    public init() {}
+}

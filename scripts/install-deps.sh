@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what building and testing warehouse needs and the machine lacks: the C libraries'
+# development packages (Debian/Ubuntu names) and, with --test, the Python tools some tests drive.
+# As root it installs them; otherwise it prints the exact command to run and exits 1.
+set -euo pipefail
+
+want_test_tools=0
+[ "${1:-}" = "--test" ] && want_test_tools=1
+
+packages=()
+need() { # need PKGCONFIG_NAME DEBIAN_PACKAGE
+  if ! pkg-config --exists "$1" 2>/dev/null; then packages+=("$2"); fi
+}
+command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+need sqlite3 libsqlite3-dev
+need libcurl libcurl4-openssl-dev
+need zlib zlib1g-dev
+command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
+
+if [ ${#packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "install-deps: installing ${packages[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  else
+    echo "install-deps: missing system packages; run:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${packages[*]}" >&2
+    exit 1
+  fi
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "install-deps: no swift on PATH; install Swift 6.1 or later from swift.org first" >&2
+  exit 1
+fi
+
+if [ "$want_test_tools" -eq 1 ] && [ -f scripts/test-requirements.txt ] && grep -qv '^\s*#' scripts/test-requirements.txt; then
+  python3 -m pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
+fi
