@@ -153,7 +153,9 @@ CREATE TABLE cost_centers (
 -- Usage: one row per source, account, resource, meter and usage interval. `account_id` is the
 -- subscription (Azure) or the org (ArcGIS Online); `resource_id` is the resourceUri, item id or ''
 -- when the source names none. Re-pulled records replace earlier versions through this key.
--- ArcGIS Online usage is in credits (`unit` = 'credits') with `user_name` set.
+-- ArcGIS Online usage is in credits (`unit` = 'credits') with `user_name` set. `cost` is set only
+-- when the source already priced the row (Azure cost exports): its charge is then that cost, in
+-- `cost_currency`, not a tiered price.
 CREATE TABLE usage (
     usage_id        INTEGER PRIMARY KEY,
     source          TEXT NOT NULL,
@@ -170,8 +172,11 @@ CREATE TABLE usage (
     user_name       TEXT,
     location        TEXT,
     tags            TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(tags)),
+    cost            TEXT,
+    cost_currency   TEXT CHECK (cost_currency IS NULL OR length(cost_currency) = 3),
     page_id         INTEGER REFERENCES raw_pages (page_id),
     CHECK (usage_end >= usage_start),
+    CHECK ((cost IS NULL) = (cost_currency IS NULL)),
     UNIQUE (source, account_id, resource_id, meter_id, usage_start, usage_end)
 );
 CREATE INDEX usage_by_scope ON usage (source, account_id, meter_id, usage_start);
@@ -247,8 +252,11 @@ CREATE TABLE org_credits (
 ) WITHOUT ROWID;
 
 -- One pricing scope: (source, account, meter, billing period). Tiers and included quantity apply
--- to its total; `bands` is the band-by-band breakdown as JSON
--- ([{"from":"0","to":"200","quantity":"200","unit_price":"1.00","amount":"200.00"}, ...]).
+-- to its total; `bands` is the band-by-band breakdown as a JSON array, in band order, every number
+-- an exact decimal string, unrounded; an included quantity is a first band at unit_price "0";
+-- `to` is null for the open-ended last band; `discount` is the offer-term amount taken off (or "0"):
+-- [{"from":"0","to":"200","quantity":"200","unit_price":"1","amount":"200"},
+--  {"from":"200","to":null,"quantity":"50","unit_price":"0.9","amount":"45"}]
 -- `cost_micros` is the scope's cost after offer terms, rounded to micro-units; NULL = unpriced.
 CREATE TABLE charge_scopes (
     source         TEXT NOT NULL,
