@@ -254,10 +254,11 @@ CREATE TABLE org_credits (
 -- One pricing scope: (source, account, meter, billing period). Tiers and included quantity apply
 -- to its total; `bands` is the band-by-band breakdown as a JSON array, in band order, every number
 -- an exact decimal string, unrounded; an included quantity is a first band at unit_price "0";
--- `to` is null for the open-ended last band; `discount` is the offer-term amount taken off (or "0"):
+-- `to` is null for the open-ended last band:
 -- [{"from":"0","to":"200","quantity":"200","unit_price":"1","amount":"200"},
 --  {"from":"200","to":null,"quantity":"50","unit_price":"0.9","amount":"45"}]
--- `cost_micros` is the scope's cost after offer terms, rounded to micro-units; NULL = unpriced.
+-- `discount` is the offer-term amount taken off the bands' sum (exact decimal, "0" when none), and
+-- `cost_micros` the scope's cost after it, rounded to micro-units; NULL = unpriced.
 CREATE TABLE charge_scopes (
     source         TEXT NOT NULL,
     account_id     TEXT NOT NULL COLLATE NOCASE,
@@ -267,6 +268,7 @@ CREATE TABLE charge_scopes (
     currency       TEXT,
     cost_micros    INTEGER,
     bands          TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(bands)),
+    discount       TEXT NOT NULL DEFAULT '0',
     priced_at      TEXT NOT NULL,
     CHECK ((cost_micros IS NULL) = (currency IS NULL)),
     PRIMARY KEY (source, account_id, meter_id, period)
