@@ -1,0 +1,150 @@
+import Foundation
+import Load
+import Transform
+import WarehouseCore
+
+/// What one `reprice` covered.
+public struct RepriceSummary: Sendable, Equatable {
+    /// Pricing scopes (source, account, meter, month) priced.
+    public var scopes: Int
+    /// Usage rows priced (one charge each), changed or not.
+    public var charges: Int
+    /// Scopes with at least one usage row no rate prices (see the `unpriced_usage` view).
+    public var unpricedScopes: Int
+
+    public init(scopes: Int = 0, charges: Int = 0, unpricedScopes: Int = 0) {
+        self.scopes = scopes
+        self.charges = charges
+        self.unpricedScopes = unpricedScopes
+    }
+}
+
+/// Usage the repricer cannot read (a quantity that is not a number, a date that is not one).
+public struct RepriceError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Turns `usage` and `rates` into `charge_scopes`, `charges` and `cost_centers` (DESIGN.md §4-§5).
+///
+/// One pass over the usage of the periods asked for, in scope order (source, account, meter,
+/// start; the `usage_by_scope` index), holding one scope in memory at a time; rate cards, offer
+/// terms, user tags and customers are read once per meter, source, user or subscription and
+/// cached. Each scope is priced by `ScopePricer` and compared with what the tables already hold:
+/// only rows that differ are written, and `priced_at` moves only when its scope changed, so
+/// repricing unchanged data changes nothing.
+public struct Repricer {
+    let db: Database
+    let config: WarehouseConfig
+
+    public init(db: Database, config: WarehouseConfig) {
+        self.db = db
+        self.config = config
+    }
+
+    /// Reprices every (source, account, meter, period) scope with usage in `periods` (nil = all)
+    /// of `source` (nil = all), rewriting charge_scopes, charges and cost_centers for them.
+    /// Runs inside the caller's transaction (as a savepoint; in one of its own when there is none),
+    /// so a failure leaves the tables as they were.
+    @discardableResult
+    public func reprice(source: String?, periods: Set<String>?) throws -> RepriceSummary {
+        let ranges = try Self.ranges(periods)
+        return try db.transaction {
+            var run = try RepriceRun(db: db, config: config, now: UTCTime.now().iso8601)
+            for range in ranges {
+                try run.reprice(source: source, from: range.from, to: range.to)
+            }
+            try run.finish()
+            return run.summary
+        }
+    }
+
+    /// Text bounds of each period: usage_start >= "2026-10" and < "2026-11" is October.
+    static func ranges(_ periods: Set<String>?) throws -> [(from: String, to: String)] {
+        guard let periods else { return [("", "~")] }
+        return try periods.sorted().map { period in
+            guard let start = UTCTime.parseMonth(period), start.month == period else {
+                throw RepriceError("period \"\(period)\": expected YYYY-MM")
+            }
+            return (period, start.startOfNextMonth.month)
+        }
+    }
+}
+
+/// The state of one `reprice` call.
+struct RepriceRun {
+    let db: Database
+    let config: WarehouseConfig
+    let now: String
+    let pricer: ScopePricer
+    let rules: CostCenterRules
+    let effectiveRules: [CostCenterRule]
+    var reference: ReferenceData
+    var writer: ChargeWriter
+    var summary = RepriceSummary()
+
+    init(db: Database, config: WarehouseConfig, now: String) throws {
+        self.db = db
+        self.config = config
+        self.now = now
+        pricer = ScopePricer(creditPrice: config.pricing.creditPrice, currency: config.currency)
+        rules = config.costCenters
+        effectiveRules = config.costCenters.effectiveRules
+        reference = ReferenceData(db: db, config: config)
+        writer = try ChargeWriter(db: db, now: now)
+    }
+
+    /// The usage of one period range, with each row's current charge, in scope order.
+    static let usageSQL = """
+        SELECT u.usage_id, u.source, u.account_id, u.meter_id, u.resource_id, u.usage_start, u.usage_end,
+               u.quantity, u.unit, u.customer_id, u.subscription_id, u.resource_group, u.user_name, u.tags,
+               u.cost, u.cost_currency,
+               c.usage_id IS NOT NULL, c.period, c.cost_center_key, c.amount_micros, c.currency, c.cost_center
+        FROM usage u LEFT JOIN charges c ON c.usage_id = u.usage_id
+        WHERE (?1 IS NULL OR u.source = ?1) AND u.usage_start >= ?2 AND u.usage_start < ?3
+        ORDER BY u.source, u.account_id, u.meter_id, u.usage_start
+        """
+
+    mutating func reprice(source: String?, from: String, to: String) throws {
+        var scope: [UsageRow] = []
+        // Each scope is priced and written as soon as the scan leaves it. Writing while the scan
+        // is open is safe here: the scan drives on `usage`, which is not written, and only charges
+        // of rows already visited change (charges are probed by usage_id, one row at a time).
+        try db.cached(Self.usageSQL).bind(source.map { SQLValue.text($0) } ?? .null, from, to).forEachRow { row in
+            let usage = try UsageRow(row)
+            if let last = scope.last, last.scopeKey != usage.scopeKey {
+                try priceScope(scope)
+                scope.removeAll(keepingCapacity: true)
+            }
+            scope.append(usage)
+        }
+        if !scope.isEmpty { try priceScope(scope) }
+        try writer.deleteStaleScopes(source: source, from: from, to: to)
+    }
+
+    mutating func priceScope(_ rows: [UsageRow]) throws {
+        guard let first = rows.first else { return }
+        let key = first.scopeKey
+        let lines = rows.map(\.line)
+        let schedule = try reference.schedule(source: first.source, meter: key.meter)
+        let terms = try reference.offerTerms(source: first.source)
+        let periodStart = key.period + "-01"
+        let price = pricer.price(lines, schedule: schedule) { currency in
+            OfferTerm.discount(terms, meterID: key.meter, currency: currency, periodStart: periodStart)
+        }
+        var names: [String] = []
+        names.reserveCapacity(rows.count)
+        for row in rows {
+            names.append(rules.assign(try reference.facts(for: row), using: effectiveRules))
+        }
+        try writer.write(scope: key, rows: rows, price: price, costCenters: names)
+        summary.scopes += 1
+        summary.charges += rows.count
+        if price.hasUnpricedLines { summary.unpricedScopes += 1 }
+    }
+
+    mutating func finish() throws {
+        try writer.refreshCostCenters()
+    }
+}
