@@ -164,6 +164,28 @@ struct ReferenceData {
         return result
     }
 
+    private struct FactsKey: Hashable {
+        let source: String
+        let tags: String
+        let user: String?
+        let resourceGroup: String?
+        let subscription: String
+        let customer: String?
+    }
+    private var costCenters: [FactsKey: String] = [:]
+
+    /// The cost center of one usage row. Rows share resources, users and subscriptions, so the
+    /// rules run once per distinct combination, not once per row.
+    mutating func costCenter(for row: UsageRow, rules: CostCenterRules, effective: [CostCenterRule]) throws -> String {
+        let key = FactsKey(
+            source: row.source, tags: row.tags, user: row.userName, resourceGroup: row.resourceGroup,
+            subscription: row.subscriptionID ?? row.accountID, customer: row.customerID)
+        if let name = costCenters[key] { return name }
+        let name = rules.assign(try facts(for: row), using: effective)
+        costCenters[key] = name
+        return name
+    }
+
     /// What the cost-center rules see of one usage row.
     mutating func facts(for row: UsageRow) throws -> CostCenterFacts {
         let tags: [CostCenterFacts.Tag]

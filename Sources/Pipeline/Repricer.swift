@@ -136,7 +136,7 @@ struct RepriceRun {
         var names: [String] = []
         names.reserveCapacity(rows.count)
         for row in rows {
-            names.append(rules.assign(try reference.facts(for: row), using: effectiveRules))
+            names.append(try reference.costCenter(for: row, rules: rules, effective: effectiveRules))
         }
         try writer.write(scope: key, rows: rows, price: price, costCenters: names)
         summary.scopes += 1

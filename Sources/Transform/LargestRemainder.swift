@@ -25,7 +25,7 @@ public enum LargestRemainder {
         for (index, share) in shares.enumerated() {
             let floor = ExactDecimal.floor(share, scale: 0)
             // A share beyond Int64 micro-units (9.2 trillion currency units) is not money.
-            let whole = ExactDecimal.int64(floor) ?? (share < 0 ? Int64.min / 4 : Int64.max / 4)
+            let whole = wholeInt64(floor) ?? (share < 0 ? Int64.min / 4 : Int64.max / 4)
             result[index] = whole
             remainders[index] = share - floor
             assigned &+= whole
@@ -51,5 +51,15 @@ public enum LargestRemainder {
             }
         }
         return result
+    }
+
+    static let int64Range = Decimal(Int64.min)...Decimal(Int64.max)
+
+    /// An integral decimal as Int64: `NSDecimalNumber.int64Value` is exact for integers in
+    /// range and far faster than going through text (this runs once per usage row), but answers
+    /// 0 out of range, so the range is checked first and anything else goes the exact slow way.
+    static func wholeInt64(_ integral: Decimal) -> Int64? {
+        guard int64Range.contains(integral) else { return ExactDecimal.int64(integral) }
+        return NSDecimalNumber(decimal: integral).int64Value
     }
 }

@@ -30,3 +30,11 @@ import Transform
         #expect(forward == ["a": 1, "c": 1, "d": 1, "e": 0, "b": 0])
     }
 }
+
+extension LargestRemainderTests {
+    @Test(arguments: ["0", "-1", "9000000000000000000", "-9223372036854775808", "9223372036854775807", "123456789012345"])
+    func integralDecimalsConvertExactly(_ text: String) {
+        let value = dec(text)
+        #expect(LargestRemainder.apportion([value], target: Int64(text) ?? 0, tieKeys: ["k"]) == [Int64(text) ?? -1])
+    }
+}
