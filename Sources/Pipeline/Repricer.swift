@@ -7,7 +7,7 @@ import WarehouseCore
 public struct RepriceSummary: Sendable, Equatable {
     /// Pricing scopes (source, account, meter, month) priced.
     public var scopes: Int
-    /// Usage rows priced (one charge each), changed or not.
+    /// Usage rows covered, one charge each (priced or unpriced, changed or not).
     public var charges: Int
     /// Scopes with at least one usage row no rate prices (see the `unpriced_usage` view).
     public var unpricedScopes: Int

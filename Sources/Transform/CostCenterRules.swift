@@ -115,8 +115,9 @@ public struct CostCenterRule: Sendable, Hashable {
 /// `tagKeys` is looked up *before* the configured rules, because a tag is what the resource's
 /// owner declared and a mapping is a broad default. To rank a mapping above tags, write the tag
 /// rule yourself where it belongs (`{tag: costCenter, cost_center: $value}`, or `user_tag:` for
-/// user tags): a configured `tag` rule replaces the implicit resource-tag lookup, a configured
-/// `user_tag` rule the implicit user-tag lookup.
+/// user tags): a configured `tag` rule on one of `tagKeys` replaces the implicit resource-tag
+/// lookup, a configured `user_tag` rule on one of them the implicit user-tag lookup. Rules on
+/// other keys (`{tag: env, value: Prod, ...}`) are ordinary rules and replace nothing.
 public struct CostCenterRules: Sendable, Hashable {
     public static let defaultTagKeys = ["costCenter", "cost-center", "cost_center"]
     public static let defaultCostCenter = "Unassigned"
@@ -136,14 +137,22 @@ public struct CostCenterRules: Sendable, Hashable {
 
     /// The rules in the order they are tried, implicit tag lookups included.
     public var effectiveRules: [CostCenterRule] {
+        func isTagKey(_ key: String) -> Bool { tagKeys.contains { $0.caseInsensitiveCompare(key) == .orderedSame } }
+        var resourceTagRule = false
+        var userTagRule = false
+        for rule in rules {
+            switch rule.match {
+            case .tag(let keys, _): resourceTagRule = resourceTagRule || keys.contains(where: isTagKey)
+            case .userTag(let keys, _): userTagRule = userTagRule || keys.contains(where: isTagKey)
+            default: break
+            }
+        }
         var implicit: [CostCenterRule] = []
-        if !tagKeys.isEmpty {
-            if !rules.contains(where: { if case .tag = $0.match { return true } else { return false } }) {
-                implicit.append(CostCenterRule(.tag(keys: tagKeys, value: nil), costCenter: "$value"))
-            }
-            if !rules.contains(where: { if case .userTag = $0.match { return true } else { return false } }) {
-                implicit.append(CostCenterRule(.userTag(keys: tagKeys, value: nil), costCenter: "$value"))
-            }
+        if !tagKeys.isEmpty, !resourceTagRule {
+            implicit.append(CostCenterRule(.tag(keys: tagKeys, value: nil), costCenter: "$value"))
+        }
+        if !tagKeys.isEmpty, !userTagRule {
+            implicit.append(CostCenterRule(.userTag(keys: tagKeys, value: nil), costCenter: "$value"))
         }
         return implicit + rules
     }

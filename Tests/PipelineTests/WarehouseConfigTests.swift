@@ -123,3 +123,21 @@ import WarehouseCore
 }
 
 func dec(_ text: String) -> Decimal { ExactDecimal.parse(text) ?? .nan }
+
+extension WarehouseConfigTests {
+    /// The configuration shown in the README parses, and means what the README says of it.
+    @Test func theREADMEExampleParses() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "../../README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let section = try #require(text.range(of: "## Pricing and cost centers")).upperBound
+        let start = try #require(text.range(of: "```yaml\n", range: section..<text.endIndex)).upperBound
+        let end = try #require(text.range(of: "```", range: start..<text.endIndex)).lowerBound
+        let config = try WarehouseConfig.parse(yaml: String(text[start..<end]), file: "README.md")
+        #expect(config.pricing.creditPrice == dec("0.16"))
+        #expect(config.costCenters.rules.count == 6)
+        let rules = config.costCenters
+        #expect(rules.assign(CostCenterFacts(resourceTags: [.init(key: "CostCenter", value: "Fin")], resourceGroup: "dns-1")) == "Fin")
+        #expect(rules.assign(CostCenterFacts(userName: "jdoe", userTags: ["costCenter:Ops"])) == "GIS")
+        #expect(rules.assign(CostCenterFacts(resourceTags: [.init(key: "environment", value: "Prod")])) == "Production")
+    }
+}

@@ -50,6 +50,17 @@ typealias Tag = CostCenterFacts.Tag
         #expect(rules.assign(CostCenterFacts(resourceTags: [Tag(key: "cost-center", value: "Legal")])) == "Unassigned")
     }
 
+    @Test func aRuleOnAnotherTagKeyLeavesTheImplicitLookupFirst() {
+        let rules = CostCenterRules(rules: [
+            CostCenterRule(.resourceGroup(glob: "web"), costCenter: "Web"),
+            CostCenterRule(.tag(keys: ["env"], value: "Prod"), costCenter: "Production"),
+        ])
+        #expect(rules.effectiveRules.count == 4)
+        let facts = CostCenterFacts(resourceTags: [Tag(key: "env", value: "Prod"), Tag(key: "costcenter", value: "Fin")], resourceGroup: "web")
+        #expect(rules.assign(facts) == "Fin")
+        #expect(rules.assign(CostCenterFacts(resourceTags: [Tag(key: "env", value: "Prod")])) == "Production")
+    }
+
     @Test func tagKeysAreTriedInTheirConfiguredOrder() {
         let rules = CostCenterRules(tagKeys: ["cost-center", "costCenter"], defaultCostCenter: "None")
         let facts = CostCenterFacts(resourceTags: [Tag(key: "costCenter", value: "A"), Tag(key: "Cost-Center", value: "B")])
