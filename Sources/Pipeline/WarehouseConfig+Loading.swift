@@ -21,11 +21,11 @@ extension WarehouseConfig {
         } else {
             return defaults
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw ConfigError(file: file, key: "", message: "cannot read the configuration file")
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ConfigError(file: file, key: "", message: "no such configuration file")
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigError(file: file, key: "", message: "cannot read the configuration file (a directory, or no permission?)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: file, key: "", message: "not UTF-8 text")

@@ -118,7 +118,9 @@ import WarehouseCore
         #expect(config.pricing.creditPrice == dec("0.16"))
         let missing = directory.appending(path: "nope.yaml").path
         let error = #expect(throws: ConfigError.self) { try WarehouseConfig.load(path: missing) }
-        #expect(error?.description == "\(missing): cannot read the configuration file")
+        #expect(error?.description == "\(missing): no such configuration file")
+        let unreadable = #expect(throws: ConfigError.self) { try WarehouseConfig.load(path: directory.path) }
+        #expect(unreadable?.description.hasPrefix("\(directory.path): cannot read the configuration file") == true)
     }
 }
 
