@@ -1,38 +1,5 @@
 import Foundation
 
-/// What one usage row offers the cost-center rules.
-public struct CostCenterFacts: Sendable, Hashable {
-    /// Resource tags (Azure `tags`, or "key:value" item tags), in the order the source gave them.
-    public var resourceTags: [Tag]
-    public var userName: String?
-    /// ArcGIS Online user tags, e.g. "costCenter:Planning".
-    public var userTags: [String]
-    public var resourceGroup: String?
-    public var subscription: String?
-    public var customer: String?
-
-    public struct Tag: Sendable, Hashable {
-        public var key: String
-        public var value: String
-        public init(key: String, value: String) {
-            self.key = key
-            self.value = value
-        }
-    }
-
-    public init(
-        resourceTags: [Tag] = [], userName: String? = nil, userTags: [String] = [], resourceGroup: String? = nil,
-        subscription: String? = nil, customer: String? = nil
-    ) {
-        self.resourceTags = resourceTags
-        self.userName = userName
-        self.userTags = userTags
-        self.resourceGroup = resourceGroup
-        self.subscription = subscription
-        self.customer = customer
-    }
-}
-
 /// One configured rule: a condition and the cost center it gives. `"$value"` in the cost center
 /// stands for the value matched (the tag's value, the user name, the resource group...).
 public struct CostCenterRule: Sendable, Hashable {
