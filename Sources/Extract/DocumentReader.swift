@@ -107,7 +107,7 @@ public enum DocumentReader {
         if case .object(let error)? = object["error"] {
             let node = JSONNode(.object(error), path: "error")
             throw ArcGISError(
-                code: Int((try? node.optionalInt64("code")) ?? 0) ?? 0,
+                code: Int(((try? node.optionalInt64("code")) ?? nil) ?? 0),
                 message: (try? node.optionalString("message")) ?? "",
                 messageCode: try? node.optionalString("messageCode"),
                 details: details(error["details"]))
