@@ -89,7 +89,7 @@ public struct NormalizeError: Error, Sendable, Equatable, CustomStringConvertibl
 /// Wire records to facts: pure functions, no I/O. One extension per source family.
 public enum Normalize {
     /// A JSON array of strings as text (user tags).
-    static func jsonArray(_ strings: [String]) -> String {
+    public static func jsonArray(_ strings: [String]) -> String {
         "[" + strings.map(JSONValue.quoted).joined(separator: ",") + "]"
     }
 }
