@@ -84,6 +84,8 @@ let package = Package(
         .testTarget(name: "LoadTests", dependencies: ["Load", "WarehouseCore"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Load"]),
         .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WarehouseCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImportTests", dependencies: ["Pipeline", "Transform", "Extract", "Load", "WarehouseCore"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
