@@ -41,6 +41,11 @@ public struct PartnerCenterLinks: Sendable, Equatable {
     public var selfLink: PartnerCenterLink?
     public var next: PartnerCenterLink?
 
+    public init(selfLink: PartnerCenterLink? = nil, next: PartnerCenterLink? = nil) {
+        self.selfLink = selfLink
+        self.next = next
+    }
+
     static func decode(_ node: JSONNode?) throws -> PartnerCenterLinks {
         guard let node else { return PartnerCenterLinks() }
         return PartnerCenterLinks(
@@ -120,6 +125,13 @@ public struct PartnerCenterUtilizationPage: Sendable, Equatable {
     public var items: [AzureUsageRecord]
     public var links: PartnerCenterLinks
     public var itemSelfURI: String?
+
+    public init(totalCount: Int64? = nil, items: [AzureUsageRecord], links: PartnerCenterLinks = PartnerCenterLinks(), itemSelfURI: String? = nil) {
+        self.totalCount = totalCount
+        self.items = items
+        self.links = links
+        self.itemSelfURI = itemSelfURI
+    }
 
     /// The customer and subscription the page is for, from `links.self.uri` (page level first).
     public var customerAndSubscription: (customer: String?, subscription: String?) {
