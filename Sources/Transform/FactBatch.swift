@@ -52,22 +52,20 @@ public struct FactBatch: Sendable {
     }
 
     public mutating func add(_ meter: MeterFact) {
-        let key = meter.meterID.lowercased()
-        if let i = meterIndex[key] {
-            meters[i] = meter
-        } else {
-            meterIndex[key] = meters.count
-            meters.append(meter)
-        }
+        FactBatch.replaceOrAppend(meter, key: meter.meterID.lowercased(), in: &meters, index: &meterIndex)
     }
 
     public mutating func add(_ resource: ResourceFact) {
-        let key = resource.resourceID.lowercased()
-        if let i = resourceIndex[key] {
-            resources[i] = resource
+        FactBatch.replaceOrAppend(resource, key: resource.resourceID.lowercased(), in: &resources, index: &resourceIndex)
+    }
+
+    /// Last one wins, in first-seen order.
+    private static func replaceOrAppend<T>(_ value: T, key: String, in list: inout [T], index: inout [String: Int]) {
+        if let i = index[key] {
+            list[i] = value
         } else {
-            resourceIndex[key] = resources.count
-            resources.append(resource)
+            index[key] = list.count
+            list.append(value)
         }
     }
 
