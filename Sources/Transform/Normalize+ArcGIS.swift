@@ -114,7 +114,7 @@ extension Normalize {
             batch.add(
                 ResourceFact(
                     source: source, resourceID: item.id, subscriptionID: nil, resourceGroup: nil, providerType: item.type,
-                    name: item.title, location: nil, owner: item.owner))
+                    name: item.title, location: nil, owner: item.owner, tags: tagObject(item.tags)))
             var charges: [(String, Decimal)] = []
             switch storageClass {
             case "feature":
@@ -133,6 +133,22 @@ extension Normalize {
             }
         }
         return batch
+    }
+
+    /// ArcGIS tags (`["costCenter:Ops", "parcels"]`) as a tag object like Azure's:
+    /// `key:value` becomes `"key":"value"`, a bare tag `"tag":true` (as FOCUS writes valueless tags).
+    public static func tagObject(_ tags: [String]) -> String {
+        var members: [JSONObject.Member] = []
+        for tag in tags {
+            if let colon = tag.firstIndex(of: ":") {
+                let key = tag[..<colon].trimmingCharacters(in: .whitespaces)
+                let value = tag[tag.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                members.append(.init(key: key, value: .string(value)))
+            } else {
+                members.append(.init(key: tag.trimmingCharacters(in: .whitespaces), value: .bool(true)))
+            }
+        }
+        return JSONValue.object(JSONObject(members)).serialized
     }
 
     static let tileTypes: Set<String> = ["vector tile service", "map service", "image service", "scene service", "elevation layer"]

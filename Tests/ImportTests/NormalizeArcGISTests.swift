@@ -58,6 +58,8 @@ import WarehouseCore
         #expect(first.userName == "jdoe")
         #expect(first.unit == "credits")
         #expect(first.accountID == "JXrNeAy8ce1q2b4l")
+        #expect(batch.resources.first?.tags == #"{"parcels":true}"#)
+        #expect(Normalize.tagObject(["costCenter: Ops", "gis", "a:b:c"]) == #"{"costCenter":"Ops","gis":true,"a":"b:c"}"#)
     }
 
     @Test func usageResponseRowsPerUserServiceAndDay() throws {
