@@ -65,9 +65,9 @@ public struct AzureUsageAggregatesPage: Sendable, Equatable {
 /// `defaultCurrency` (the `$filter` the card was requested with) stands in for it.
 /// See https://learn.microsoft.com/previous-versions/azure/reference/mt219004(v=azure.100)
 public enum AzureRateCard {
-    public static func decode(_ data: Data, file: String, defaultCurrency: String = "USD") throws -> RateCard {
+    public static func decode(_ data: Data, file: String, defaultCurrency: String = "USD") throws -> RateCardDocument {
         try DocumentReader.decode(data, file: file) { root in
-            RateCard(
+            RateCardDocument(
                 currency: try root.optionalString("Currency") ?? defaultCurrency, locale: try root.optionalString("Locale"),
                 meters: try root.requiredArray("Meters").map { meter in
                     RateCardMeter(
@@ -79,7 +79,7 @@ public enum AzureRateCard {
                         effectiveDate: try meter.requiredTime("EffectiveDate"), tags: try meter.optionalStrings("MeterTags"))
                 },
                 offerTerms: try root.optionalArray("OfferTerms").map { term in
-                    OfferTerm(
+                    RateCardOfferTerm(
                         name: try term.requiredString("Name"),
                         discount: try term.optionalDecimal("Discount") ?? 0,
                         excludedMeterIDs: try term.optionalStrings("ExcludedMeterIds"),

@@ -51,16 +51,16 @@ public struct AzureUsageRecord: Sendable, Equatable {
 
 /// A rate card as both Partner Center (`ratecards/azure`, camelCase) and Azure Commerce
 /// (`RateCard`, PascalCase) describe it.
-public struct RateCard: Sendable, Equatable {
+public struct RateCardDocument: Sendable, Equatable {
     public var currency: String
     public var locale: String?
     public var meters: [RateCardMeter]
     /// Absent in some captures: then empty.
-    public var offerTerms: [OfferTerm]
+    public var offerTerms: [RateCardOfferTerm]
 }
 
 /// One tier of a meter: the band starts at `threshold` (inclusive).
-public struct RateTier: Sendable, Equatable {
+public struct RateCardTier: Sendable, Equatable {
     public var threshold: Decimal
     public var unitPrice: Decimal
 }
@@ -73,13 +73,13 @@ public struct RateCardMeter: Sendable, Equatable {
     public var region: String?
     public var unit: String?
     /// Sorted by threshold as numbers ("5" before "10240"), never as strings.
-    public var tiers: [RateTier]
+    public var tiers: [RateCardTier]
     public var includedQuantity: Decimal
     public var effectiveDate: UTCTime
     public var tags: [String]
 }
 
-public struct OfferTerm: Sendable, Equatable {
+public struct RateCardOfferTerm: Sendable, Equatable {
     public var name: String
     public var discount: Decimal
     public var excludedMeterIDs: [String]
@@ -89,9 +89,9 @@ public struct OfferTerm: Sendable, Equatable {
 extension RateCardMeter {
     /// Reads a `rates` / `MeterRates` object: keys are thresholds written as strings, values the
     /// unit prices. Sorted numerically; a key that is not a number is an error.
-    static func tiers(_ node: JSONNode) throws -> [RateTier] {
+    static func tiers(_ node: JSONNode) throws -> [RateCardTier] {
         let object = try node.object()
-        var tiers: [RateTier] = []
+        var tiers: [RateCardTier] = []
         for member in object.members {
             let at = node.child(member.key)
             guard let threshold = ExactDecimal.parse(member.key.trimmingCharacters(in: .whitespaces)) else {
@@ -101,7 +101,7 @@ extension RateCardMeter {
             if tiers.contains(where: { $0.threshold == threshold }) {
                 throw DocumentError(position: at, message: "threshold \(ExactDecimal.format(threshold)) given twice")
             }
-            tiers.append(RateTier(threshold: threshold, unitPrice: price))
+            tiers.append(RateCardTier(threshold: threshold, unitPrice: price))
         }
         if tiers.isEmpty { throw DocumentError(position: node.path, message: "expected at least one rate") }
         return tiers.sorted { $0.threshold < $1.threshold }

@@ -170,9 +170,9 @@ public struct PartnerCenterUtilizationPage: Sendable, Equatable {
 /// `offerTerms` optional (absent in the captured fixture).
 /// See https://learn.microsoft.com/partner-center/developer/azure-rate-card-resources
 public enum PartnerCenterRateCard {
-    public static func decode(_ data: Data, file: String) throws -> RateCard {
+    public static func decode(_ data: Data, file: String) throws -> RateCardDocument {
         try DocumentReader.decode(data, file: file) { root in
-            RateCard(
+            RateCardDocument(
                 currency: try root.requiredString("currency"), locale: try root.optionalString("locale"),
                 meters: try root.requiredArray("meters").map { meter in
                     RateCardMeter(
@@ -184,7 +184,7 @@ public enum PartnerCenterRateCard {
                         effectiveDate: try meter.requiredTime("effectiveDate"), tags: try meter.optionalStrings("tags"))
                 },
                 offerTerms: try root.optionalArray("offerTerms").map { term in
-                    OfferTerm(
+                    RateCardOfferTerm(
                         name: try term.requiredString("name"), discount: try term.requiredDecimal("discount"),
                         excludedMeterIDs: try term.optionalStrings("excludedMeterIds"), effectiveDate: try term.requiredTime("effectiveDate"))
                 })

@@ -19,7 +19,7 @@ extension Normalize {
 
     /// A rate card (Partner Center or Azure Commerce): one `rates` row per tier (thresholds sorted
     /// as numbers), its meters and offer terms. Effective dates are UTC.
-    public static func rateCard(_ card: RateCard, source: String) -> FactBatch {
+    public static func rateCard(_ card: RateCardDocument, source: String) -> FactBatch {
         var batch = FactBatch()
         let currency = card.currency.uppercased()
         for meter in card.meters {

@@ -49,7 +49,7 @@ import WarehouseCore
         #expect(card.currency == "USD")
         #expect(card.meters.count == 2)
         #expect(card.offerTerms.isEmpty)
-        #expect(card.meters[1].tiers == [RateTier(threshold: 0, unitPrice: decimal("3.415045"))])
+        #expect(card.meters[1].tiers == [RateCardTier(threshold: 0, unitPrice: decimal("3.415045"))])
         #expect(card.meters[0].effectiveDate.iso8601 == "2017-04-01T00:00:00Z")
     }
 
@@ -109,9 +109,9 @@ import WarehouseCore
     }
 
     @Test func azureRateCardPascalCase() throws {
-        let card = try AzureRateCard.decode(try Fixture.data("RateCard-spec-example.json"), file: "r.json")
+        let card = try AzureRateCard.decode(try Fixture.data("RateCardDocument-spec-example.json"), file: "r.json")
         let meter = try #require(card.meters.first)
-        #expect(meter.tiers == [RateTier(threshold: 0, unitPrice: decimal("1.99")), RateTier(threshold: 100, unitPrice: decimal("0.99"))])
+        #expect(meter.tiers == [RateCardTier(threshold: 0, unitPrice: decimal("1.99")), RateCardTier(threshold: 100, unitPrice: decimal("0.99"))])
         #expect(meter.tags == ["Third Party"])
         #expect(meter.unit == "Hours")
         #expect(card.currency == "USD")
