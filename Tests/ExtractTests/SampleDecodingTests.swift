@@ -109,7 +109,7 @@ import WarehouseCore
     }
 
     @Test func azureRateCardPascalCase() throws {
-        let card = try AzureRateCard.decode(try Fixture.data("RateCardDocument-spec-example.json"), file: "r.json")
+        let card = try AzureRateCard.decode(try Fixture.data("RateCard-spec-example.json"), file: "r.json")
         let meter = try #require(card.meters.first)
         #expect(meter.tiers == [RateCardTier(threshold: 0, unitPrice: decimal("1.99")), RateCardTier(threshold: 100, unitPrice: decimal("0.99"))])
         #expect(meter.tags == ["Third Party"])

@@ -27,7 +27,7 @@ import WarehouseCore
         Sample(fixture: "customers-page.json", kind: .pcCustomers, table: "customers", rows: 2),
         Sample(fixture: "UsageAggregates-spec-example.json", kind: .azureUsage, table: "usage", rows: 1),
         Sample(fixture: "usage-aggregates-instancedata.json", kind: .azureUsage, table: "usage", rows: 1),
-        Sample(fixture: "RateCardDocument-spec-example.json", kind: .azureRateCard, table: "rates", rows: 2),
+        Sample(fixture: "RateCard-spec-example.json", kind: .azureRateCard, table: "rates", rows: 2),
         Sample(fixture: "usage-docstring-example.json", kind: .agolUsage, org: "ORG", table: "usage", rows: 1),
         Sample(fixture: "portals-self.json", kind: .agolSelf, table: "org_credits", rows: 1),
         Sample(fixture: "users-page.json", kind: .agolUsers, table: "credit_budgets", rows: 3),
