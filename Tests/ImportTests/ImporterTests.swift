@@ -95,6 +95,16 @@ import WarehouseCore
             == [["0", "1.99"], ["100", "0.95"]])
     }
 
+    @Test func usageDoesNotEraseWhatTheRateCardSaysOfAMeter() throws {
+        let w = try TestWarehouse()
+        let importer = Importer(db: w.db, config: .defaults)
+        try importer.importFile(try Fixture.data("RateCard-spec-example.json"), file: "r", options: ImportOptions(kind: .azureRateCard), now: Self.now)
+        let usage = #"{"value":[{"properties":{"subscriptionId":"S1","usageStartTime":"2017-09-03T00:00:00Z","usageEndTime":"2017-09-04T00:00:00Z","meterId":"1D7518E5-BC2F-4A93-9057-1B3047856645","quantity":150,"unit":"Hours"}}]}"#
+        try importer.importFile(Data(usage.utf8), file: "u", options: ImportOptions(kind: .azureUsage), now: Self.now)
+        #expect(try w.db.rows("SELECT name, category, unit FROM meters").map { $0.map(\.description) } == [["Test Meter", "Test Category", "Hours"]])
+        #expect(try w.db.scalar("SELECT meter_id FROM usage")?.string == "1d7518e5-bc2f-4a93-9057-1b3047856645")
+    }
+
     @Test func sourceOptionAndCostColumns() throws {
         let w = try TestWarehouse()
         try Importer(db: w.db, config: .defaults).importFile(
