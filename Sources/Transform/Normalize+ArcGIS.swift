@@ -84,7 +84,8 @@ extension Normalize {
 
     /// Items (search results) on day `asOf`: a storage snapshot per item and the day's storage
     /// credits as usage (`stg.features` for feature bytes, `stg.portal` for attachments and files,
-    /// `stg.tiles` for hosted tiles), owned by the item's owner. An item whose size is unknown
+    /// `stg.tiles` for hosted tiles), owned by the item's owner and carrying the item's tags
+    /// (`costCenter:Ops` as `{"costCenter":"Ops"}`, so tag rules apply to items). An item whose size is unknown
     /// (-1 in search results) is skipped with a warning, never recorded as 0.
     ///
     /// Hosted feature services: `size` includes attachments; `attachmentsSize`, when the
@@ -129,6 +130,7 @@ extension Normalize {
                     source: source, accountID: account, resourceID: item.id, meterID: meter, usageStart: day,
                     usageEnd: day.adding(days: 1), quantity: credits, unit: "credits")
                 fact.userName = item.owner
+                fact.tags = tagObject(item.tags)
                 batch.add(fact)
             }
         }

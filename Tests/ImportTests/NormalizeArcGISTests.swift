@@ -59,6 +59,7 @@ import WarehouseCore
         #expect(first.unit == "credits")
         #expect(first.accountID == "JXrNeAy8ce1q2b4l")
         #expect(batch.resources.first?.tags == #"{"parcels":true}"#)
+        #expect(first.tags == #"{"parcels":true}"#)
         #expect(Normalize.tagObject(["costCenter: Ops", "gis", "a:b:c"]) == #"{"costCenter":"Ops","gis":true,"a":"b:c"}"#)
     }
 
