@@ -67,7 +67,7 @@ public struct JSONNode: Sendable {
         case .string(let t): text = t.trimmingCharacters(in: .whitespaces)
         default: throw problem("expected a number, found \(value.typeName)")
         }
-        guard let decimal = ExactDecimal.parse(text) else { throw problem("expected a number, found '\(text)'") }
+        guard let decimal = ExactDecimal.parse(text), !decimal.isNaN else { throw problem("expected a number, found '\(text)'") }
         return decimal
     }
 

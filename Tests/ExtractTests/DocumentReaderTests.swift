@@ -79,6 +79,13 @@ import WarehouseCore
         #expect(ExactDecimal.format(page.items[0].quantity) == c.canonical)
     }
 
+    @Test(arguments: ["1e999999", "\"1e-999999x\"", "\"\"", "true"])
+    func quantitiesOutOfRangeOrNotNumbersAreRejected(_ json: String) throws {
+        let body = #"{"items":[{"usageStartTime":"2026-10-01T00:00:00Z","usageEndTime":"2026-10-02T00:00:00Z","resource":{"id":"m"},"quantity":\#(json)}]}"#
+        let error = try #require(throws: DocumentError.self) { try PartnerCenterUtilizationPage.decode(Data(body.utf8), file: "q.json") }
+        #expect(error.description.hasPrefix("q.json: items[0].quantity: expected a number"))
+    }
+
     @Test func nonNumericThresholdIsRejected() throws {
         let body = #"{"currency":"USD","meters":[{"id":"m","rates":{"zero":1},"effectiveDate":"2017-01-01T00:00:00Z"}]}"#
         let error = try #require(throws: DocumentError.self) { try PartnerCenterRateCard.decode(Data(body.utf8), file: "r.json") }
