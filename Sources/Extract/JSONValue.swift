@@ -1,4 +1,5 @@
 import Foundation
+import WarehouseCore
 
 /// A JSON document as parsed by `JSONParser`: numbers keep their source text, so a quantity such
 /// as `0.217790327034891` or `5.0018196E7` reaches `ExactDecimal.parse` exactly as sent and never
@@ -57,23 +58,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// A JSON string literal for `text`.
-    public static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20:
-                let hex = String(s.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    public static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 }
 
 /// A JSON object's members in document order. A key given twice keeps its last value on lookup
