@@ -90,6 +90,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query"]),
         .testTarget(name: "TransformTests", dependencies: ["Transform", "WarehouseCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Transform", "Load", "WarehouseCore"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WarehouseCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImportTests", dependencies: ["Pipeline", "Transform", "Extract", "Load", "WarehouseCore"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
