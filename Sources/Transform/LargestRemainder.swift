@@ -33,8 +33,11 @@ public enum LargestRemainder {
         var left = target &- assigned
         if left == 0 { return result }
         // Largest remainder first; a deficit (only when shares do not add up to the target)
-        // is taken from the smallest remainders first.
+        // is taken from the smallest remainders first. Remainders are compared by their first
+        // 18 digits as integers (cheap), then exactly, then by key.
+        let scaled = remainders.map { wholeInt64(ExactDecimal.floor($0 * remainderScale, scale: 0)) ?? 0 }
         let order = shares.indices.sorted { a, b in
+            if scaled[a] != scaled[b] { return scaled[a] > scaled[b] }
             if remainders[a] != remainders[b] { return remainders[a] > remainders[b] }
             return tieKeys[a] < tieKeys[b]
         }
@@ -54,6 +57,7 @@ public enum LargestRemainder {
     }
 
     static let int64Range = Decimal(Int64.min)...Decimal(Int64.max)
+    static let remainderScale = Decimal(1_000_000_000_000_000_000 as Int64)
 
     /// An integral decimal as Int64: `NSDecimalNumber.int64Value` is exact for integers in
     /// range and far faster than going through text (this runs once per usage row), but answers
