@@ -84,6 +84,8 @@ let package = Package(
         .testTarget(name: "LoadTests", dependencies: ["Load", "WarehouseCore"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Load"]),
         .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Extract", "Load", "WarehouseCore"]),
+        .executableTarget(name: "bench-http", dependencies: ["Extract", "Sandbox"], path: "Benchmarks/HTTP"),
     ],
     swiftLanguageModes: [.v6]
 )
