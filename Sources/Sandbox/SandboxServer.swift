@@ -42,7 +42,9 @@ public final class SandboxServer: Sendable {
         }
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         var serverLogger = logger
-        serverLogger.logLevel = max(logger.logLevel, .warning)
+        // Hummingbird logs a cancelled connection at error level when the server stops: keep its
+        // own log for debugging sessions only.
+        serverLogger.logLevel = logger.logLevel <= .debug ? logger.logLevel : .critical
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: configuration.port), serverName: "warehouse-sandbox"),

@@ -41,6 +41,9 @@ public final class SandboxState: Sendable {
     /// Continuation tokens refused because they were not sent back byte for byte.
     public var rejectedContinuations: Int { counters.withLock { $0.rejectedContinuations } }
 
+    /// Every access token issued so far (tests search stored data and logs for them).
+    public var issuedTokens: [String] { counters.withLock { Array($0.tokens.keys) } }
+
     func enter() { counters.withLock { $0.requests += 1; $0.current += 1; $0.peak = max($0.peak, $0.current) } }
     func leave() { counters.withLock { $0.current -= 1 } }
 

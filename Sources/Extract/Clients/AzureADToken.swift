@@ -119,6 +119,16 @@ public actor AzureADTokenProvider {
             let description = (object["error_description"] as? String ?? "").components(separatedBy: .newlines).first ?? ""
             return AzureADError(status: code, error: object["error"] as? String ?? "error", message: Redaction.redactText(description))
         }
+        // The prefix may be cut before the JSON ends: read the two members directly.
+        func member(_ name: String) -> String? {
+            guard let start = body.range(of: "\"\(name)\":\"") else { return nil }
+            let rest = body[start.upperBound...]
+            let value = rest[..<(rest.firstIndex(of: "\"") ?? rest.endIndex)]
+            return String(value[..<(value.range(of: "\\r\\n")?.lowerBound ?? value.endIndex)])
+        }
+        if let error = member("error") {
+            return AzureADError(status: code, error: error, message: member("error_description") ?? "")
+        }
         let firstLine = body.components(separatedBy: "Trace ID").first ?? body
         return AzureADError(status: code, error: "error", message: firstLine.trimmingCharacters(in: .whitespaces))
     }

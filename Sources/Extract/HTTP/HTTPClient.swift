@@ -90,6 +90,7 @@ public final class HTTPClient: Sendable {
             }
             guard let wait = policy.delay(afterAttempt: attempt, retryAfter: retryAfter, waited: waited) else {
                 if case .notReady = failure { throw failure }
+                if attempt == 0 { throw failure }  // no retries configured: the failure itself
                 throw HTTPError.retriesExhausted(attempts: attempt + 1, url: url, last: failure.description)
             }
             logger.notice(

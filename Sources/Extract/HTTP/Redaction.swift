@@ -79,9 +79,12 @@ public enum Redaction {
     // NSRegularExpression is immutable once built and safe to use from several threads.
     nonisolated(unsafe) private static let patterns: [(NSRegularExpression, String)] = {
         let names = secretNames.sorted().map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
+        // In JSON, `code` and `key` are error codes and header names far more often than secrets.
+        let jsonNames = secretNames.subtracting(["code", "key"]).sorted().map(NSRegularExpression.escapedPattern(for:))
+            .joined(separator: "|")
         let specs: [(String, String)] = [
             // "access_token": "…"  (JSON)
-            ("(\"(?:\(names))\"\\s*:\\s*\")[^\"]*(\")", "$1\(placeholder)$2"),
+            ("(\"(?:\(jsonNames))\"\\s*:\\s*\")[^\"]*(\")", "$1\(placeholder)$2"),
             // access_token=…  (query strings, form bodies)
             ("((?:^|[?&\\s])(?:\(names))=)[^&\\s\"]*", "$1\(placeholder)"),
             // Bearer eyJ…
