@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Synchronization
+import WarehouseCore
 
 /// The loopback emulator, served by Hummingbird on 127.0.0.1.
 ///
@@ -102,7 +103,15 @@ public final class SandboxServer: Sendable {
                 break
             }
         }
-        let response = answer ?? SandboxResponse(status: 404, headers: [("Content-Type", "application/json")], body: Array("{\"error\":{\"code\":\"NotFound\",\"message\":\"No route for \(path)\"}}".utf8))
+        var response = answer ?? SandboxResponse(status: 404, headers: [("Content-Type", "application/json")], body: Array("{\"error\":{\"code\":\"NotFound\",\"message\":\"No route for \(path)\"}}".utf8))
+        // Like the real services, compress when the client allows it (and the body is worth it).
+        if response.body.count >= 512, (headers["accept-encoding"] ?? "").lowercased().contains("gzip"),
+            let gzipped = try? Zlib.deflate(Data(response.body), level: 1, gzip: true)
+        {
+            response.body = Array(gzipped)
+            response.headers.append(("Content-Encoding", "gzip"))
+            state.countGzipped()
+        }
         var fields = HTTPFields()
         for (name, value) in response.headers {
             if let fieldName = HTTPFields.Element.Name(name) { fields.append(HTTPFields.Element(name: fieldName, value: value)) }

@@ -24,6 +24,7 @@ public final class SandboxState: Sendable {
         var attempts: [UInt64: Int] = [:]
         var tokens: [String: Token] = [:]
         var issued: UInt64 = 0
+        var gzipped = 0
     }
 
     private let counters = Mutex(Counters())
@@ -43,6 +44,10 @@ public final class SandboxState: Sendable {
 
     /// Every access token issued so far (tests search stored data and logs for them).
     public var issuedTokens: [String] { counters.withLock { Array($0.tokens.keys) } }
+
+    /// Responses sent gzip-compressed (the client asked with `Accept-Encoding`).
+    public var gzippedResponses: Int { counters.withLock { $0.gzipped } }
+    func countGzipped() { counters.withLock { $0.gzipped += 1 } }
 
     func enter() { counters.withLock { $0.requests += 1; $0.current += 1; $0.peak = max($0.peak, $0.current) } }
     func leave() { counters.withLock { $0.current -= 1 } }

@@ -24,6 +24,8 @@ struct PartnerCenterClientTests {
         // 910 records a subscription at 400 a page: 3 pages each.
         #expect(sink.utilizationPages == 6 * 3)
         #expect(harness.server.state.rejectedContinuations == 0)
+        // The client asked for compression and decoded it: pages arrive as plain JSON.
+        #expect(harness.server.state.gzippedResponses >= sink.utilizationPages)
         await harness.server.stop()
     }
 
