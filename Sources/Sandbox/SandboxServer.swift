@@ -69,7 +69,7 @@ public final class SandboxServer: Sendable {
             }
             throw SandboxConfigurationError(message: "cannot start the sandbox on 127.0.0.1:\(configuration.port): \(failure)")
         }
-        logger.info("sandbox listening", metadata: ["url": "http://127.0.0.1:\(port)"])
+        logger.debug("sandbox listening", metadata: ["url": "http://127.0.0.1:\(port)"])
         return SandboxServer(state: state, port: port, task: task)
     }
 
