@@ -17,7 +17,7 @@ public struct AzureCommerceRoutes: SandboxRoutes {
         guard s.count == 5, s[0] == "subscriptions", s[2] == "providers",
             s[3].caseInsensitiveCompare("Microsoft.Commerce") == .orderedSame, request.method == "GET"
         else { return nil }
-        let common: SandboxFaults = [.throttle, .serverError, .truncatedBody, .malformedJSON]
+        let common: SandboxFaults = [.throttle, .serverError, .truncatedBody, .malformedJSON, .slow]
         switch s[4].lowercased() {
         case "usageaggregates":
             return await sandbox.serve(request, api: .resourceManager, allowing: common.union(.notReady), notReadyStatus: 202) {

@@ -11,7 +11,7 @@ public struct PartnerCenterRoutes: SandboxRoutes {
     public func respond(to request: SandboxRequest, in sandbox: SandboxState) async -> SandboxResponse? {
         let s = request.segments
         guard s.first == "v1", request.method == "GET" else { return nil }
-        let common: SandboxFaults = [.throttle, .serverError, .truncatedBody, .malformedJSON]
+        let common: SandboxFaults = [.throttle, .serverError, .truncatedBody, .malformedJSON, .slow]
         switch s.count {
         case 2 where s[1] == "customers":
             return await sandbox.serve(request, api: .partnerCenter, allowing: common) { customers(request, sandbox) }

@@ -18,6 +18,8 @@ public struct SandboxConfiguration: Sendable {
     public var throttleStorm: Int
     /// Added before every API response (not the token endpoint).
     public var latency: Duration
+    /// With `.slow`, how long a slow response is held back.
+    public var slowDelay: Duration
     /// With `.tokenExpiry`, how many API requests an access token serves before it "expires".
     public var tokenUses: Int
     /// Access-token lifetime announced in `expires_in`.
@@ -31,7 +33,7 @@ public struct SandboxConfiguration: Sendable {
     public init(
         port: Int = 0, seed: UInt64 = 42, customers: Int = 3, usageSubscriptionsPerCustomer: Int = 2, directSubscriptions: Int = 2,
         recordsPerDay: Int = 40, faults: SandboxFaults = [], faultPermille: Int = 300, throttleStorm: Int = 0,
-        latency: Duration = .zero, tokenUses: Int = 3, tokenLifetime: Int = 3599,
+        latency: Duration = .zero, slowDelay: Duration = .milliseconds(1500), tokenUses: Int = 3, tokenLifetime: Int = 3599,
         tenant: String = "sandbox.onmicrosoft.com", clientID: String = "00000000-5a4d-4b0c-8000-000000000001",
         clientSecret: String = "sandbox-client-secret-0001", refreshToken: String = "sandbox-refresh-token-0001"
     ) {
@@ -45,6 +47,7 @@ public struct SandboxConfiguration: Sendable {
         self.faultPermille = faultPermille
         self.throttleStorm = throttleStorm
         self.latency = latency
+        self.slowDelay = slowDelay
         self.tokenUses = max(2, tokenUses)
         self.tokenLifetime = tokenLifetime
         self.tenant = tenant

@@ -17,11 +17,14 @@ public struct SandboxFaults: OptionSet, Sendable, Hashable {
     /// A 200 whose body is not JSON at all.
     public static let malformedJSON = SandboxFaults(rawValue: 1 << 5)
 
-    public static let all: SandboxFaults = [.throttle, .serverError, .notReady, .tokenExpiry, .truncatedBody, .malformedJSON]
+    /// A response held back for `SandboxConfiguration.slowDelay` before it is sent (complete).
+    public static let slow = SandboxFaults(rawValue: 1 << 6)
+
+    public static let all: SandboxFaults = [.throttle, .serverError, .notReady, .tokenExpiry, .truncatedBody, .malformedJSON, .slow]
 
     public static let names: [(String, SandboxFaults)] = [
         ("throttle", .throttle), ("server-error", .serverError), ("not-ready", .notReady),
-        ("token-expiry", .tokenExpiry), ("truncated", .truncatedBody), ("malformed", .malformedJSON),
+        ("token-expiry", .tokenExpiry), ("truncated", .truncatedBody), ("malformed", .malformedJSON), ("slow", .slow),
     ]
 
     /// Parses `throttle,not-ready` or `all` or `none`; nil names the first unknown word.
@@ -39,7 +42,7 @@ public struct SandboxFaults: OptionSet, Sendable, Hashable {
     }
 
     /// The transient faults a single response can carry (token expiry works on tokens instead).
-    static let perResponse: [SandboxFaults] = [.throttle, .serverError, .notReady, .truncatedBody, .malformedJSON]
+    static let perResponse: [SandboxFaults] = [.throttle, .serverError, .notReady, .truncatedBody, .malformedJSON, .slow]
 }
 
 public struct SandboxConfigurationError: Error, CustomStringConvertible, Sendable {

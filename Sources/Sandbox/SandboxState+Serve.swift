@@ -24,6 +24,7 @@ extension SandboxState {
         case .throttle?: return throttled(api)
         case .serverError?: return serverError(api, key: key)
         case .notReady?: return SandboxResponse(status: notReadyStatus, headers: [("Retry-After", "1")])
+        case .slow?: try? await Task.sleep(for: configuration.slowDelay)
         default: break
         }
         switch check(token: request.bearerToken, audience: api.audience) {

@@ -121,3 +121,22 @@ extension SyntheticOrganization {
         return truth
     }
 }
+
+extension SyntheticOrganization {
+    /// The truth over every CSP usage subscription (what Partner Center serves) for a window.
+    public func partnerCenterGroundTruth(from start: UTCTime, to end: UTCTime) -> GroundTruth {
+        Self.fold(usageSubscriptions.map { groundTruth($0.subscription, from: start, to: end) })
+    }
+
+    /// The truth over every direct subscription (what Azure Commerce serves) for a window.
+    public func commerceGroundTruth(from start: UTCTime, to end: UTCTime) -> GroundTruth {
+        Self.fold(directSubscriptions.map { groundTruth($0, from: start, to: end) })
+    }
+
+    private static func fold(_ parts: [GroundTruth]) -> GroundTruth {
+        parts.reduce(into: GroundTruth()) { total, part in
+            total.count += part.count
+            total.checksum &+= part.checksum
+        }
+    }
+}

@@ -37,10 +37,8 @@ final class LogCapture: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
+        func log(event: LogEvent) {
+            let (level, message, metadata) = (event.level, event.message, event.metadata)
             let all = self.metadata.merging(metadata ?? [:]) { $1 }
             let meta = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             capture.lines.withLock { $0.append("\(level) \(message) \(meta)") }
@@ -60,6 +58,8 @@ struct Harness {
     init(
         _ configuration: SandboxConfiguration, concurrency: Int = 4, attempts: Int = 8, logger: Logger = Logger(label: "test")
     ) async throws {
+        var configuration = configuration
+        configuration.slowDelay = .milliseconds(20)  // slow, not sleepy: tests do not wait for real
         server = try await SandboxServer.start(configuration)
         let policy = RetryPolicy(maxAttempts: attempts, baseDelay: .milliseconds(100), maxDelay: .seconds(5), maxTotalWait: .seconds(600), jitter: { 0.5 })
         http = HTTPClient(
@@ -86,25 +86,12 @@ struct Harness {
             http: http)
     }
 
-    /// The generator's truth for every CSP usage subscription over the test window.
     var partnerCenterTruth: GroundTruth {
-        var truth = GroundTruth()
-        for (_, sub) in server.organization.usageSubscriptions {
-            let t = server.organization.groundTruth(sub, from: Self.windowStart, to: Self.windowEnd)
-            truth.count += t.count
-            truth.checksum &+= t.checksum
-        }
-        return truth
+        server.organization.partnerCenterGroundTruth(from: Self.windowStart, to: Self.windowEnd)
     }
 
     var commerceTruth: GroundTruth {
-        var truth = GroundTruth()
-        for sub in server.organization.directSubscriptions {
-            let t = server.organization.groundTruth(sub, from: Self.windowStart, to: Self.windowEnd)
-            truth.count += t.count
-            truth.checksum &+= t.checksum
-        }
-        return truth
+        server.organization.commerceGroundTruth(from: Self.windowStart, to: Self.windowEnd)
     }
 }
 
