@@ -14,7 +14,8 @@ public struct SandboxConfiguration: Sendable {
     /// Share of requests (per mille) that get a fault on their first try, and again on their
     /// second; the third try of a request is always clean, so a client that retries gets through.
     public var faultPermille: Int
-    /// The first this-many API requests are all answered 429 (a throttling storm).
+    /// The first this-many usage-data requests (utilization, UsageAggregates) are all answered
+    /// 429 (a throttling storm).
     public var throttleStorm: Int
     /// Added before every API response (not the token endpoint).
     public var latency: Duration

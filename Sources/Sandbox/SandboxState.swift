@@ -95,8 +95,9 @@ public final class SandboxState: Sendable {
     /// query, continuation); the first two tries of a key may fail, the third never does.
     func fault(for key: String, allowed: SandboxFaults) -> SandboxFaults? {
         counters.withLock { c -> SandboxFaults? in
-            c.apiRequests += 1
-            if c.apiRequests <= configuration.throttleStorm {
+            // The storm falls on usage-data requests (the ones clients run in parallel).
+            if allowed.contains(.notReady) { c.apiRequests += 1 }
+            if allowed.contains(.notReady), c.apiRequests <= configuration.throttleStorm {
                 c.faults["throttle", default: 0] += 1
                 return .throttle
             }

@@ -9,7 +9,7 @@ struct HTTPClientTests {
         let storm = 40
         let harness = try await Harness(
             SandboxConfiguration(seed: 21, customers: 3, usageSubscriptionsPerCustomer: 2, recordsPerDay: 60, throttleStorm: storm, latency: .milliseconds(15)),
-            concurrency: 3, attempts: 60)
+            concurrency: 3, attempts: 30)
         defer { Task { await harness.server.stop() } }
         let sink = TruthAccumulator()
         try await harness.partnerCenter(pageSize: 100).forEachUtilizationPage(
@@ -17,6 +17,7 @@ struct HTTPClientTests {
         ) { page in try sink.add(page) }
         #expect(sink.truth == harness.partnerCenterTruth)
         #expect(harness.server.state.injectedFaults["throttle"] == storm)
+        // Six subscriptions paged at once, three requests on the wire at most, during the storm too.
         #expect(harness.server.state.peakConcurrentRequests <= 3)
         #expect(harness.http.peakInFlight <= 3)
         #expect(harness.http.peakInFlight >= 2)
@@ -41,9 +42,11 @@ struct HTTPClientTests {
 
     @Test func connectionRefusedIsATransportError() async throws {
         let sleeper = SleepRecorder()
-        let client = HTTPClient(configuration: HTTPClientConfiguration(retry: RetryPolicy(maxAttempts: 3, jitter: { 1 })), sleep: sleeper.sleep)
-        // Port 9 (discard) on loopback is closed on test machines: connect fails at once.
-        let error = await #expect(throws: HTTPError.self) { _ = try await client.send(HTTPRequest(url: "http://127.0.0.1:9/x?token=abc")) }
+        let client = HTTPClient(configuration: HTTPClientConfiguration(noProxy: "*", retry: RetryPolicy(maxAttempts: 3, jitter: { 1 })), sleep: sleeper.sleep)
+        // A port that was just listening and is now closed: connect is refused at once.
+        let server = try await SandboxServer.start(SandboxConfiguration())
+        await server.stop()
+        let error = await #expect(throws: HTTPError.self) { _ = try await client.send(HTTPRequest(url: "\(server.baseURL)/x?token=abc")) }
         #expect(error?.description.contains("gave up") == true)
         #expect(error?.description.contains("token=REDACTED") == true)
         #expect(sleeper.recorded == [.milliseconds(500), .seconds(1)])
