@@ -20,6 +20,17 @@ struct HTTPClientOptionsTests {
         #expect(code == 28)  // CURLE_OPERATION_TIMEDOUT
     }
 
+    @Test func connectionsAreReused() async throws {
+        let server = try await SandboxServer.start(SandboxConfiguration())
+        defer { Task { await server.stop() } }
+        let client = HTTPClient(configuration: HTTPClientConfiguration(maxConcurrentRequests: 1, noProxy: "*", retry: .none))
+        var connects: [Int] = []
+        for _ in 0..<5 {
+            connects.append(try await client.sendOnce(HTTPRequest(url: "\(server.partnerCenterURL)/customers")).newConnections)
+        }
+        #expect(connects == [1, 0, 0, 0, 0])
+    }
+
     @Test func configuredProxyIsUsed() async throws {
         // The sandbox stands in for the proxy: a name that cannot resolve still reaches it.
         let server = try await SandboxServer.start(SandboxConfiguration())

@@ -81,6 +81,13 @@ final class CurlEasy: @unchecked Sendable {
     /// Runs the configured request to completion on the calling thread.
     func perform() -> CURLcode { curl_easy_perform(handle) }
 
+    /// `CURLINFO_NUM_CONNECTS`: connections opened for the last transfer.
+    func newConnections() throws -> Int {
+        var count = 0
+        try CurlEasy.check(warehouse_curl_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &count), "curl connect count")
+        return count
+    }
+
     func responseCode() throws -> Int {
         var code = 0
         try CurlEasy.check(warehouse_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code), "curl response code")

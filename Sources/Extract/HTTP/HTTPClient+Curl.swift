@@ -86,7 +86,8 @@ extension HTTPClient {
                     throw HTTPError.transport(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)), url: url)
                 }
             }
-            return .success(HTTPResponse(status: try easy.responseCode(), headers: sink.headers, body: sink.body, url: url))
+            return .success(HTTPResponse(
+                status: try easy.responseCode(), headers: sink.headers, body: sink.body, url: url, newConnections: try easy.newConnections()))
         } catch let error as HTTPError {
             if case .transport(let code, let message, let u) = error, u.isEmpty {
                 return .failure(.transport(code: code, message: message, url: url))

@@ -7,8 +7,11 @@ public struct HTTPResponse: Sendable {
     public var body: Data
     /// The request's URL with secrets redacted (for logs, errors and `raw_pages.request`).
     public var url: String
+    /// New connections libcurl opened for this request (0 when it reused a pooled connection).
+    public var newConnections: Int
 
-    public init(status: Int, headers: [String: String], body: Data, url: String) {
+    public init(status: Int, headers: [String: String], body: Data, url: String, newConnections: Int = 0) {
+        self.newConnections = newConnections
         self.status = status
         self.headers = headers
         self.body = body
