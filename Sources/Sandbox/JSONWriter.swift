@@ -1,3 +1,5 @@
+import WarehouseCore
+
 /// The sandbox's own JSON output: an append-only writer over UTF-8 bytes.
 ///
 /// Deliberately not `Codable` and not shared with Extract (see DESIGN.md §1): the sandbox writes
@@ -50,22 +52,10 @@ struct JSONWriter {
         object(name) { w in for (k, v) in pairs { w.member(k, v) } }
     }
 
+    /// Escaping is WarehouseCore's `JSONString`, the one escaper of the warehouse (a primitive,
+    /// not a wire model: the documents' shapes stay the sandbox's own).
     private mutating func writeString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: bytes.append(byte)
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
+        bytes += JSONString.quoted(value).utf8
     }
 
     /// The text written so far (for embedding one JSON document as a string in another, as

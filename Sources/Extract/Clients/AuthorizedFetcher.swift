@@ -7,7 +7,9 @@ import WarehouseCore
 ///
 /// On a 401 it gets a new token and tries the same request once more, so a token that expires in
 /// the middle of paging costs one request, not the page: the retry sends the same URL and the
-/// same continuation header, and nothing is yielded twice.
+/// same continuation header, and nothing is yielded twice. When several streams share the token,
+/// a 401 on a token another stream has already replaced just retries with the replacement (that
+/// is not a second sign-in); at most three 401s per request in all.
 struct AuthorizedFetcher: Sendable {
     let http: HTTPClient
     let tokens: AzureADTokenProvider
@@ -18,6 +20,7 @@ struct AuthorizedFetcher: Sendable {
         url: String, headers: [(name: String, value: String)] = [], stream: String, kind: String, context: [String: String]
     ) async throws -> (page: FetchedPage, json: Any) {
         var reauthenticated = false
+        var unauthorized = 0
         while true {
             let token = try await tokens.token()
             let request = HTTPRequest(
@@ -31,10 +34,13 @@ struct AuthorizedFetcher: Sendable {
                 let page = FetchedPage(
                     stream: stream, kind: kind, request: response.url, body: response.body, fetchedAt: .now(), context: context)
                 return (page, json.value)
-            } catch let error as HTTPError where error.statusCode == 401 && !reauthenticated {
-                logger.notice("access token rejected; signing in again", metadata: ["url": "\(request.redactedURL)"])
-                await tokens.invalidate(token)
-                reauthenticated = true
+            } catch let error as HTTPError where error.statusCode == 401 && unauthorized < 3 {
+                unauthorized += 1
+                if await tokens.invalidate(token) {
+                    if reauthenticated { throw error }
+                    reauthenticated = true
+                    logger.notice("access token rejected; signing in again", metadata: ["url": "\(request.redactedURL)"])
+                }
             }
         }
     }

@@ -70,9 +70,13 @@ public actor AzureADTokenProvider {
         return token
     }
 
-    /// Forgets `token` if it is the cached one (the server said 401), so the next call fetches anew.
-    public func invalidate(_ token: String) {
-        if cached?.token == token { cached = nil }
+    /// Forgets `token` if it is the cached one (the server said 401), so the next call fetches
+    /// anew. Returns false when another task has already replaced it (nothing to forget).
+    @discardableResult
+    public func invalidate(_ token: String) -> Bool {
+        guard cached?.token == token || (cached == nil && pending == nil) else { return false }
+        cached = nil
+        return true
     }
 
     private func fetch() async throws -> (String, Date) {
