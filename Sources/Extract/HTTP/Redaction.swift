@@ -77,7 +77,7 @@ public enum Redaction {
     }
 
     // NSRegularExpression is immutable once built and safe to use from several threads.
-    nonisolated(unsafe) private static let patterns: [(NSRegularExpression, String)] = {
+    private static let patterns: [(NSRegularExpression, String)] = {
         let names = secretNames.sorted().map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
         // In JSON, `code` and `key` are error codes and header names far more often than secrets.
         let jsonNames = secretNames.subtracting(["code", "key"]).sorted().map(NSRegularExpression.escapedPattern(for:))
