@@ -92,7 +92,9 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Transform", "Load", "WarehouseCore"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "WarehouseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ImportTests", dependencies: ["Pipeline", "Transform", "Extract", "Load", "WarehouseCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "Extract", "Load", "WarehouseCore"]),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: ["Sandbox", "Extract", "Load", "WarehouseCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "bench-http", dependencies: ["Extract", "Sandbox"], path: "Benchmarks/HTTP"),
     ],
     swiftLanguageModes: [.v6]
