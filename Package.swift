@@ -82,7 +82,7 @@ let package = Package(
 
         .testTarget(name: "WarehouseCoreTests", dependencies: ["WarehouseCore"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "WarehouseCore"]),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "Load"]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Load"], resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query"]),
     ],
     swiftLanguageModes: [.v6]
