@@ -79,5 +79,6 @@ for inv in doc["invoices"]:
         assert g["subtotal"] in text, g["subtotal"]
 PY
 fi
-pages=$(grep -c '/Type /Page[^s]' "$OUT/invoice.pdf" || true)
-echo "check-invoice-html: ok ($OUT/invoice.png, $OUT/invoice.pdf, ${pages:-?} page(s))"
+pages=$(command -v pdfinfo >/dev/null && pdfinfo "$OUT/invoice.pdf" | awk '/^Pages:/ {print $2}' || echo "?")
+command -v pdftoppm >/dev/null && pdftoppm -png -r 60 -f 1 -l 1 "$OUT/invoice.pdf" "$OUT/invoice-pdf-page"
+echo "check-invoice-html: ok ($OUT/invoice.png, $OUT/invoice.pdf, $pages page(s))"

@@ -100,7 +100,7 @@ struct InvoiceHTMLRenderer {
         h2 { font-size: 1.3em; border-bottom: 2px solid #1b1f24; padding-bottom: .2em; margin-top: 1.8em; display: flex; justify-content: space-between; }
         .meta { color: #57606a; margin: 0; }
         table { width: 100%; border-collapse: collapse; margin-top: 1em; }
-        th, td { text-align: left; padding: .25em .5em; vertical-align: top; }
+        th, td { text-align: left; padding: .25em .5em; vertical-align: baseline; }
         thead th { border-bottom: 1px solid #57606a; font-size: .85em; text-transform: uppercase; letter-spacing: .04em; color: #57606a; }
         .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .id { color: #57606a; font-size: .8em; word-break: break-all; }

@@ -50,4 +50,21 @@ import Testing
             .compactMap { Decimal(string: String($0.split(separator: ",", omittingEmptySubsequences: false)[8])) }.reduce(0, +)
         #expect(csvSum == Decimal(usd.totalCents) / 100)
     }
+
+    /// Quantities too large for SQL's 64-bit sums are added exactly in Swift instead.
+    @Test func hugeQuantitiesStayExact() throws {
+        let w = try TemporaryWarehouse(fixture: false)
+        try w.db.transaction {
+            try w.db.run("INSERT INTO cost_centers VALUES ('cc', 'CC')")
+            for id in 1...12 {
+                try w.db.run("""
+                    INSERT INTO usage (usage_id, source, account_id, resource_id, meter_id, usage_start, usage_end, quantity)
+                    VALUES (?, 's', 'a', ?, 'm', '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', '999999999.5')
+                    """, id, "r\(id)")
+                try w.db.run("INSERT INTO charges VALUES (?, '2026-10', 'cc', 1, 'USD')", id)
+            }
+        }
+        let invoice = try InvoiceBuilder(db: w.db).build(InvoiceRequest(period: "2026-10"))
+        #expect(invoice.invoices.first?.groups.first?.lines.first?.quantity == Decimal(string: "11999999994"))
+    }
 }
