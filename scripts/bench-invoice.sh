@@ -12,7 +12,7 @@ DB=${DB:-/tmp/warehouse-bench-$ROWS.db}
 PERIOD=${PERIOD:-2026-06}
 RUNS=${RUNS:-5}
 
-swift build -c release --product warehouse >/dev/null
+swift build -c release --product warehouse >/dev/null 2>&1 || { echo "bench: release build failed (run: swift build -c release --product warehouse)" >&2; exit 1; }
 BIN=.build/release/warehouse
 
 if [ ! -s "$DB" ] || [ "$(sqlite3 "$DB" 'SELECT count(*) FROM charges' 2>/dev/null || echo 0)" != "$ROWS" ]; then
@@ -20,7 +20,7 @@ if [ ! -s "$DB" ] || [ "$(sqlite3 "$DB" 'SELECT count(*) FROM charges' 2>/dev/nu
   "$BIN" init --db "$DB" >/dev/null
   echo "bench: generating $ROWS usage rows in $DB ..." >&2
   start=$(date +%s)
-  sqlite3 "$DB" <<SQL
+  sqlite3 "$DB" >/dev/null <<SQL
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -512000;
@@ -64,4 +64,5 @@ for run in $(seq 1 "$RUNS"); do
   if [ -z "$best" ] || [ "$(echo "$elapsed < $best" | bc)" = 1 ]; then best=$elapsed; fi
 done
 echo "invoice $PERIOD over $ROWS usage rows ($rows_in_period in the period): best ${best} s of $RUNS runs"
+/usr/bin/time -f "one more run: %e s elapsed, %U s user, %S s system CPU" "$BIN" invoice --db "$DB" --period "$PERIOD" --format json >/dev/null
 echo "rerun: $BIN invoice --db $DB --period $PERIOD --format json"

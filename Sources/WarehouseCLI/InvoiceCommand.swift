@@ -6,11 +6,9 @@ import Query
 struct InvoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoice", abstract: "Print an itemized invoice for a billing period.",
-        discussion: """
-            One line per meter (or ArcGIS Online service type) per group, with quantity, unit, effective unit
-            price and amount; group subtotals and the total add up to the cent. Each currency is invoiced on its
-            own. Usage with no price is listed apart, with a warning on standard error (the exit code stays 0).
-            """)
+        discussion: "One line per meter (or ArcGIS Online service type) per group, with quantity, unit, effective unit "
+            + "price and amount; group subtotals and the total add up to the cent. Each currency is invoiced on its own. "
+            + "Usage with no price is listed apart, with a warning on standard error (the exit code stays 0).")
 
     @Option(help: ArgumentHelp("The billing period.", valueName: "YYYY-MM"))
     var period: String
