@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: ["YAML"]),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        // Yams (already swift-configuration's YAML parser): warehouse.yaml holds lists of maps
+        // (cost_centers.rules), which swift-configuration's YAMLSnapshot rejects.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -53,7 +56,7 @@ let package = Package(
             name: "Load",
             dependencies: ["WarehouseCore", "CSQLite"],
             plugins: ["EmbedSchema"]),
-        .target(name: "Query", dependencies: ["WarehouseCore", "Load"]),
+        .target(name: "Query", dependencies: ["WarehouseCore", "Load", "Transform"]),
         .target(
             name: "Sandbox",
             dependencies: [
@@ -67,6 +70,7 @@ let package = Package(
                 "WarehouseCore", "Extract", "Transform", "Load", "Query",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]),
         // The commands, one file each; thin wrappers over the libraries. A library so tests can drive it.
         .target(
@@ -84,6 +88,10 @@ let package = Package(
         .testTarget(name: "LoadTests", dependencies: ["Load", "WarehouseCore"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Load"], resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query"]),
+        .testTarget(name: "TransformTests", dependencies: ["Transform", "WarehouseCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Transform", "Load", "WarehouseCore"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WarehouseCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImportTests", dependencies: ["Pipeline", "Transform", "Extract", "Load", "WarehouseCore"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -277,12 +277,15 @@ CREATE TABLE charge_scopes (
 -- Priced charges: one row per usage row, its share of its scope's cost (pro rata to quantity,
 -- largest-remainder rounding, so the rows of a scope add up to the scope's cost exactly), and
 -- the cost center the rules gave it. `amount_micros` NULL = unpriced (never silently zero).
+-- `cost_center` is that cost center as the rule or tag spelled it for this row (its key is the
+-- lower-cased form); cost_centers.display_name is the most common spelling over all charges.
 CREATE TABLE charges (
     usage_id        INTEGER PRIMARY KEY REFERENCES usage (usage_id) ON DELETE CASCADE,
     period          TEXT NOT NULL,
     cost_center_key TEXT NOT NULL REFERENCES cost_centers (cost_center_key),
     amount_micros   INTEGER,
     currency        TEXT,
+    cost_center     TEXT,
     CHECK ((amount_micros IS NULL) = (currency IS NULL))
 );
 CREATE INDEX charges_by_period ON charges (period, cost_center_key);

@@ -32,7 +32,7 @@ SELECT i, CASE WHEN i % 4 = 3 THEN 'agol' ELSE 'csp' END, 'sub-' || (i % 2), 'r'
        CASE i % 4 WHEN 0 THEN 'vm' WHEN 1 THEN 'lrs' WHEN 2 THEN 'odd' ELSE 'geocode.svcusg' END,
        printf('2026-10-%02dT00:00:00Z', i % 28 + 1), printf('2026-10-%02dT23:59:59Z', i % 28 + 1), printf('%d.5', i)
 FROM n;
-INSERT INTO charges SELECT usage_id, '2026-10',
+INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency) SELECT usage_id, '2026-10',
   CASE usage_id % 5 WHEN 0 THEN 'planning' WHEN 1 THEN 'operations' WHEN 2 THEN 'gis & mapping' WHEN 3 THEN 'research' ELSE 'unassigned' END,
   CASE WHEN meter_id = 'odd' THEN NULL ELSE usage_id * 123457 END,
   CASE WHEN meter_id = 'odd' THEN NULL WHEN source = 'agol' THEN 'EUR' ELSE 'USD' END

@@ -57,8 +57,11 @@ public final class Database {
     }
 
     deinit {
+        // Statements first: close_v2 would otherwise defer the close until they are finalized.
         cache.removeAll()
-        sqlite3_close_v2(handle)
+        // A deinit cannot report an error; close_v2 only fails on a misuse that the cache removal rules out.
+        let code = sqlite3_close_v2(handle)
+        assert(code == SQLITE_OK, "sqlite3_close_v2 failed: \(code)")
     }
 
     /// Creates an empty file readable and writable by its owner only.

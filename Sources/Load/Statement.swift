@@ -27,7 +27,8 @@ public final class Statement {
         self.sql = sql
     }
 
-    deinit { sqlite3_finalize(handle) }
+    /// sqlite3_finalize returns the error of the last step, which `step()` already reported.
+    deinit { _ = sqlite3_finalize(handle) }
 
     /// True when the statement cannot change the database (`warehouse sql` without `--write`).
     public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }

@@ -1,4 +1,5 @@
 import Foundation
+import Transform
 import WarehouseCore
 
 /// Rounding money to cents so that every displayed total is the sum of its displayed parts.
@@ -21,46 +22,17 @@ public enum CentRounding {
 
     /// Splits `totalCents` among parts whose exact values are `micros`, by largest remainder.
     public static func apportion(totalCents: Int64, micros: [Int64]) -> [Int64] {
-        let floors = micros.map { floorDiv($0, microsPerCent) }
-        let remainders = zip(micros, floors).map { Decimal($0 - $1 * microsPerCent) }
-        return distribute(totalCents: totalCents, floors: floors, remainders: remainders)
+        apportion(totalCents: totalCents, amounts: micros.map { Decimal($0) / 1_000_000 })
     }
 
-    /// Splits `totalCents` among parts whose exact values are decimal currency `amounts`.
+    /// Splits `totalCents` among parts whose exact values are decimal currency `amounts`, with
+    /// Transform's `LargestRemainder` (the Repricer's rule); ties go to the part listed first.
     public static func apportion(totalCents: Int64, amounts: [Decimal]) -> [Int64] {
-        let scaled = amounts.map { $0 * 100 }
-        let floors = scaled.map { ExactDecimal.int64(ExactDecimal.floor($0, scale: 0)) ?? 0 }
-        let remainders = zip(scaled, floors).map { $0 - Decimal($1) }
-        return distribute(totalCents: totalCents, floors: floors, remainders: remainders)
-    }
-
-    static func distribute(totalCents: Int64, floors: [Int64], remainders: [Decimal]) -> [Int64] {
-        guard !floors.isEmpty else { return [] }
-        var result = floors
-        var missing = totalCents - floors.reduce(0, +)
-        // Largest remainder first (ties: earlier part first); when cents must be taken away, the
-        // smallest remainders give them up first.
-        let byRemainder = floors.indices.sorted { a, b in
-            remainders[a] != remainders[b] ? remainders[a] > remainders[b] : a < b
+        let keys = amounts.indices.map { index -> String in
+            let digits = String(index)
+            return String(repeating: "0", count: max(0, 12 - digits.count)) + digits
         }
-        while missing > 0 {
-            for index in byRemainder where missing > 0 {
-                result[index] += 1
-                missing -= 1
-            }
-        }
-        while missing < 0 {
-            for index in byRemainder.reversed() where missing < 0 {
-                result[index] -= 1
-                missing += 1
-            }
-        }
-        return result
-    }
-
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
-        let q = a / b
-        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+        return LargestRemainder.apportion(amounts.map { $0 * 100 }, target: totalCents, tieKeys: keys)
     }
 
     /// Cents as `-1234.56`.

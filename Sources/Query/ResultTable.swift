@@ -1,5 +1,6 @@
 import Foundation
 import Load
+import WarehouseCore
 
 /// Rows and their column names, ready to print in any `OutputFormat`.
 public struct ResultTable: Equatable, Sendable {
@@ -86,22 +87,7 @@ extension ResultTable {
 
 /// Minimal, exact JSON text writing (Foundation's encoder reorders keys and rounds through Double).
 public enum JSONText {
-    public static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20:
-                out += "\\u" + String(s.value, radix: 16).leftPadded(4)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    public static func string(_ text: String) -> String { JSONString.quoted(text) }
 
     public static func value(_ value: SQLValue) -> String {
         switch value {

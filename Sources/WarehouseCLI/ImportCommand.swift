@@ -1,10 +1,80 @@
 import ArgumentParser
+import Foundation
+import Pipeline
+import WarehouseCore
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Load saved API responses and exports from files.")
+        commandName: "import", abstract: "Load saved API responses and exports from files.",
+        discussion: """
+            KIND is one of: \(ImportKind.names).
+            Each file is one transaction: its bytes are stored, its facts upserted and the billing months it
+            touches repriced; importing the same file twice changes nothing. `-` reads standard input; gzip
+            files are read as such. The first file that cannot be read stops the import with one line on
+            standard error; files before it stay imported, that file changes nothing.
+            """)
+
+    @Option(help: ArgumentHelp("What the files hold (see below).", valueName: "kind"))
+    var kind: String
+
+    @Option(help: ArgumentHelp("The source name (default: partnercenter, azure, arcgis or azure-export by kind).", valueName: "name"))
+    var source: String?
+
+    @Option(help: ArgumentHelp("The Partner Center customer the file is for, when the file does not say.", valueName: "id"))
+    var customer: String?
+
+    @Option(help: ArgumentHelp("The subscription the file is for, when the file does not say.", valueName: "id"))
+    var subscription: String?
+
+    @Option(help: ArgumentHelp("The ArcGIS Online org id the file is for.", valueName: "id"))
+    var org: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The snapshot day of items, users and portals/self (default: today, UTC).", valueName: "YYYY-MM-DD"))
+    var asOf: String?
+
+    @Option(help: ArgumentHelp("The configuration file (default: ./warehouse.yaml if present).", valueName: "path"))
+    var config: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("Files to import; - for standard input.", valueName: "file"))
+    var files: [String]
 
     func run() async throws {
-        try notYet("warehouse import", issue: 3)
+        try await reportingErrors {
+            guard !files.isEmpty else { throw ValidationError("give at least one file (or - for standard input)") }
+            guard let kind = ImportKind(rawValue: kind) else {
+                throw ImportFailure("\(files[0]): unknown kind '\(kind)', expected one of: \(ImportKind.names)")
+            }
+            var day: UTCTime?
+            if let asOf {
+                guard asOf.count == 10, let parsed = UTCTime.parse(asOf) else {
+                    throw ImportFailure("--as-of '\(asOf)': expected a day as YYYY-MM-DD")
+                }
+                day = parsed
+            }
+            let options = ImportOptions(kind: kind, source: source, customer: customer, subscription: subscription, org: org, asOf: day)
+            let settings = try WarehouseConfig.load(path: config)
+            let db = try database.openForWriting()
+            let importer = Importer(db: db, config: settings)
+            for file in files {
+                let name = file == "-" ? "<stdin>" : file
+                let data: Data
+                do {
+                    data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+                } catch {
+                    throw ImportFailure("\(name): cannot read: \((error as NSError).localizedDescription)")
+                }
+                let summary = try importer.importFile(data, file: name, options: options)
+                for warning in summary.warnings { printError("\(name): warning: \(warning)") }
+                printOut(summary.line + "\n")
+            }
+        }
     }
+}
+
+/// A failure already worded for the user.
+private struct ImportFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -19,7 +19,7 @@ import Testing
                   (1, 'csp', 'sub-1', 'r1', 'vm', '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', '12.5'),
                   (2, 'csp', 'sub-1', 'r2', 'vm', '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', '5'),
                   (3, 'csp', 'sub-1', 'r3', 'odd', '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', '7');
-                INSERT INTO charges VALUES (1, '2026-10', 'planning', 1250000, 'USD'), (2, '2026-10', 'unassigned', 500000, 'USD'),
+                INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency) VALUES (1, '2026-10', 'planning', 1250000, 'USD'), (2, '2026-10', 'unassigned', 500000, 'USD'),
                   (3, '2026-10', 'unassigned', NULL, NULL);
                 """)
         }

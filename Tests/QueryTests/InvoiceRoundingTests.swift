@@ -31,7 +31,7 @@ import Testing
                         INSERT INTO usage (usage_id, source, account_id, resource_id, meter_id, usage_start, usage_end, quantity)
                         VALUES (?, 's', 'a', ?, ?, '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', '1')
                         """, id, "r\(id)", "m\(meter)")
-                    try w.db.run("INSERT INTO charges VALUES (?, '2026-10', ?, ?, 'USD')", id, "cc\(center)", c.micros)
+                    try w.db.run("INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency) VALUES (?, '2026-10', ?, ?, 'USD')", id, "cc\(center)", c.micros)
                 }
             }
         }
@@ -61,7 +61,7 @@ import Testing
                     INSERT INTO usage (usage_id, source, account_id, resource_id, meter_id, usage_start, usage_end, quantity)
                     VALUES (?, 's', 'a', ?, 'm', '2026-10-01T00:00:00Z', '2026-10-02T00:00:00Z', '999999999.5')
                     """, id, "r\(id)")
-                try w.db.run("INSERT INTO charges VALUES (?, '2026-10', 'cc', 1, 'USD')", id)
+                try w.db.run("INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency) VALUES (?, '2026-10', 'cc', 1, 'USD')", id)
             }
         }
         let invoice = try InvoiceBuilder(db: w.db).build(InvoiceRequest(period: "2026-10"))

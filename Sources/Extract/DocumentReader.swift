@@ -1,0 +1,131 @@
+import Foundation
+import WarehouseCore
+
+/// A document that cannot be read: the file, where in it, and what was expected.
+///
+/// `position` is `line L, column C` for syntax errors, a JSON path such as `items[3].quantity`
+/// for a well-formed document of the wrong shape, or `line L` of a CSV file.
+/// One bad record rejects the whole document: a page is loaded whole or not at all.
+public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var position: String?
+    public var message: String
+
+    public init(file: String = "", position: String? = nil, message: String) {
+        self.file = file
+        self.position = position
+        self.message = message
+    }
+
+    public var description: String {
+        [file.isEmpty ? nil : file, position, message].compactMap { $0 }.joined(separator: ": ")
+    }
+
+    func named(_ file: String) -> DocumentError {
+        var copy = self
+        if copy.file.isEmpty { copy.file = file }
+        return copy
+    }
+}
+
+/// The body of an ArcGIS error envelope, which comes with HTTP 200:
+/// `{"error":{"code":498,"message":"Invalid token.","details":[...]}}` or the server style
+/// `{"status":"error","messages":["Token Expired."],"code":498}`.
+/// See https://developers.arcgis.com/rest/users-groups-and-items/common-parameters/ (error handling).
+public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: Int
+    public var message: String
+    public var messageCode: String?
+    public var details: [String]
+
+    /// 498 (invalid or expired token), 499 (token required) and GWM_0003: re-authenticate and retry once.
+    public var isAuthenticationError: Bool { code == 498 || code == 499 || messageCode == "GWM_0003" }
+
+    public var description: String {
+        var text = "ArcGIS error \(code): \(message)"
+        let extra = details.filter { $0 != message }
+        if !extra.isEmpty { text += " (\(extra.joined(separator: "; ")))" }
+        return text
+    }
+}
+
+/// Bytes in, document text or JSON out: gzip is inflated (detected by its magic number, not the
+/// file name), a UTF-8 byte order mark is dropped, and every failure names the file.
+public enum DocumentReader {
+    /// The bytes of a document: inflated when gzip, without a UTF-8 BOM.
+    public static func bytes(_ data: Data, file: String) throws -> [UInt8] {
+        var raw = data
+        if Zlib.isGzip(data) {
+            do {
+                raw = try Zlib.inflate(data)
+            } catch {
+                throw DocumentError(file: file, message: "cannot decompress gzip: \(error)")
+            }
+        }
+        var bytes = [UInt8](raw)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return bytes
+    }
+
+    /// The document as UTF-8 text (for CSV files).
+    public static func text(_ data: Data, file: String) throws -> String {
+        let bytes = try bytes(data, file: file)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw DocumentError(file: file, message: "not UTF-8 text")
+        }
+        return text
+    }
+
+    /// The document parsed as JSON.
+    public static func json(_ data: Data, file: String) throws -> JSONValue {
+        let bytes = try bytes(data, file: file)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) {
+            throw DocumentError(file: file, message: "empty document, expected JSON")
+        }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw DocumentError(file: file, position: "line \(error.line), column \(error.column)", message: error.message)
+        }
+    }
+
+    /// Parses `data` as JSON and decodes it with `decode`, naming `file` in any error.
+    public static func decode<T>(_ data: Data, file: String, _ decode: (JSONNode) throws -> T) throws -> T {
+        let value = try json(data, file: file)
+        do {
+            return try decode(JSONNode(value))
+        } catch let error as DocumentError {
+            throw error.named(file)
+        } catch let error as ArcGISError {
+            throw DocumentError(file: file, message: error.description)
+        }
+    }
+
+    /// Throws the ArcGIS error a body carries instead of data, if any.
+    public static func checkArcGISError(_ root: JSONNode) throws {
+        guard case .object(let object) = root.value else { return }
+        if case .object(let error)? = object["error"] {
+            let node = JSONNode(.object(error), path: "error")
+            throw ArcGISError(
+                code: Int(((try? node.optionalInt64("code")) ?? nil) ?? 0),
+                message: (try? node.optionalString("message")) ?? "",
+                messageCode: try? node.optionalString("messageCode"),
+                details: details(error["details"]))
+        }
+        if case .string(let status)? = object["status"], status == "error" || status == "failed" {
+            let code = (try? root.optionalInt64("code")).flatMap { $0 }.map(Int.init) ?? 0
+            let messages = details(object["messages"])
+            throw ArcGISError(code: code, message: messages.first ?? status, messageCode: nil, details: messages)
+        }
+    }
+
+    /// `details` may be absent, a string, or an array of strings.
+    private static func details(_ value: JSONValue?) -> [String] {
+        switch value {
+        case .string(let s)?: return [s]
+        case .array(let items)?:
+            return items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+        default: return []
+        }
+    }
+}

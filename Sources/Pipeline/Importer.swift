@@ -1,0 +1,174 @@
+import Extract
+import Foundation
+import Load
+import Transform
+import WarehouseCore
+
+/// What the document does not say about itself: `--customer`, `--subscription`, `--org`, `--as-of`.
+public struct ImportOptions: Sendable {
+    public var kind: ImportKind
+    public var source: String?
+    public var customer: String?
+    public var subscription: String?
+    public var org: String?
+    /// The snapshot day of items, users and portals/self (default: today, UTC).
+    public var asOf: UTCTime?
+
+    public init(kind: ImportKind, source: String? = nil, customer: String? = nil, subscription: String? = nil, org: String? = nil, asOf: UTCTime? = nil) {
+        self.kind = kind
+        self.source = source
+        self.customer = customer
+        self.subscription = subscription
+        self.org = org
+        self.asOf = asOf
+    }
+
+    public var sourceName: String { source ?? kind.defaultSource }
+
+    /// The `raw_pages.context` JSON: the options given, so `rebuild` can re-derive the facts.
+    public var contextJSON: String {
+        var members: [JSONObject.Member] = []
+        if let customer { members.append(.init(key: "customer", value: .string(customer))) }
+        if let subscription { members.append(.init(key: "subscription", value: .string(subscription))) }
+        if let org { members.append(.init(key: "org", value: .string(org))) }
+        if let asOf { members.append(.init(key: "as_of", value: .string(asOf.day))) }
+        return JSONValue.object(JSONObject(members)).serialized
+    }
+}
+
+/// The outcome of importing one file.
+public struct ImportSummary: Sendable {
+    public var file: String
+    public var kind: ImportKind
+    public var source: String
+    public var records: Int
+    public var counts: FactWriter.Counts
+    public var newPage: Bool
+    public var periods: Set<String>
+    public var warnings: [String]
+
+    /// One line for the terminal or a log.
+    public var line: String {
+        "\(file): \(kind.rawValue) into '\(source)': \(records) records, \(counts.written) rows new or changed, "
+            + "\(counts.unchanged) unchanged\(newPage ? "" : " (file already stored)")"
+    }
+}
+
+/// An import that failed: one line naming the file.
+public struct ImportError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var message: String
+    public var description: String { message.hasPrefix(file + ":") ? message : "\(file): \(message)" }
+}
+
+/// `warehouse import`: one file, one transaction — an `etl_runs` row, the file's bytes in
+/// `raw_pages`, its facts upserted, the billing months it touches repriced. A file that cannot be
+/// read changes nothing: it is decoded before the transaction starts, and any later failure
+/// rolls the transaction back.
+public struct Importer {
+    let db: Database
+    let config: WarehouseConfig
+
+    public init(db: Database, config: WarehouseConfig) {
+        self.db = db
+        self.config = config
+    }
+
+    /// Decodes `data` (plain or gzip, with or without a BOM) as `options.kind` into facts.
+    public static func facts(_ data: Data, file: String, options: ImportOptions, now: UTCTime = .now()) throws -> FactBatch {
+        let source = options.sourceName
+        let asOf = (options.asOf ?? now).startOfDay
+        switch options.kind {
+        case .pcCustomers:
+            return Normalize.partnerCenterCustomers(try PartnerCenterCustomersPage.decode(data, file: file), source: source)
+        case .pcSubscriptions:
+            return Normalize.partnerCenterSubscriptions(
+                try PartnerCenterSubscriptionsPage.decode(data, file: file), source: source, customer: options.customer)
+        case .pcUtilization:
+            return try Normalize.partnerCenterUtilization(
+                try PartnerCenterUtilizationPage.decode(data, file: file), source: source, customer: options.customer,
+                subscription: options.subscription, file: file)
+        case .pcRateCard:
+            return Normalize.rateCard(try PartnerCenterRateCard.decode(data, file: file), source: source)
+        case .azureUsage:
+            return try Normalize.azureUsage(
+                try AzureUsageAggregatesPage.decode(data, file: file), source: source, subscription: options.subscription, file: file)
+        case .azureRateCard:
+            return Normalize.rateCard(try AzureRateCard.decode(data, file: file), source: source)
+        case .agolSelf:
+            return Normalize.arcgisPortal(try ArcGISPortal.decode(data, file: file), source: source, asOf: asOf)
+        case .agolUsers:
+            return Normalize.arcgisUsers(try ArcGISUsersPage.decode(data, file: file), source: source, org: options.org, asOf: asOf)
+        case .agolItems:
+            return try Normalize.arcgisItems(
+                try ArcGISItemsPage.decode(data, file: file), source: source, org: options.org, asOf: asOf, file: file)
+        case .agolUsage:
+            return try Normalize.arcgisUsage(try ArcGISUsageResponse.decode(data, file: file), source: source, org: options.org, file: file)
+        case .agolCreditsCSV:
+            return try Normalize.creditsReport(
+                try CreditsReport.decode(data, file: file), source: source, org: options.org, asOf: asOf, file: file)
+        case .azureCostExport:
+            return Normalize.costExport(try CostExport.decode(data, file: file), source: source)
+        }
+    }
+
+    /// Imports one file in one transaction. `file` names it in messages and in `raw_pages.request`.
+    @discardableResult
+    public func importFile(_ data: Data, file: String, options: ImportOptions, now: UTCTime = .now()) throws -> ImportSummary {
+        let batch: FactBatch
+        do {
+            batch = try Importer.facts(data, file: file, options: options, now: now)
+        } catch let error as ImportError {
+            throw error
+        } catch {
+            throw ImportError(file: file, message: "\(error)")
+        }
+        // The document as received, gzip undone (the reader undoes it again on rebuild anyway).
+        let body = Zlib.isGzip(data) ? (try? Zlib.inflate(data)) ?? data : data
+        let source = options.sourceName
+        do {
+            return try db.transaction {
+                let started = now.iso8601
+                try db.run("INSERT INTO etl_runs (command, started_at, status) VALUES ('import', ?, 'running')", started)
+                let runID = db.lastInsertRowID
+                let page = try RawPageStore(db).store(
+                    source: source, stream: options.kind.stream, kind: options.kind.rawValue, request: file,
+                    context: options.contextJSON, fetchedAt: now, body: body, runID: runID)
+                let counts = try FactWriter(db: db).write(batch, pageID: page.pageID)
+                if counts.written > 0 { try reprice(batch, kind: options.kind, source: source) }
+                let summary = ImportSummary(
+                    file: file, kind: options.kind, source: source, records: batch.records, counts: counts, newPage: page.inserted,
+                    periods: batch.periods, warnings: batch.warnings)
+                let detail = JSONValue.object(
+                    JSONObject([
+                        .init(key: "file", value: .string(file)), .init(key: "kind", value: .string(options.kind.rawValue)),
+                        .init(key: "source", value: .string(source)), .init(key: "written", value: .number(String(counts.written))),
+                        .init(key: "unchanged", value: .number(String(counts.unchanged))),
+                        .init(key: "warnings", value: .array(batch.warnings.map { .string($0) })),
+                    ])
+                ).serialized
+                try db.run(
+                    "UPDATE etl_runs SET finished_at = ?, status = 'ok', pages = 1, records = ?, detail = ? WHERE run_id = ?",
+                    max(UTCTime.now(), now).iso8601, batch.records, detail, runID)
+                return summary
+            }
+        } catch {
+            throw ImportError(file: file, message: "\(error)")
+        }
+    }
+
+    /// Usage documents reprice the months they touch; a rate card, new subscriptions or users
+    /// (which can change cost centers) reprice every month of the source.
+    func reprice(_ batch: FactBatch, kind: ImportKind, source: String) throws {
+        let repricer = Repricer(db: db, config: config)
+        switch kind {
+        case .pcRateCard, .azureRateCard, .pcSubscriptions, .agolUsers:
+            try repricer.reprice(source: source, periods: nil)
+        case .pcCustomers, .agolSelf:
+            break
+        case .pcUtilization, .azureUsage, .agolUsage, .agolItems, .agolCreditsCSV, .azureCostExport:
+            let periods = batch.periods
+            if !periods.isEmpty { try repricer.reprice(source: source, periods: periods) }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Extract
+import Foundation
+import WarehouseCore
+
+/// The facts of one document, ready to load in one transaction.
+///
+/// Usage records sharing a natural key within one document:
+/// - identical in every column (the Partner Center sample has two such records): one row;
+/// - different (e.g. two cost-export lines for one resource, meter and day under two pricing
+///   models): their quantities (and costs) are added into one row, the other columns kept from the
+///   first. Across documents, a later load of the same key replaces the earlier row (upsert).
+/// Dimension rows (meters, resources, ...) with the same key: the last one wins.
+public struct FactBatch: Sendable {
+    /// Records read from the document (before merging).
+    public var records = 0
+    public private(set) var usage: [UsageFact] = []
+    private var usageIndex: [[String]: Int] = [:]
+    public private(set) var duplicatesCollapsed = 0
+    public private(set) var duplicatesSummed = 0
+
+    public var rates: [RateFact] = []
+    public var offerTerms: [OfferTermFact] = []
+    public private(set) var meters: [MeterFact] = []
+    private var meterIndex: [String: Int] = [:]
+    public private(set) var resources: [ResourceFact] = []
+    private var resourceIndex: [String: Int] = [:]
+    public var customers: [CustomerFact] = []
+    public var subscriptions: [SubscriptionFact] = []
+    public var users: [UserFact] = []
+    public var storageSnapshots: [StorageSnapshotFact] = []
+    public var creditBudgets: [CreditBudgetFact] = []
+    public var orgCredits: [OrgCreditFact] = []
+    /// Things skipped on purpose (an item of unknown size), one line each.
+    public var warnings: [String] = []
+
+    public init() {}
+
+    public mutating func add(_ fact: UsageFact) {
+        let key = fact.naturalKey
+        guard let i = usageIndex[key] else {
+            usageIndex[key] = usage.count
+            usage.append(fact)
+            return
+        }
+        if usage[i] == fact {
+            duplicatesCollapsed += 1
+            return
+        }
+        duplicatesSummed += 1
+        usage[i].quantity += fact.quantity
+        if let cost = fact.cost { usage[i].cost = (usage[i].cost ?? 0) + cost }
+    }
+
+    public mutating func add(_ meter: MeterFact) {
+        FactBatch.replaceOrAppend(meter, key: meter.meterID.lowercased(), in: &meters, index: &meterIndex)
+    }
+
+    public mutating func add(_ resource: ResourceFact) {
+        FactBatch.replaceOrAppend(resource, key: resource.resourceID.lowercased(), in: &resources, index: &resourceIndex)
+    }
+
+    /// Last one wins, in first-seen order.
+    private static func replaceOrAppend<T>(_ value: T, key: String, in list: inout [T], index: inout [String: Int]) {
+        if let i = index[key] {
+            list[i] = value
+        } else {
+            index[key] = list.count
+            list.append(value)
+        }
+    }
+
+    /// The billing periods (`YYYY-MM`) the usage rows fall in: what must be repriced.
+    public var periods: Set<String> { Set(usage.map(\.period)) }
+}
+
+/// A document that reads fine but cannot become facts (an id nobody gave, a period unknown).
+public struct NormalizeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var message: String
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Wire records to facts: pure functions, no I/O. One extension per source family.
+public enum Normalize {
+    /// A JSON array of strings as text (user tags).
+    public static func jsonArray(_ strings: [String]) -> String {
+        "[" + strings.map(JSONValue.quoted).joined(separator: ",") + "]"
+    }
+}

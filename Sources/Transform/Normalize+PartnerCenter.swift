@@ -1,0 +1,83 @@
+import Extract
+import Foundation
+import WarehouseCore
+
+extension Normalize {
+    /// A Partner Center utilization page. The subscription (the usage's `account_id`) and customer
+    /// come from the page's `links.self.uri` (`customers/{cid}/subscriptions/{sid}/...`) when it has
+    /// one, else from `customer`/`subscription` (the `--customer`/`--subscription` options). The
+    /// subscription inside a record's resourceUri may differ (Azure Stack, transfers): it goes to
+    /// `subscription_id`.
+    public static func partnerCenterUtilization(
+        _ page: PartnerCenterUtilizationPage, source: String, customer: String?, subscription: String?, file: String
+    ) throws -> FactBatch {
+        let fromLink = page.customerAndSubscription
+        guard let account = fromLink.subscription ?? subscription?.lowercased() else {
+            throw NormalizeError(
+                file: file,
+                message: "the page names no subscription (no links.self.uri): pass --subscription (and --customer) for this file")
+        }
+        let customerID = fromLink.customer ?? customer?.lowercased()
+        var batch = FactBatch()
+        for record in page.items {
+            addAzureUsage(record, source: source, account: account, customer: customerID, to: &batch)
+        }
+        return batch
+    }
+
+    static func addAzureUsage(_ record: AzureUsageRecord, source: String, account: String, customer: String?, to batch: inout FactBatch) {
+        batch.records += 1
+        let meterID = record.meterID.lowercased()
+        let parts = record.resourceURI.map(ResourceURI.init(parsing:)) ?? ResourceURI()
+        let tags = JSONValue.object(record.tags).serialized
+        var fact = UsageFact(
+            source: source, accountID: account, resourceID: record.resourceURI ?? "", meterID: meterID,
+            usageStart: record.usageStart, usageEnd: record.usageEnd, quantity: record.quantity, unit: record.unit)
+        fact.customerID = customer
+        fact.subscriptionID = parts.subscriptionID ?? account
+        fact.resourceGroup = parts.resourceGroup
+        fact.location = record.location ?? record.meterRegion
+        fact.tags = tags
+        batch.add(fact)
+        batch.add(
+            MeterFact(
+                source: source, meterID: meterID, name: record.meterName, category: nonEmpty(record.meterCategory),
+                subcategory: nonEmpty(record.meterSubcategory), region: nonEmpty(record.meterRegion), unit: record.unit))
+        if let uri = record.resourceURI, !uri.isEmpty {
+            batch.add(
+                ResourceFact(
+                    source: source, resourceID: uri, subscriptionID: parts.subscriptionID, resourceGroup: parts.resourceGroup,
+                    providerType: parts.providerType, name: parts.name, location: record.location, owner: nil, tags: tags))
+        }
+    }
+
+    static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// Partner Center customers.
+    public static func partnerCenterCustomers(_ page: PartnerCenterCustomersPage, source: String) -> FactBatch {
+        var batch = FactBatch()
+        batch.records = page.items.count
+        batch.customers = page.items.map {
+            CustomerFact(
+                source: source, customerID: $0.id.lowercased(), companyName: $0.companyName, domain: $0.domain,
+                tenantID: $0.tenantID?.lowercased(), relationship: $0.relationship)
+        }
+        return batch
+    }
+
+    /// Partner Center subscriptions of one customer: the customer from each item's own link,
+    /// else `customer` (`--customer`).
+    public static func partnerCenterSubscriptions(_ page: PartnerCenterSubscriptionsPage, source: String, customer: String?) -> FactBatch {
+        var batch = FactBatch()
+        batch.records = page.items.count
+        batch.subscriptions = page.items.map {
+            SubscriptionFact(
+                source: source, subscriptionID: $0.id.lowercased(), customerID: $0.customerID ?? customer?.lowercased(),
+                offerID: $0.offerID, offerName: $0.offerName, billingType: $0.billingType, status: $0.status)
+        }
+        return batch
+    }
+}

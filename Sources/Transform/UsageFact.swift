@@ -1,0 +1,157 @@
+import Foundation
+import WarehouseCore
+
+/// One row of `usage` (see schema.sql): natural key (source, account_id, resource_id, meter_id,
+/// usage_start, usage_end). Ids that are GUIDs are lower-cased; times are UTC ISO-8601 text.
+public struct UsageFact: Hashable, Sendable {
+    public var source: String
+    /// The subscription (Azure) or the org (ArcGIS Online).
+    public var accountID: String
+    /// The resourceUri, item id, `user:<name>` for ArcGIS usage by user, or ''.
+    public var resourceID: String
+    public var meterID: String
+    public var usageStart: String
+    public var usageEnd: String
+    public var quantity: Decimal
+    public var unit: String?
+    public var customerID: String?
+    public var subscriptionID: String?
+    public var resourceGroup: String?
+    public var userName: String?
+    public var location: String?
+    /// A JSON object as text.
+    public var tags: String = "{}"
+    /// The source's own price (cost exports only), with `costCurrency`.
+    public var cost: Decimal?
+    public var costCurrency: String?
+
+    public init(
+        source: String, accountID: String, resourceID: String, meterID: String, usageStart: UTCTime, usageEnd: UTCTime,
+        quantity: Decimal, unit: String? = nil
+    ) {
+        self.source = source
+        self.accountID = accountID
+        self.resourceID = resourceID
+        self.meterID = meterID
+        self.usageStart = usageStart.iso8601
+        self.usageEnd = usageEnd.iso8601
+        self.quantity = quantity
+        self.unit = unit
+    }
+
+    /// The natural key, compared as the table does (account, resource and meter ignore case).
+    public var naturalKey: [String] {
+        [source, accountID.lowercased(), resourceID.lowercased(), meterID.lowercased(), usageStart, usageEnd]
+    }
+
+    /// The billing period (`YYYY-MM`) the row falls in: the month of its start.
+    public var period: String { String(usageStart.prefix(7)) }
+}
+
+/// One tier of a rate card (`rates`).
+public struct RateFact: Hashable, Sendable {
+    public var source: String
+    public var meterID: String
+    public var currency: String
+    public var effectiveDate: String
+    public var tierMin: Decimal
+    public var unitPrice: Decimal
+    public var includedQuantity: Decimal
+    public var tierMode: String = "graduated"
+}
+
+public struct OfferTermFact: Hashable, Sendable {
+    public var source: String
+    public var name: String
+    public var currency: String
+    public var effectiveDate: String
+    public var discount: Decimal
+    /// Lower-cased meter GUIDs.
+    public var excludedMeterIDs: [String]
+}
+
+public struct MeterFact: Hashable, Sendable {
+    public var source: String
+    public var meterID: String
+    public var name: String?
+    public var category: String?
+    public var subcategory: String?
+    public var region: String?
+    public var unit: String?
+}
+
+public struct ResourceFact: Hashable, Sendable {
+    public var source: String
+    public var resourceID: String
+    public var subscriptionID: String?
+    public var resourceGroup: String?
+    public var providerType: String?
+    public var name: String?
+    public var location: String?
+    public var owner: String?
+    public var tags: String = "{}"
+}
+
+public struct CustomerFact: Hashable, Sendable {
+    public var source: String
+    public var customerID: String
+    public var companyName: String?
+    public var domain: String?
+    public var tenantID: String?
+    public var relationship: String?
+}
+
+public struct SubscriptionFact: Hashable, Sendable {
+    public var source: String
+    public var subscriptionID: String
+    public var customerID: String?
+    public var offerID: String?
+    public var offerName: String?
+    public var billingType: String?
+    public var status: String?
+}
+
+public struct UserFact: Hashable, Sendable {
+    public var source: String
+    public var userName: String
+    public var orgID: String?
+    public var fullName: String?
+    public var email: String?
+    public var role: String?
+    /// A JSON array of strings as text.
+    public var tags: String
+    public var disabled: Bool
+    public var createdAt: String?
+}
+
+/// An ArcGIS item's storage on one day: a level, never summed over days.
+public struct StorageSnapshotFact: Hashable, Sendable {
+    public var source: String
+    public var itemID: String
+    public var snapshotDate: String
+    public var owner: String
+    public var itemType: String?
+    public var title: String?
+    /// `feature`, `file`, `tile` or `none`.
+    public var storageClass: String
+    public var sizeBytes: Int64
+    public var featureBytes: Int64
+    public var attachmentBytes: Int64
+}
+
+public struct CreditBudgetFact: Hashable, Sendable {
+    public var source: String
+    public var userName: String
+    public var snapshotDate: String
+    /// Both nil when the org has credit budgeting off.
+    public var assignedCredits: Decimal?
+    public var availableCredits: Decimal?
+}
+
+public struct OrgCreditFact: Hashable, Sendable {
+    public var source: String
+    public var orgID: String
+    public var snapshotDate: String
+    public var availableCredits: Decimal
+    public var budgetingEnabled: Bool
+}
