@@ -88,4 +88,25 @@ import Testing
         let help = try CLI.run(["--help"])
         for command in ["report", "export"] { #expect(help.stdout.contains("  \(command)")) }
     }
+
+    /// Through the real pipeline: `warehouse import` of a tiered rate card and a month of usage, priced
+    /// by the Repricer, then the invoice with its bands (250 h: 200 x 1.00 + 50 x 0.90 = 245.00).
+    @Test func importedTieredMonthInvoicesWithItsBands() throws {
+        let dir = try TemporaryDirectory()
+        let db = try PricedImportTests().importBoth(dir)
+        let result = try CLI.run(["invoice", "--db", db, "--period", "2026-10", "--tiers", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: 1 usage record(s) of 1 meter(s)"))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(parsed["total"] as? String == "245.00")
+        let groups = try #require(parsed["groups"] as? [[String: Any]])
+        #expect(groups.map { $0["subtotal"] as? String } == ["196.00", "49.00"])
+        let ops = try #require((groups.first?["lines"] as? [[String: Any]])?.first)
+        #expect(ops["quantity"] as? String == "200")
+        let tiers = try #require(ops["tiers"] as? [[String: Any]])
+        // Ops holds 200 of the scope's 250 hours: 4/5 of each band.
+        #expect(tiers.map { $0["quantity"] as? String } == ["160", "40"])
+        #expect(tiers.map { $0["unit_price"] as? String } == ["1", "0.9"])
+        #expect(tiers.map { $0["amount"] as? String } == ["160.00", "36.00"])
+    }
 }
