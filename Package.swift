@@ -56,7 +56,7 @@ let package = Package(
             name: "Load",
             dependencies: ["WarehouseCore", "CSQLite"],
             plugins: ["EmbedSchema"]),
-        .target(name: "Query", dependencies: ["WarehouseCore", "Load"]),
+        .target(name: "Query", dependencies: ["WarehouseCore", "Load", "Transform"]),
         .target(
             name: "Sandbox",
             dependencies: [
@@ -86,7 +86,7 @@ let package = Package(
 
         .testTarget(name: "WarehouseCoreTests", dependencies: ["WarehouseCore"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "WarehouseCore"]),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "Load"]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Load"], resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query"]),
         .testTarget(name: "TransformTests", dependencies: ["Transform", "WarehouseCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Transform", "Load", "WarehouseCore"]),

@@ -289,6 +289,9 @@ CREATE TABLE charges (
     CHECK ((amount_micros IS NULL) = (currency IS NULL))
 );
 CREATE INDEX charges_by_period ON charges (period, cost_center_key);
+-- What `warehouse invoice` reads, in usage order: a month's charges without touching the charges
+-- table, and its usage rows in the order they are stored (one pass, no random reads).
+CREATE INDEX charges_for_invoice ON charges (period, usage_id, currency, cost_center_key, amount_micros);
 
 ------------------------------------------------------------------------------------------------
 -- Views for people

@@ -13,6 +13,7 @@ public struct WarehouseCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, ETLCommand.self, InvoiceCommand.self, SQLCommand.self,
             StatusCommand.self, AlertsCommand.self, DemoCommand.self, SandboxCommand.self,
+            ReportCommand.self, ExportCommand.self,
         ])
 
     public init() {}

@@ -1,0 +1,49 @@
+import Foundation
+import WarehouseCore
+
+/// The texts every renderer prints, so the formats never disagree on a figure.
+extension InvoiceLine {
+    var quantityText: String { DecimalText.exact(quantity) }
+    var unitPriceText: String { unitPrice.map(DecimalText.exact) ?? "" }
+    var amountText: String { CentRounding.format(cents: amountCents) }
+}
+
+extension InvoiceTier {
+    /// "0 to 200", "200 and over", or "discount".
+    var label: String {
+        if isDiscount { return "discount (offer terms)" }
+        let lower = from.map(DecimalText.exact) ?? "0"
+        guard let to else { return "\(lower) and over" }
+        return "\(lower) to \(DecimalText.exact(to))"
+    }
+    var quantityText: String { isDiscount ? "" : DecimalText.rounded(quantity, scale: 6) }
+    var unitPriceText: String { unitPrice.map(DecimalText.exact) ?? "" }
+    var amountText: String { CentRounding.format(cents: amountCents) }
+}
+
+extension UnpricedLine {
+    var quantityText: String { DecimalText.exact(quantity) }
+}
+
+extension Invoice {
+    /// "agol (last refreshed 2026-11-01T02:00:00Z), contoso-csp (never refreshed)".
+    var sourcesText: String {
+        if sources.isEmpty { return "none" }
+        return sources.map { "\($0.name) (last refreshed \($0.lastRefreshed ?? "never"))" }.joined(separator: ", ")
+    }
+
+    /// The one-line stderr warning when usage is unpriced, or nil.
+    public var unpricedWarning: String? {
+        guard !unpriced.isEmpty else { return nil }
+        let meters = Set(unpriced.map { "\($0.source)/\($0.meterID.lowercased())" }).count
+        return "\(unpricedRecords) usage record(s) of \(meters) meter(s) in \(period) have no price and are not in the totals (see the unpriced section)"
+    }
+}
+
+extension CurrencyInvoice {
+    var totalText: String { CentRounding.format(cents: totalCents) }
+}
+
+extension InvoiceGroup {
+    var subtotalText: String { CentRounding.format(cents: subtotalCents) }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Load
+import WarehouseCore
+
+extension InvoiceBuilder {
+    /// Where a bucket belongs once names are resolved: its currency, group and displayed line.
+    struct LineKey: Hashable {
+        var group: String
+        var source: String
+        var meterID: String
+        var unit: String?
+    }
+
+    /// Turns SQL buckets into ordered, rounded invoices: names resolved, one invoice per currency.
+    func assemble(request: InvoiceRequest, buckets: [BucketKey: Bucket]) throws -> Invoice {
+        let meters = try meterNames()
+        let labels = try groupLabels(request.grouping, meters: meters)
+        let scopes = request.tiers ? try ScopeBands.load(db, period: request.period) : [:]
+
+        // currency -> group id -> line -> (bucket sums, per-account quantities for tiers)
+        var priced: [String: [String: [LineKey: LineSums]]] = [:]
+        var unpriced: [LineKey: LineSums] = [:]
+        for (key, bucket) in buckets {
+            let meter = meters[MeterKey(source: key.source, meterID: key.meterID)]
+            let line = LineKey(group: key.group ?? "", source: key.source, meterID: key.meterID, unit: key.unit ?? meter?.unit)
+            var sums: LineSums
+            if let currency = key.currency {
+                sums = priced[currency, default: [:]][line.group, default: [:]][line] ?? LineSums(meterID: bucket.meterID)
+            } else {
+                sums = unpriced[line] ?? LineSums(meterID: bucket.meterID)
+            }
+            sums.records += bucket.records
+            sums.amountMicros += bucket.amountMicros
+            sums.quantity += bucket.quantity
+            if request.tiers { sums.accounts[key.account, default: 0] += bucket.quantity }
+            if let currency = key.currency {
+                priced[currency, default: [:]][line.group, default: [:]][line] = sums
+            } else {
+                unpriced[line] = sums
+            }
+        }
+
+        func label(_ group: String) -> (String, Bool) {
+            let unassigned = group.isEmpty || group.lowercased() == "unassigned"
+            return (unassigned ? "Unassigned" : labels[group.lowercased()] ?? labels[group] ?? group, unassigned)
+        }
+        func meterName(_ line: LineKey) -> String {
+            meters[MeterKey(source: line.source, meterID: line.meterID)]?.name ?? line.meterID
+        }
+
+        var invoices: [CurrencyInvoice] = []
+        for currency in priced.keys.sorted() {
+            var groups: [InvoiceGroup] = []
+            for (groupID, lines) in priced[currency] ?? [:] {
+                let (name, unassigned) = label(groupID)
+                var built = lines.map { line, sums in
+                    InvoiceLine(
+                        source: line.source, meterID: sums.meterID, meterName: meterName(line), unit: line.unit,
+                        quantity: sums.quantity, records: sums.records, amountMicros: sums.amountMicros, amountCents: 0,
+                        tiers: request.tiers
+                            ? ScopeBands.tiers(scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
+                            : [])
+                }
+                built.sort { a, b in
+                    if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }
+                    if a.meterName != b.meterName { return a.meterName < b.meterName }
+                    return (a.source, a.meterID, a.unit ?? "") < (b.source, b.meterID, b.unit ?? "")
+                }
+                groups.append(InvoiceGroup(
+                    key: name, isUnassigned: unassigned, amountMicros: built.reduce(0) { $0 + $1.amountMicros },
+                    subtotalCents: 0, lines: built))
+            }
+            groups.sort { a, b in
+                if a.isUnassigned != b.isUnassigned { return !a.isUnassigned }
+                if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }
+                return a.key < b.key
+            }
+            var invoice = CurrencyInvoice(
+                currency: currency, totalMicros: groups.reduce(0) { $0 + $1.amountMicros }, totalCents: 0, groups: groups)
+            Self.round(&invoice)
+            invoices.append(invoice)
+        }
+
+        let unpricedLines = unpriced.map { line, sums in
+            UnpricedLine(
+                group: label(line.group).0, source: line.source, meterID: sums.meterID, meterName: meterName(line),
+                unit: line.unit, quantity: sums.quantity, records: sums.records)
+        }.sorted { a, b in
+            let aLast = a.group == "Unassigned", bLast = b.group == "Unassigned"
+            if aLast != bLast { return !aLast }
+            return (a.group, a.meterName, a.source, a.meterID) < (b.group, b.meterName, b.source, b.meterID)
+        }
+
+        var sourceNames = Set(buckets.keys.map(\.source))
+        if let source = request.source { sourceNames.insert(source) }
+        let sources = try sourceNames.sorted().map { SourceRefresh(name: $0, lastRefreshed: try lastRefreshed($0)) }
+        return Invoice(
+            period: request.period, grouping: request.grouping, tiersShown: request.tiers,
+            invoices: invoices, unpriced: unpricedLines, sources: sources)
+    }
+
+    /// Top-down largest-remainder rounding (see `CentRounding`): total, then groups, lines, tiers.
+    static func round(_ invoice: inout CurrencyInvoice) {
+        invoice.totalCents = CentRounding.cents(invoice.totalMicros)
+        let groupCents = CentRounding.apportion(totalCents: invoice.totalCents, micros: invoice.groups.map(\.amountMicros))
+        for g in invoice.groups.indices {
+            invoice.groups[g].subtotalCents = groupCents[g]
+            let lineCents = CentRounding.apportion(totalCents: groupCents[g], micros: invoice.groups[g].lines.map(\.amountMicros))
+            for l in invoice.groups[g].lines.indices {
+                invoice.groups[g].lines[l].amountCents = lineCents[l]
+                let tiers = invoice.groups[g].lines[l].tiers
+                let tierCents = CentRounding.apportion(totalCents: lineCents[l], amounts: tiers.map(\.exactAmount))
+                for t in tiers.indices { invoice.groups[g].lines[l].tiers[t].amountCents = tierCents[t] }
+            }
+        }
+    }
+
+    struct LineSums {
+        var meterID: String
+        var records = 0
+        var amountMicros: Int64 = 0
+        var quantity = Decimal(0)
+        var accounts: [String: Decimal] = [:]
+    }
+
+    struct MeterKey: Hashable {
+        var source: String
+        var meterID: String
+    }
+
+    struct MeterInfo {
+        var name: String?
+        var unit: String?
+    }
+
+    func meterNames() throws -> [MeterKey: MeterInfo] {
+        var result: [MeterKey: MeterInfo] = [:]
+        try db.prepare("SELECT source, meter_id, name, unit FROM meters").forEachRow { row in
+            result[MeterKey(source: row.string(0), meterID: row.string(1).lowercased())] =
+                MeterInfo(name: row.optionalString(2).flatMap { $0.isEmpty ? nil : $0 }, unit: row.optionalString(3))
+        }
+        return result
+    }
+
+    /// Display names of group keys, by lower-cased key: cost centers' most common spelling,
+    /// customers' company names, meters' names.
+    func groupLabels(_ grouping: InvoiceGrouping, meters: [MeterKey: MeterInfo]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        switch grouping {
+        case .costCenter:
+            try db.prepare("SELECT cost_center_key, display_name FROM cost_centers").forEachRow { result[$0.string(0).lowercased()] = $0.string(1) }
+        case .customer:
+            try db.prepare("SELECT customer_id, company_name FROM customers WHERE company_name IS NOT NULL AND company_name <> ''")
+                .forEachRow { result[$0.string(0).lowercased()] = $0.string(1) }
+        case .meter:
+            for (key, info) in meters { if let name = info.name { result[key.meterID] = name } }
+        case .user, .subscription, .resourceGroup:
+            break
+        }
+        return result
+    }
+
+    /// The latest raw page fetched or checkpoint advanced for `source`.
+    func lastRefreshed(_ source: String) throws -> String? {
+        try db.scalar("""
+            SELECT max(t) FROM (SELECT max(fetched_at) AS t FROM raw_pages WHERE source = ?1
+                                UNION ALL SELECT max(updated_at) FROM checkpoints WHERE source = ?1)
+            """, source)?.string
+    }
+}

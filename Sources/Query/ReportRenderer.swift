@@ -1,0 +1,50 @@
+import Foundation
+import Load
+
+/// Output formats of `warehouse report`.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case table, csv, json, markdown
+}
+
+extension Report {
+    /// - table: a title and aligned columns per section.
+    /// - csv: per section a `# name` line, the header and rows (RFC 4180), sections separated by a blank line.
+    /// - json: `{"report", "period", "sections": {name: [row objects]}}`, every figure an exact decimal string.
+    /// - markdown: a heading and a pipe table per section.
+    public func render(_ format: ReportFormat) -> String {
+        switch format {
+        case .table:
+            return sections.map { section in
+                let body = section.rows.isEmpty
+                    ? "(none)\n"
+                    : TextTable.render([section.columns] + section.rows.map { $0.map { $0 ?? "" } }, rightAligned: section.numeric, rulesBefore: [1])
+                return section.title + "\n" + body
+            }.joined(separator: "\n")
+        case .csv:
+            return sections.map { section in
+                "# \(section.name)\r\n" + ResultTable(columns: section.columns, rows: section.rows.map { $0.map { $0.map(SQLValue.text) ?? .null } }).render(.csv)
+            }.joined(separator: "\r\n")
+        case .json:
+            return JSONNode.object([
+                ("report", .string(kind.rawValue)),
+                ("period", .string(period.description)),
+                ("sections", .object(sections.map { section in
+                    (section.name, .array(section.rows.map { row in
+                        .object(zip(section.columns, row).map { ($0, JSONNode.optional($1)) })
+                    }))
+                })),
+            ]).render() + "\n"
+        case .markdown:
+            return sections.map { section in
+                var out = "## \(section.title)\n\n"
+                if section.rows.isEmpty { return out + "(none)\n" }
+                out += "| " + section.columns.joined(separator: " | ") + " |\n|"
+                out += section.columns.indices.map { section.numeric.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
+                for row in section.rows {
+                    out += "| " + row.map { ($0 ?? "").replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+                }
+                return out
+            }.joined(separator: "\n")
+        }
+    }
+}

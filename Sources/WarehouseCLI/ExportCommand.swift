@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Load
+import Query
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export priced charges in standard formats.",
+        subcommands: [FocusExportCommand.self])
+}
+
+struct FocusExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "focus", abstract: "The priced charges of a period as a FOCUS 1.0 CSV, one row per charge.",
+        discussion: "FinOps Open Cost and Usage Specification 1.0: https://focus.finops.org/focus-specification/v1-0/")
+
+    @Option(help: ArgumentHelp("The billing period.", valueName: "YYYY-MM"))
+    var period: String
+
+    @Option(help: ArgumentHelp("Write the CSV to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let db = try database.openForReading()
+            let export = try FocusExport(db: db).csv(period: period)
+            try writeOutput(export.text, to: output)
+            if export.unpricedRecords > 0 {
+                printError("warning: \(export.unpricedRecords) unpriced usage record(s) in \(period) are not in the export")
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Benchmark: one month's invoice over a generated warehouse of ROWS usage rows (default 10 million)
+# spread over the 12 months of 2026, every row priced, 50 cost centers, 200 meters, 20 subscriptions.
+#   scripts/bench-invoice.sh                  # build the warehouse (once) and time the invoice
+#   ROWS=1000000 DB=/tmp/small.db scripts/bench-invoice.sh
+# The warehouse is generated with SQL (recursive CTEs) straight into usage, charges, charge_scopes
+# and cost_centers, as the importers and the Repricer would leave them; it is kept for reruns.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${ROWS:-10000000}
+DB=${DB:-/tmp/warehouse-bench-$ROWS.db}
+PERIOD=${PERIOD:-2026-06}
+RUNS=${RUNS:-5}
+
+swift build -c release --product warehouse >/dev/null 2>&1 || { echo "bench: release build failed (run: swift build -c release --product warehouse)" >&2; exit 1; }
+BIN=.build/release/warehouse
+
+if [ ! -s "$DB" ] || [ "$(sqlite3 "$DB" 'SELECT count(*) FROM charges' 2>/dev/null || echo 0)" != "$ROWS" ]; then
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  "$BIN" init --db "$DB" >/dev/null
+  echo "bench: generating $ROWS usage rows in $DB ..." >&2
+  start=$(date +%s)
+  sqlite3 "$DB" >/dev/null <<SQL
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -512000;
+BEGIN;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 49)
+INSERT INTO cost_centers SELECT 'cc' || i, 'Cost center ' || i FROM n;
+INSERT INTO cost_centers VALUES ('unassigned', 'Unassigned');
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199)
+INSERT INTO meters (source, meter_id, name, unit) SELECT 'bench', 'meter-' || i, 'Meter number ' || i, 'Hours' FROM n;
+-- Rows in time order (as nightly loads append them): row i falls in month i * 12 / ROWS.
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $ROWS - 1)
+INSERT INTO usage (usage_id, source, account_id, resource_id, meter_id, usage_start, usage_end, quantity, unit, resource_group)
+SELECT i + 1, 'bench', 'sub-' || (i % 20), 'res-' || i, 'meter-' || (i % 200),
+       printf('2026-%02d-%02dT00:00:00Z', i * 12 / $ROWS + 1, i % 28 + 1),
+       printf('2026-%02d-%02dT23:59:59Z', i * 12 / $ROWS + 1, i % 28 + 1),
+       printf('%d.%03d', i % 97, i % 1000), 'Hours', 'rg-' || (i % 30)
+FROM n;
+INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency)
+SELECT usage_id, substr(usage_start, 1, 7),
+       CASE WHEN usage_id % 51 = 0 THEN 'unassigned' ELSE 'cc' || (usage_id % 50) END,
+       (usage_id * 7919) % 5000000, 'USD'
+FROM usage;
+INSERT INTO charge_scopes (source, account_id, meter_id, period, total_quantity, currency, cost_micros, bands, priced_at)
+SELECT 'bench', account_id, meter_id, substr(usage_start, 1, 7), '0', 'USD', 0, '[]', '2027-01-01T00:00:00Z'
+FROM usage GROUP BY account_id, meter_id, substr(usage_start, 1, 7);
+COMMIT;
+PRAGMA journal_mode = WAL;
+ANALYZE;
+SQL
+  echo "bench: generated in $(( $(date +%s) - start )) s, $(du -h "$DB" | cut -f1)" >&2
+fi
+
+rows_in_period=$(sqlite3 "$DB" "SELECT count(*) FROM charges WHERE period = '$PERIOD'")
+best=""
+for run in $(seq 1 "$RUNS"); do
+  t0=$(date +%s.%N)
+  "$BIN" invoice --db "$DB" --period "$PERIOD" --format json >/dev/null
+  t1=$(date +%s.%N)
+  elapsed=$(echo "$t1 - $t0" | bc)
+  echo "run $run: ${elapsed} s"
+  if [ -z "$best" ] || [ "$(echo "$elapsed < $best" | bc)" = 1 ]; then best=$elapsed; fi
+done
+echo "invoice $PERIOD over $ROWS usage rows ($rows_in_period in the period): best ${best} s of $RUNS runs"
+/usr/bin/time -f "one more run: %e s elapsed, %U s user, %S s system CPU" "$BIN" invoice --db "$DB" --period "$PERIOD" --format json >/dev/null
+echo "rerun: $BIN invoice --db $DB --period $PERIOD --format json"
