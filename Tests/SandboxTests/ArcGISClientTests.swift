@@ -123,4 +123,31 @@ struct ArcGISClientTests {
         #expect(error["code"] as? Int == 400)
         #expect(error["details"] is String)
     }
+
+    /// The sandbox pages only the first 10,000 users, as AGOL does, so following `nextStart`
+    /// alone (as the seeds do) silently misses the rest; the client's username partitions hand
+    /// every user over exactly once.
+    @Test func usersPastTheCapComeOnceEachThroughPartitions() async throws {
+        let h = try await ArcGISHarness(SandboxConfiguration(seed: 5), users: 12_000)
+        let server = h.server
+        defer { Task { await server.stop() } }
+        let client = h.client()
+        let token = try await client.tokens.token()
+        func get(_ start: Int) async throws -> [String: Any] {
+            let url = "\(h.sharingURL)/portals/self/users?" + URLText.query([("start", String(start)), ("num", "100"), ("f", "json"), ("token", token)])
+            return try RecordReader.json(try await h.http.send(HTTPRequest(url: url)).body)
+        }
+        let last = try await get(9_951)
+        #expect(last["total"] as? Int == 12_000)
+        #expect((last["users"] as? [Any])?.count == 50)
+        #expect(last["nextStart"] as? Int == -1)
+        #expect((try await get(10_001)["error"] as? [String: Any])?["code"] as? Int == 400)
+
+        var names: [String] = []
+        try await client.users(orgID: h.organization.id, asOf: .now()) { page in
+            names += (try Self.json(page)["users"] as? [[String: Any]] ?? []).compactMap { $0["username"] as? String }
+        }
+        #expect(names.count == 12_000)
+        #expect(Set(names) == Set(h.organization.users.map(\.username)))
+    }
 }
