@@ -28,11 +28,9 @@ public actor ArcGISTokenProvider {
     public let sharingURL: String
     private let credentials: ArcGISCredentials
     private let http: HTTPClient
-    private let refreshMargin: TimeInterval
     private let expirationMinutes: Int
     private let now: @Sendable () -> Date
-    private var cached: (token: String, expires: Date)?
-    private var pending: Task<(String, Date), any Error>?
+    private let cache: TokenCache
 
     /// Tokens fetched so far (tests and logs).
     public private(set) var fetchCount = 0
@@ -45,7 +43,7 @@ public actor ArcGISTokenProvider {
         self.sharingURL = sharingURL.hasSuffix("/") ? String(sharingURL.dropLast()) : sharingURL
         self.credentials = credentials
         self.http = http
-        self.refreshMargin = refreshMargin
+        self.cache = TokenCache(refreshMargin: refreshMargin, now: now)
         self.expirationMinutes = expirationMinutes
         self.now = now
         switch credentials {
@@ -62,22 +60,13 @@ public actor ArcGISTokenProvider {
 
     /// A token valid for at least `refreshMargin` more seconds.
     public func token() async throws -> String {
-        if let cached, cached.expires.timeIntervalSince(now()) > refreshMargin { return cached.token }
-        if let pending { return try await pending.value.0 }
-        let task = Task { try await self.fetch() }
-        pending = task
-        defer { pending = nil }
-        let (token, expires) = try await task.value
-        cached = (token, expires)
-        return token
+        try await cache.token { try await self.fetch() }
     }
 
     /// Forgets `token` if it is the cached one; false when it was already replaced.
     @discardableResult
-    public func invalidate(_ token: String) -> Bool {
-        guard cached?.token == token || cached == nil else { return false }
-        cached = nil
-        return true
+    public func invalidate(_ token: String) async -> Bool {
+        await cache.invalidate(token)
     }
 
     private func fetch() async throws -> (String, Date) {
