@@ -32,8 +32,8 @@ extension ArcGISRoutes {
                 for day in firstDay..<max(firstDay, lastDay) {
                     let units = org.usageUnits(user: user.index, service: s, day: day)
                     guard units > 0 else { continue }
-                    if groups[key] == nil { order.append(key); groups[key] = [:] }
-                    groups[key]![day, default: 0] += units
+                    if groups[key] == nil { order.append(key) }
+                    groups[key, default: [:]][day, default: 0] += units
                 }
             }
         }

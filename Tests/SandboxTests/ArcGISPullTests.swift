@@ -69,4 +69,14 @@ struct ArcGISPullTests {
             ["f1x7a0000000000000000000000000003", "536870912", "0"],
         ])
     }
+
+    /// Storage rows of the usage API carry `stg` levels (bytes per bucket); summing them over
+    /// buckets (as the seeds' parsers do) multiplies storage by the number of days. The usage
+    /// path turns only the `credits` var into usage, so a level never becomes a quantity.
+    @Test func storageLevelsInUsageAreNeverSummed() throws {
+        let body = #"{"startTime":1761955200000,"endTime":1762128000000,"period":"1d","data":[{"name":"Parcels","etype":"stg","stype":"features","stg":[["1761955200000","31457280"],["1762041600000","31457280"]],"credits":[["1761955200000","0.24"],["1762041600000","0.24"]]}]}"#
+        let batch = try Importer.facts(Data(body.utf8), file: "usage.json", options: ImportOptions(kind: .agolUsage, org: "org1"))
+        #expect(batch.usage.map(\.quantity) == [Decimal(24) / 100, Decimal(24) / 100])
+        #expect(batch.usage.allSatisfy { $0.meterID == "stg.features" && $0.unit == "credits" })
+    }
 }
