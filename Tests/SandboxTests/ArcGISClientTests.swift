@@ -80,7 +80,7 @@ struct ArcGISClientTests {
         var total: Decimal = 0
         try await h.client().usage(orgID: h.organization.id, from: start, to: end) { page in
             let object = try Self.json(page)
-            windows.append((Int64(object["startTime"] as? NSNumber ?? 0), Int64(object["endTime"] as? NSNumber ?? 0)))
+            windows.append(((object["startTime"] as? NSNumber)?.int64Value ?? 0, (object["endTime"] as? NSNumber)?.int64Value ?? 0))
             for row in object["data"] as? [[String: Any]] ?? [] {
                 for pair in row["credits"] as? [[String] ] ?? [] { total += ExactDecimal.parse(pair[1]) ?? -1_000_000 }
             }
