@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "ImportTests", dependencies: ["Pipeline", "Transform", "Extract", "Load", "WarehouseCore"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "Extract", "Load", "WarehouseCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["Sandbox", "Extract", "Load", "Pipeline", "WarehouseCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "bench-http", dependencies: ["Extract", "Sandbox"], path: "Benchmarks/HTTP"),
     ],
     swiftLanguageModes: [.v6]

@@ -110,7 +110,8 @@ public struct ArcGISUsersPage: Sendable, Equatable {
     }
 }
 
-/// `GET /sharing/rest/search` (`results`) or `content/portals/{orgId}` (`items`).
+/// `GET /sharing/rest/search` (`results`), `content/portals/{orgId}` (`items`), or one item
+/// (`content/items/{id}`, the true `size` of an item search reports as -1).
 public struct ArcGISItemsPage: Sendable, Equatable {
     public struct Item: Sendable, Equatable {
         public var id: String
@@ -135,7 +136,15 @@ public struct ArcGISItemsPage: Sendable, Equatable {
 
     public static func decode(_ data: Data, file: String) throws -> ArcGISItemsPage {
         try ArcGIS.decode(data, file: file) { root in
-            let list = try root.optional("results") != nil ? try root.requiredArray("results") : try root.requiredArray("items")
+            // Search (`results`), content/portals (`items`), or one item from `content/items/{id}`.
+            let list: [JSONNode]
+            if try root.optional("results") != nil {
+                list = try root.requiredArray("results")
+            } else if try root.optional("items") == nil, try root.optional("id") != nil, try root.optional("owner") != nil {
+                list = [root]
+            } else {
+                list = try root.requiredArray("items")
+            }
             return ArcGISItemsPage(
                 total: try root.optionalInt64("total"), start: try root.optionalInt64("start"), num: try root.optionalInt64("num"),
                 nextStart: try root.optionalInt64("nextStart"),

@@ -25,7 +25,7 @@ public final class SandboxServer: Sendable {
     /// Azure Resource Manager's base (Commerce paths hang off it).
     public var managementURL: String { baseURL }
 
-    public static let defaultRoutes: [any SandboxRoutes] = [AzureADRoutes(), PartnerCenterRoutes(), AzureCommerceRoutes()]
+    public static let defaultRoutes: [any SandboxRoutes] = [AzureADRoutes(), PartnerCenterRoutes(), AzureCommerceRoutes(), ArcGISRoutes()]
 
     private init(state: SandboxState, port: Int, task: Task<Void, any Error>) {
         self.state = state

@@ -31,9 +31,7 @@ public actor AzureADTokenProvider {
     private var credentials: AzureADCredentials
     private let http: HTTPClient
     private let now: @Sendable () -> Date
-    private let refreshMargin: TimeInterval
-    private var cached: (token: String, expires: Date)?
-    private var pending: Task<(String, Date), any Error>?
+    private let cache: TokenCache
 
     /// Number of tokens fetched so far (for tests and logs).
     public private(set) var fetchCount = 0
@@ -48,7 +46,7 @@ public actor AzureADTokenProvider {
         self.resource = resource
         self.credentials = credentials
         self.http = http
-        self.refreshMargin = refreshMargin
+        self.cache = TokenCache(refreshMargin: refreshMargin, now: now)
         self.now = now
         switch credentials {
         case .clientSecret(_, let secret): Redaction.register(secret: secret)
@@ -60,23 +58,14 @@ public actor AzureADTokenProvider {
 
     /// A token valid for at least `refreshMargin` more seconds.
     public func token() async throws -> String {
-        if let cached, cached.expires.timeIntervalSince(now()) > refreshMargin { return cached.token }
-        if let pending { return try await pending.value.0 }
-        let task = Task { try await self.fetch() }
-        pending = task
-        defer { pending = nil }
-        let (token, expires) = try await task.value
-        cached = (token, expires)
-        return token
+        try await cache.token { try await self.fetch() }
     }
 
     /// Forgets `token` if it is the cached one (the server said 401), so the next call fetches
     /// anew. Returns false when another task has already replaced it (nothing to forget).
     @discardableResult
-    public func invalidate(_ token: String) -> Bool {
-        guard cached?.token == token || (cached == nil && pending == nil) else { return false }
-        cached = nil
-        return true
+    public func invalidate(_ token: String) async -> Bool {
+        await cache.invalidate(token)
     }
 
     private func fetch() async throws -> (String, Date) {

@@ -1,0 +1,277 @@
+import Foundation
+import Synchronization
+import WarehouseCore
+
+/// ArcGIS Online's sharing REST API as the warehouse uses it (contracts/agol.md §1–5):
+/// `generateToken`, `oauth2/token`, `portals/self`, `portals/{orgId}/users`, `portals/{orgId}/usage`,
+/// `search` and `content/items/{id}`. Errors come as HTTP 200 with an `{"error":{…}}` envelope,
+/// as the real service sends them; throttling and server errors are real HTTP statuses.
+/// https://developers.arcgis.com/rest/users-groups-and-items/
+///
+/// The organization is derived from the run's seed (cached per seed), `users` users in all.
+public final class ArcGISRoutes: SandboxRoutes {
+    public let userCount: Int
+    public let budgeting: Bool
+    private let cache = Mutex<[UInt64: ArcGISOrganization]>([:])
+    static let audience = "arcgis"
+
+    public init(users: Int = 250, budgeting: Bool = true) {
+        self.userCount = users
+        self.budgeting = budgeting
+    }
+
+    /// The organization served for `configuration` (same seed, same org).
+    public func organization(for configuration: SandboxConfiguration) -> ArcGISOrganization {
+        if let org = cache.withLock({ $0[configuration.seed] }) { return org }
+        let org = ArcGISOrganization(seed: configuration.seed, users: userCount, budgeting: budgeting)
+        cache.withLock { $0[configuration.seed] = org }
+        return org
+    }
+
+    public func respond(to request: SandboxRequest, in sandbox: SandboxState) async -> SandboxResponse? {
+        let s = request.segments
+        guard s.count >= 3, s[0] == "sharing", s[1] == "rest" else { return nil }
+        let org = organization(for: sandbox.configuration)
+        let params = request.query.merging(request.method == "POST" ? request.form : [:]) { $1 }
+        switch Array(s.dropFirst(2)) {
+        case ["generateToken"]: return generateToken(request, params, sandbox)
+        case ["oauth2", "token"]: return oauthToken(request, params, sandbox)
+        case ["portals", "self"]: return await serve(request, params, sandbox) { portal(org) }
+        case let p where p.count == 3 && p[0] == "portals" && p[2] == "users":
+            guard p[1] == "self" || p[1] == org.id else { return nil }
+            return await serve(request, params, sandbox) { users(params, org) }
+        case let p where p.count == 3 && p[0] == "portals" && p[2] == "usage":
+            guard p[1] == "self" || p[1] == org.id else { return nil }
+            return await serve(request, params, sandbox) { usage(params, org) }
+        case ["search"]: return await serve(request, params, sandbox) { search(params, org) }
+        case let p where p.count == 3 && p[0] == "content" && p[1] == "items":
+            return await serve(request, params, sandbox) { item(SandboxRequest.percentDecode(p[2]), org) }
+        default: return nil
+        }
+    }
+
+    // MARK: Tokens
+
+    private func generateToken(_ request: SandboxRequest, _ params: [String: String], _ sandbox: SandboxState) -> SandboxResponse {
+        guard request.method == "POST" else { return envelope(405, "generateToken requires POST.", details: .list([])) }
+        guard params["username"] == ArcGISOrganization.adminUsername, params["password"] == ArcGISOrganization.adminPassword else {
+            return envelope(400, "Unable to generate token.", details: .list(["Invalid username or password."]))
+        }
+        let (token, expires) = sandbox.issueToken(audience: Self.audience)
+        var w = JSONWriter()
+        w.beginObject()
+        w.member("token", token)
+        w.member("expires", Int(expires.timeIntervalSince1970 * 1000))
+        w.member("ssl", false)
+        w.endObject()
+        return .json(200, w)
+    }
+
+    private func oauthToken(_ request: SandboxRequest, _ params: [String: String], _ sandbox: SandboxState) -> SandboxResponse {
+        guard params["grant_type"] == "refresh_token", params["client_id"] == ArcGISOrganization.clientID,
+            params["refresh_token"] == sandbox.configuration.refreshToken
+        else {
+            // The string `details` variant (contracts/agol.md §1).
+            return envelope(400, "Invalid refresh_token", details: .text("Invalid refresh_token"), extra: ("error", "invalid_grant"))
+        }
+        let (token, _) = sandbox.issueToken(audience: Self.audience)
+        var w = JSONWriter()
+        w.beginObject()
+        w.member("access_token", token)
+        w.member("expires_in", sandbox.configuration.tokenLifetime)
+        w.member("username", ArcGISOrganization.adminUsername)
+        w.member("ssl", false)
+        w.endObject()
+        return .json(200, w)
+    }
+
+    // MARK: Common path
+
+    /// Latency, an injected fault if one is due, the token check (498/499 envelopes), then the answer.
+    private func serve(
+        _ request: SandboxRequest, _ params: [String: String], _ sandbox: SandboxState, _ produce: () -> SandboxResponse
+    ) async -> SandboxResponse {
+        let config = sandbox.configuration
+        if config.latency > .zero { try? await Task.sleep(for: config.latency) }
+        // The fault key leaves the token out: a retry with a new token is the same request.
+        let query = request.rawQuery.split(separator: "&").filter { !$0.lowercased().hasPrefix("token=") }.joined(separator: "&")
+        let fault = sandbox.fault(for: "\(request.method) \(request.path)?\(query)", allowed: [.throttle, .serverError, .truncatedBody, .malformedJSON, .slow])
+        switch fault {
+        case .throttle?:
+            var r = envelope(429, "Too many requests. Retry after 1 seconds.", details: .list([]))
+            r.status = 429
+            r.headers.append(("Retry-After", "1"))
+            return r
+        case .serverError?:
+            var r = envelope(500, "An error occurred while processing the request.", details: .list([]))
+            r.status = FNV1a.hash(query) % 2 == 0 ? 503 : 500
+            return r
+        case .slow?: try? await Task.sleep(for: config.slowDelay)
+        default: break
+        }
+        var token = params["token"]
+        if token == nil, let auth = request.header("x-esri-authorization") ?? request.header("authorization"), auth.lowercased().hasPrefix("bearer ") {
+            token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        switch sandbox.check(token: token, audience: Self.audience) {
+        case .ok: break
+        case .missing: return envelope(499, "Token Required", details: .list(["Token Required"]), messageCode: "GWM_0003")
+        case .invalid, .expired: return envelope(498, "Invalid token.", details: .list(["Invalid token."]))
+        }
+        var response = produce()
+        switch fault {
+        case .truncatedBody?: response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
+        case .malformedJSON?: response.body = Array(response.body.prefix(max(1, response.body.count / 3))) + Array("\u{1}]]}".utf8)
+        default: break
+        }
+        return response
+    }
+
+    enum Details { case list([String]), text(String) }
+
+    /// `{"error":{"code":…,"message":…,"details":[…] or "…"}}` with HTTP 200, as AGOL answers errors.
+    func envelope(_ code: Int, _ message: String, details: Details, messageCode: String? = nil, extra: (String, String)? = nil) -> SandboxResponse {
+        var w = JSONWriter()
+        w.beginObject()
+        w.object("error") { e in
+            e.member("code", code)
+            if let extra { e.member(extra.0, extra.1) }
+            e.member("message", message)
+            if let messageCode { e.member("messageCode", messageCode) }
+            switch details {
+            case .list(let items): e.array("details") { a in for d in items { a.string(d) } }
+            case .text(let text): e.member("details", text)
+            }
+        }
+        w.endObject()
+        return .json(200, w)
+    }
+
+    // MARK: Documents
+
+    private func portal(_ org: ArcGISOrganization) -> SandboxResponse {
+        var w = JSONWriter()
+        w.beginObject()
+        w.member("id", org.id)
+        w.member("urlKey", org.urlKey)
+        w.member("customBaseUrl", "maps.arcgis.com")
+        w.member("name", org.name)
+        w.member("availableCredits", number: "5.0018196E4")
+        w.member("creditAssignments", org.budgeting ? "enabled" : "disabled")
+        w.member("defaultUserCreditAssignment", -1)
+        w.member("allSSL", true)
+        // Only the admins with MFA on: not the admin list (seed bug 5 read it as one).
+        w.array("mfaAdmins") { a in
+            a.beginObject()
+            a.member("username", ArcGISOrganization.adminUsername)
+            a.endObject()
+        }
+        w.object("subscriptionInfo") { sub in
+            sub.member("type", "In Use")
+            sub.member("expDate", 1_893_456_000_000)
+            sub.member("maxUsers", max(org.users.count, 100))
+            sub.member("availableCredits", number: "5.0018196E4")
+        }
+        w.endObject()
+        return .json(200, w)
+    }
+
+    /// `start` is 1-based; `num` defaults to 10, at most 100; only the first 10,000 results page
+    /// (a page is cut at 10,000 with `nextStart: -1`; a start past it is an error). `username`
+    /// filters: `abc*` a prefix, otherwise an exact name, case-insensitive.
+    private func users(_ params: [String: String], _ org: ArcGISOrganization) -> SandboxResponse {
+        let start = max(1, Int(params["start"] ?? "") ?? 1)
+        let num = min(100, max(0, Int(params["num"] ?? "") ?? 10))
+        var list = org.users
+        if let filter = params["username"]?.lowercased(), !filter.isEmpty {
+            if filter.hasSuffix("*") {
+                let prefix = String(filter.dropLast())
+                list = list.filter { $0.username.lowercased().hasPrefix(prefix) }
+            } else {
+                list = list.filter { $0.username.lowercased() == filter }
+            }
+        }
+        if params["sortOrder"]?.lowercased() == "desc" { list.reverse() }
+        if start > 10_000 {
+            return envelope(400, "Unable to page beyond the first 10000 results.", details: .list(["'start' must be at most 10000."]))
+        }
+        let end = min(list.count, start - 1 + num, 10_000)
+        let page = start - 1 < end ? Array(list[(start - 1)..<end]) : []
+        var w = JSONWriter(capacity: 400 * page.count + 128)
+        w.beginObject()
+        w.member("total", list.count)
+        w.member("start", start)
+        w.member("num", page.count)
+        w.member("nextStart", end < list.count && end < 10_000 ? end + 1 : -1)
+        w.array("users") { a in
+            for u in page {
+                a.beginObject()
+                a.member("username", u.username)
+                a.member("id", String(FNV1a.hash(u.username), radix: 16))
+                a.member("fullName", u.fullName)
+                a.member("email", u.email)
+                a.member("role", u.role)
+                a.array("tags") { t in for tag in u.tags { t.string(tag) } }
+                a.member("created", number: String(u.createdMs))
+                a.member("lastLogin", -1)
+                a.member("orgId", org.id)
+                a.member("disabled", false)
+                if let assigned = u.assignedCredits, let available = u.availableCredits {
+                    a.member("assignedCredits", assigned)
+                    a.member("availableCredits", available)
+                } else {
+                    a.key("assignedCredits"); a.null()
+                    a.key("availableCredits"); a.null()
+                }
+                a.endObject()
+            }
+        }
+        w.endObject()
+        return .json(200, w)
+    }
+
+    private func itemJSON(_ w: inout JSONWriter, _ item: ArcGISOrganization.Item, org: ArcGISOrganization, search: Bool) {
+        w.beginObject()
+        w.member("id", item.id)
+        w.member("owner", item.owner)
+        w.member("orgId", org.id)
+        w.member("title", item.title)
+        w.member("type", item.type)
+        w.array("typeKeywords") { a in for k in item.typeKeywords { a.string(k) } }
+        w.array("tags") { a in for t in item.tags { a.string(t) } }
+        w.member("access", "org")
+        w.member("size", search && item.sizeHiddenInSearch ? -1 : Int(item.size))
+        if item.type == "Feature Service" && item.size > 0 { w.member("attachmentsSize", Int(item.attachmentBytes)) }
+        w.endObject()
+    }
+
+    /// `q=orgid:<id>` (other terms ignored); 100 a page at most.
+    private func search(_ params: [String: String], _ org: ArcGISOrganization) -> SandboxResponse {
+        let q = (params["q"] ?? "").lowercased()
+        let list = q.contains("orgid:\(org.id.lowercased())") ? org.items : []
+        let start = max(1, Int(params["start"] ?? "") ?? 1)
+        let num = min(100, max(0, Int(params["num"] ?? "") ?? 10))
+        let end = min(list.count, start - 1 + num, 10_000)
+        var w = JSONWriter()
+        w.beginObject()
+        w.member("query", params["q"] ?? "")
+        w.member("total", list.count)
+        w.member("start", start)
+        w.member("num", max(0, end - start + 1))
+        w.member("nextStart", end < list.count && end < 10_000 ? end + 1 : -1)
+        w.array("results") { a in
+            if start - 1 < end { for item in list[(start - 1)..<end] { itemJSON(&a, item, org: org, search: true) } }
+        }
+        w.endObject()
+        return .json(200, w)
+    }
+
+    private func item(_ id: String, _ org: ArcGISOrganization) -> SandboxResponse {
+        guard let item = org.items.first(where: { $0.id == id }) else {
+            return envelope(400, "Item does not exist or is inaccessible.", details: .list([]))
+        }
+        var w = JSONWriter()
+        itemJSON(&w, item, org: org, search: false)
+        return .json(200, w)
+    }
+}
