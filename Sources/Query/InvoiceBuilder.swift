@@ -26,14 +26,14 @@ public struct InvoiceBuilder {
 
     /// What to read for `period`: the stored rollup when it matches the charges, else every charge
     /// of the month as a rollup row of its own (the connection is read-only: nothing is stored).
-    func rollupTable(period: String) throws -> String {
-        if try InvoiceRollup.exists(db), try InvoiceRollup.matchesCharges(db, period: period) { return "main.invoice_rollup" }
-        return InvoiceRollup.chargesAsRows
+    func rollupTable(period: String) throws -> (table: String, isStored: Bool) {
+        if try InvoiceRollup.exists(db), try InvoiceRollup.matchesCharges(db, period: period) { return ("main.invoice_rollup", true) }
+        return (InvoiceRollup.chargesAsRows, false)
     }
 
     public func build(_ request: InvoiceRequest) throws -> Invoice {
         guard UTCTime.parseMonth(request.period) != nil else { throw BadPeriod(period: request.period) }
-        let table = try rollupTable(period: request.period)
+        let (table, isStored) = try rollupTable(period: request.period)
         let keyExpression = Self.groupKeyExpression(request.grouping)
         let join = request.grouping == .customer
             ? "LEFT JOIN subscriptions s ON s.source = r.source AND s.subscription_id = COALESCE(r.subscription_id, r.account_id)"
@@ -71,7 +71,9 @@ public struct InvoiceBuilder {
             }
             buckets[key] = bucket
         }
-        return try assemble(request: request, buckets: buckets)
+        var invoice = try assemble(request: request, buckets: buckets)
+        invoice.readFromCharges = !isStored
+        return invoice
     }
 
     public struct BadQuantity: Error, CustomStringConvertible {

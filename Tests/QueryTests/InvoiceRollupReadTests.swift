@@ -27,9 +27,12 @@ import Testing
     func rollupAndChargesGiveTheSameInvoice(_ c: Case) throws {
         let w = try TemporaryWarehouse()
         #expect(try InvoiceRollup.matchesCharges(w.db, period: "2026-10"))
+        let request = InvoiceRequest(period: "2026-10", grouping: c.grouping, source: c.source, tiers: c.tiers)
+        #expect(try InvoiceBuilder(db: w.db).build(request).readFromCharges == false)
         let fromRollup = try json(w.db, c)
         try w.db.run("DELETE FROM invoice_rollup")
         #expect(try InvoiceRollup.matchesCharges(w.db, period: "2026-10") == false)
+        #expect(try InvoiceBuilder(db: w.db).build(request).readFromCharges)
         #expect(try json(w.db, c) == fromRollup)
         #expect(fromRollup.contains("\"groups\""))
     }
