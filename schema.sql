@@ -293,6 +293,36 @@ CREATE INDEX charges_by_period ON charges (period, cost_center_key);
 -- table, and its usage rows in the order they are stored (one pass, no random reads).
 CREATE INDEX charges_for_invoice ON charges (period, usage_id, currency, cost_center_key, amount_micros);
 
+-- What `warehouse invoice` reads instead of joining a month's charges to its usage: the charges of
+-- each pricing scope (source, account, meter, period) summed per invoice dimension. One row per
+-- distinct (period, source, account_id, meter_id, unit, currency, cost_center_key, user_name,
+-- customer_id, subscription_id, resource_group) of the scope's usage rows and charges, spelled as
+-- the usage rows spell them (`customer_id` and `subscription_id` are usage's own columns: the
+-- invoice resolves them through `subscriptions` when it reads). `quantity` is the exact decimal
+-- sum of the rows' quantities, `amount_micros` the exact sum of their charges (NULL = unpriced),
+-- `records` how many usage rows. The Repricer rewrites a scope's rows in the transaction that
+-- writes its charges, touching only rows that differ, and drops the rows of scopes whose usage
+-- is gone. Because the key columns may be NULL (SQLite treats NULLs as distinct in UNIQUE), the
+-- natural key is kept by that writer rather than by a constraint.
+CREATE TABLE invoice_rollup (
+    period          TEXT NOT NULL,
+    source          TEXT NOT NULL,
+    account_id      TEXT NOT NULL COLLATE NOCASE,
+    meter_id        TEXT NOT NULL COLLATE NOCASE,
+    unit            TEXT,
+    currency        TEXT,
+    cost_center_key TEXT NOT NULL,
+    user_name       TEXT,
+    customer_id     TEXT COLLATE NOCASE,
+    subscription_id TEXT COLLATE NOCASE,
+    resource_group  TEXT COLLATE NOCASE,
+    quantity        TEXT NOT NULL,
+    amount_micros   INTEGER,
+    records         INTEGER NOT NULL CHECK (records > 0),
+    CHECK ((amount_micros IS NULL) = (currency IS NULL))
+);
+CREATE INDEX invoice_rollup_by_scope ON invoice_rollup (period, source, account_id, meter_id);
+
 ------------------------------------------------------------------------------------------------
 -- Views for people
 ------------------------------------------------------------------------------------------------

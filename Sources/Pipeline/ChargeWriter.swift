@@ -3,7 +3,8 @@ import Load
 import Transform
 import WarehouseCore
 
-/// Writes priced scopes, charges and cost centers, touching only rows whose values changed.
+/// Writes priced scopes, charges, their `invoice_rollup` rows and cost centers, touching only rows
+/// whose values changed.
 struct ChargeWriter {
     let db: Database
     let now: String
@@ -37,12 +38,18 @@ struct ChargeWriter {
     /// `charge_scopes` row, each only when it differs from what is stored.
     mutating func write(scope key: ScopeKey, rows: [UsageRow], price: ScopePrice, costCenters: [String]) throws {
         seen.insert(key)
+        var rollup: [InvoiceRollup.Key: InvoiceRollup.Sums] = [:]
         for (index, row) in rows.enumerated() {
             let name = costCenters[index]
             let charge = price.lines[index]
             let wanted = UsageRow.CurrentCharge(
                 period: key.period, costCenterKey: CostCenterNames.key(name), amountMicros: charge.amountMicros,
                 currency: charge.currency, costCenter: name)
+            let rollupKey = InvoiceRollup.Key(
+                period: key.period, source: key.source, accountID: row.accountID, meterID: row.meterID, unit: row.unit,
+                currency: charge.currency, costCenterKey: wanted.costCenterKey, userName: row.userName,
+                customerID: row.customerID, subscriptionID: row.subscriptionID, resourceGroup: row.resourceGroup)
+            rollup[rollupKey, default: InvoiceRollup.Sums()].add(quantity: row.line.quantity, amountMicros: charge.amountMicros)
             if row.current == wanted { continue }
             if knownKeys.insert(wanted.costCenterKey).inserted {
                 try db.run("INSERT OR IGNORE INTO cost_centers (cost_center_key, display_name) VALUES (?, ?)", wanted.costCenterKey, name)
@@ -51,6 +58,10 @@ struct ChargeWriter {
                 row.usageID, key.period, wanted.costCenterKey, charge.amountMicros, charge.currency, name
             ).run()
         }
+
+        try InvoiceRollup.replaceScope(
+            db, scope: InvoiceRollup.Scope(period: key.period, source: key.source, accountID: key.account, meterID: key.meter),
+            wanted: rollup)
 
         let total = ExactDecimal.format(price.totalQuantity)
         let bands = PriceBand.json(price.bands)
@@ -71,7 +82,8 @@ struct ChargeWriter {
         ).run()
     }
 
-    /// Deletes the scopes of the range that no usage has any more (their usage was deleted).
+    /// Deletes the scopes (and their rollup rows) of the range that no usage has any more (their
+    /// usage was deleted).
     mutating func deleteStaleScopes(source: String?, from: String, to: String) throws {
         let stale = try db.cached("""
             SELECT source, account_id, meter_id, period FROM charge_scopes
@@ -83,6 +95,10 @@ struct ChargeWriter {
             try db.run(
                 "DELETE FROM charge_scopes WHERE source = ? AND account_id = ? AND meter_id = ? AND period = ?",
                 key.source, key.account, key.meter, key.period)
+        }
+        for scope in try InvoiceRollup.scopes(db, source: source, from: from, to: to)
+        where !seen.contains(ScopeKey(source: scope.source, account: scope.accountID, meter: scope.meterID, period: scope.period)) {
+            try InvoiceRollup.deleteScope(db, scope)
         }
     }
 

@@ -20,6 +20,7 @@ struct UsageRow {
     let meterID: String
     let resourceID: String
     let usageStart: String
+    let unit: String?
     let customerID: String?
     let subscriptionID: String?
     let resourceGroup: String?
@@ -46,7 +47,7 @@ struct UsageRow {
         usageStart = row.string(5)
         let usageEnd = row.string(6)
         let quantityText = row.string(7)
-        let unit = row.optionalString(8)
+        unit = row.optionalString(8)
         customerID = row.optionalString(9)
         subscriptionID = row.optionalString(10)
         resourceGroup = row.optionalString(11)

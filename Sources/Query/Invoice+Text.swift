@@ -38,6 +38,13 @@ extension Invoice {
         let meters = Set(unpriced.map { "\($0.source)/\($0.meterID.lowercased())" }).count
         return "\(unpricedRecords) usage record(s) of \(meters) meter(s) in \(period) have no price and are not in the totals (see the unpriced section)"
     }
+
+    /// Why this invoice was slow, and how to make the next one fast again.
+    public var rollupWarning: String? {
+        guard readFromCharges else { return nil }
+        return "the invoice rollup of \(period) does not match its charges (usage deleted or charges written since it was last priced); "
+            + "read from the charges instead, which is slower. It is rewritten when \(period) is next priced (`warehouse import`, `warehouse etl`)"
+    }
 }
 
 extension CurrencyInvoice {

@@ -101,6 +101,9 @@ public struct Invoice: Equatable, Sendable {
     public var invoices: [CurrencyInvoice]
     public var unpriced: [UnpricedLine]
     public var sources: [SourceRefresh]
+    /// True when `invoice_rollup` did not match the month's charges and the invoice was read from
+    /// the charges joined to their usage instead (same figures, slower).
+    public var readFromCharges = false
 
     public var unpricedRecords: Int { unpriced.reduce(0) { $0 + $1.records } }
 }

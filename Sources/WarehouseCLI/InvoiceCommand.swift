@@ -38,6 +38,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : output.map(InvoiceFormat.forFile) ?? .json)
             try writeOutput(invoice.render(chosen), to: output)
             if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
+            if let warning = invoice.rollupWarning { printError("warning: " + warning) }
         }
     }
 }

@@ -57,7 +57,7 @@ final class PricingFixture {
         var rows: [String] = []
         for sql in [
             "SELECT * FROM charge_scopes ORDER BY 1, 2, 3, 4", "SELECT * FROM charges ORDER BY usage_id",
-            "SELECT * FROM cost_centers ORDER BY 1",
+            "SELECT * FROM cost_centers ORDER BY 1", "SELECT * FROM invoice_rollup ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11",
         ] {
             rows += try db.prepare(sql).map { $0.values.map(\.description).joined(separator: "|") }
         }

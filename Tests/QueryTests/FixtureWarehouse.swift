@@ -116,6 +116,8 @@ struct FixtureWarehouse {
                   ('agol', 'org1', '2026-09-30', '5100', 1), ('agol', 'org1', '2026-10-01', '5000', 1),
                   ('agol', 'org1', '2026-10-15', '4800.5', 1), ('agol', 'org1', '2026-10-31', '4700', 1);
                 """)
+            // The charges above bypass the Repricer, so their invoice rollup is built as it would write it.
+            try InvoiceRollup.rebuild(db, periods: ["2026-09", "2026-10"])
         }
     }
 }
