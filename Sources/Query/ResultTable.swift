@@ -101,8 +101,6 @@ public enum JSONText {
 }
 
 extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
-
     func trimmingTrailingSpaces() -> String {
         var s = self
         while s.hasSuffix(" ") { s.removeLast() }

@@ -95,15 +95,20 @@ public enum Micros {
     /// Micro-units as text with `places` decimals (2 for an invoice), half away from zero.
     public static func format(_ micros: Int64, places: Int = 2) -> String {
         precondition((0...6).contains(places))
-        let divisor = Int64(pow(10.0, Double(6 - places)).rounded())
+        let divisor = powerOfTen(6 - places)
         let magnitude = micros.magnitude
         var scaled = magnitude / UInt64(divisor)
         if (magnitude % UInt64(divisor)) * 2 >= UInt64(divisor) { scaled += 1 }
-        let unit = UInt64(pow(10.0, Double(places)).rounded())
+        let unit = UInt64(powerOfTen(places))
         var text = String(scaled / unit)
         if places > 0 {
             text += "." + String(scaled % unit).leftPadded(to: places)
         }
         return (micros < 0 && scaled != 0 ? "-" : "") + text
+    }
+
+    /// 10^exponent for 0...6, in integers: money formatting never touches floating point.
+    static func powerOfTen(_ exponent: Int) -> Int64 {
+        (0..<exponent).reduce(Int64(1)) { value, _ in value * 10 }
     }
 }
