@@ -13,7 +13,8 @@ struct SandboxCommand: AsyncParsableCommand {
             Binds 127.0.0.1 only. The data is synthetic and the same for the same --seed. Stop with Ctrl-C
             (SIGINT) or SIGTERM; the exit code is then 0.
             Faults: \(SandboxFaults.names.map(\.0).joined(separator: ", ")), all, none.
-            """)
+            """,
+        subcommands: [SandboxGenerateCommand.self])
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
     var port: Int = 8765
