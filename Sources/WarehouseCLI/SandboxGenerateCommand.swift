@@ -33,7 +33,7 @@ struct SandboxGenerateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let output = try UtilizationPageGenerator(seed: seed, customers: customers).write(pages: pages, to: out)
-            printOut("wrote \(output.files.count) pages, \(output.records) records, \(output.bytes) bytes to \(out)")
+            printOut("wrote \(output.files.count) pages, \(output.records) records, \(output.bytes) bytes to \(out)\n")
         }
     }
 }
