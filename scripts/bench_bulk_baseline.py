@@ -21,7 +21,7 @@ try:
     PARSER = "orjson"
 
     def load(raw):
-        return orjson.loads(raw)
+        return orjson.loads(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw)
 
     def dump(obj):
         return orjson.dumps(obj).decode()
