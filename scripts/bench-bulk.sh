@@ -8,7 +8,8 @@
 #      (a checksum of every fact, charge and rollup table before and after must match);
 #   3. the Python way: orjson (else json) + sqlite3 executemany upserts into an equivalent table;
 #   4. sqlite3's own `.import` of the same rows flattened to CSV, the ceiling;
-# and prints a table, the ratios and the command to rerun. Builds the release binary itself.
+# and prints a table, the ratios and the command to rerun; then the decoders alone on 100 pages
+# (Foundation, the general path, the fast decoder: bench-decode). Builds the release binaries itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAGES=${PAGES:-1000}
@@ -22,7 +23,9 @@ for tool in sqlite3 python3 /usr/bin/time; do
   }
 done
 echo "bench-bulk: building the release binary (several minutes the first time) ..." >&2
-swift build -c release --product warehouse >/dev/null 2>&1 || { echo "bench-bulk: release build failed (run: swift build -c release --product warehouse)" >&2; exit 1; }
+for product in warehouse bench-decode; do
+  swift build -c release --product "$product" >/dev/null 2>&1 || { echo "bench-bulk: release build failed (run: swift build -c release --product $product)" >&2; exit 1; }
+done
 BIN=.build/release/warehouse
 
 rm -rf "$WORK"
@@ -94,4 +97,7 @@ echo "warehouse / Python:  $(echo "scale=2; $(seconds python) / $(seconds fresh)
 echo "warehouse / .import: $(echo "scale=2; $(seconds csv) / $(seconds fresh)" | bc)x the speed"
 echo "usage table and its indexes: $USAGE_MB MB for $ROWS rows; the whole file $DB_MB MB (raw pages, charges and rollup included)"
 echo "load average during the run: $LOAD (2 cores)"
+echo
+.build/release/bench-decode 100
+echo
 echo "rerun: PAGES=$PAGES scripts/bench-bulk.sh"

@@ -1,9 +1,12 @@
 // bench-decode: decodes generated Partner Center utilization pages (1,000 records each) in
 // memory with Foundation's JSONSerialization and JSONDecoder, the general path
 // (JSONParser + JSONNode) and the fast UtilizationPageDecoder, then the fast decoder plus
-// normalization into facts, and prints MB/s and records/s for each. Single thread; release.
+// normalization into facts, then the facts upserted into a fresh warehouse (no repricing), and
+// prints MB/s and records/s for each. Single thread; release.
 // Not a test: scripts/bench-bulk.sh runs it (`bench-decode [PAGES]`, default 100).
 import Extract
+import Load
+import Pipeline
 import Foundation
 import Sandbox
 import Transform
@@ -58,4 +61,29 @@ try measure("fast UtilizationPageDecoder") { try UtilizationPageDecoder.decode($
 try measure("fast decoder + Normalize to facts") { data in
     let page = try UtilizationPageDecoder.decode(data, file: "page")
     return try Normalize.partnerCenterUtilization(page, source: "partnercenter", customer: nil, subscription: nil, file: "page").records
+}
+
+// The writing stage alone: the facts of every page upserted into a fresh warehouse (raw page
+// stored, 64 pages per transaction), as the bulk import's writing thread does, without repricing.
+if only == nil || "write facts to SQLite".contains(only ?? "") {
+    let batches = try documents.map { data in
+        try Normalize.partnerCenterUtilization(
+            try UtilizationPageDecoder.decode(data, file: "page"), source: "partnercenter", customer: nil, subscription: nil, file: "page")
+    }
+    let prepared = try documents.map { try RawPageStore.PreparedBody(body: $0) }
+    let path = FileManager.default.temporaryDirectory.appending(path: "bench-decode-\(UUID().uuidString).db").path
+    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+    let db = try Database.openWarehouse(path: path)
+    try db.execute("PRAGMA temp_store = MEMORY")
+    try db.execute("PRAGMA cache_size = -32768")
+    var index = 0
+    try measure("write facts to SQLite (no reprice)") { _ in
+        defer { index += 1 }
+        if index % 64 == 0 { if db.isInTransaction { try db.execute("COMMIT") }; try db.execute("BEGIN IMMEDIATE") }
+        let page = try RawPageStore(db).store(
+            source: "partnercenter", stream: "usage", kind: "pc-utilization", request: "page \(index)", prepared: prepared[index])
+        _ = try FactWriter(db: db).write(batches[index], pageID: page.pageID)
+        if index == documents.count - 1 { try db.execute("COMMIT") }
+        return batches[index].records
+    }
 }
