@@ -18,7 +18,7 @@ public enum ExactDecimal {
     public static func format(_ value: Decimal) -> String {
         if value.isZero { return "0" }
         var text = value.description
-        if text.contains(".") {
+        if text.utf8.contains(UInt8(ascii: ".")) {  // bytes: Foundation's `contains` bridges to NSString
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
         }
