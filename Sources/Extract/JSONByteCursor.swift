@@ -57,25 +57,32 @@ struct JSONByteCursor {
         throw Bail()
     }
 
-    /// Consumes `{` and tells whether the object is empty (`{}` consumed whole).
-    mutating func openObject() throws(Bail) -> Bool {
-        try expect(0x7b)
-        try enter()
-        skipWhitespace()
-        if peek == 0x7d {
-            index += 1
-            depth -= 1
-            return true
-        }
-        return false
+    /// Reads an object: `body` once per member, with the key's bytes and the cursor on the value,
+    /// which `body` must consume.
+    @inline(__always) static func object(
+        _ c: inout JSONByteCursor, _ body: (inout JSONByteCursor, Range<Int>) throws(Bail) -> Void
+    ) throws(Bail) {
+        guard try !c.open(0x7b, close: 0x7d) else { return }
+        repeat {
+            let k = try c.key()
+            try body(&c, k)
+        } while try c.more(close: 0x7d)
+        c.depth -= 1
     }
 
-    /// Consumes `[` and tells whether the array is empty.
-    mutating func openArray() throws(Bail) -> Bool {
-        try expect(0x5b)
+    /// Reads an array: `body` once per element, the cursor on it.
+    @inline(__always) static func array(_ c: inout JSONByteCursor, _ body: (inout JSONByteCursor) throws(Bail) -> Void) throws(Bail) {
+        guard try !c.open(0x5b, close: 0x5d) else { return }
+        repeat { try body(&c) } while try c.more(close: 0x5d)
+        c.depth -= 1
+    }
+
+    /// Consumes `open` and tells whether the container is empty (then consumed whole).
+    mutating func open(_ open: UInt8, close: UInt8) throws(Bail) -> Bool {
+        try expect(open)
         try enter()
         skipWhitespace()
-        if peek == 0x5d {
+        if peek == close {
             index += 1
             depth -= 1
             return true
@@ -196,20 +203,11 @@ struct JSONByteCursor {
         switch peek {
         case 0x7b:
             var members: [JSONObject.Member] = []
-            if try !openObject() {
-                repeat {
-                    let k = try key()
-                    members.append(JSONObject.Member(key: text(k), value: try value()))
-                } while try more(close: 0x7d)
-                depth -= 1
-            }
+            try Self.object(&self) { c, k throws(Bail) in members.append(JSONObject.Member(key: c.text(k), value: try c.value())) }
             return .object(JSONObject(members))
         case 0x5b:
             var items: [JSONValue] = []
-            if try !openArray() {
-                repeat { items.append(try value()) } while try more(close: 0x5d)
-                depth -= 1
-            }
+            try Self.array(&self) { c throws(Bail) in items.append(try c.value()) }
             return .array(items)
         case 0x22: return .string(text(try stringRange()))
         case 0x74: try literal("true"); return .bool(true)
@@ -223,19 +221,8 @@ struct JSONByteCursor {
     mutating func skipValue() throws(Bail) {
         skipWhitespace()
         switch peek {
-        case 0x7b:
-            if try !openObject() {
-                repeat {
-                    _ = try key()
-                    try skipValue()
-                } while try more(close: 0x7d)
-                depth -= 1
-            }
-        case 0x5b:
-            if try !openArray() {
-                repeat { try skipValue() } while try more(close: 0x5d)
-                depth -= 1
-            }
+        case 0x7b: try Self.object(&self) { c, _ throws(Bail) in try c.skipValue() }
+        case 0x5b: try Self.array(&self) { c throws(Bail) in try c.skipValue() }
         case 0x22: _ = try stringRange()
         case 0x74: try literal("true")
         case 0x66: try literal("false")

@@ -4,7 +4,7 @@ import WarehouseCore
 extension UtilizationPageDecoder {
     /// One `AzureUtilizationRecord`, as `PartnerCenterUtilizationPage.decodeRecord` reads it;
     /// `selfURI` takes an item-level `links.self.uri` (the documentation sample's quirk).
-    static func readRecord(_ c: inout JSONByteCursor, selfURI: inout String?) throws(Bail) -> AzureUsageRecord {
+    static func readRecord(_ c: inout Cursor, selfURI: inout String?) throws(Bail) -> AzureUsageRecord {
         var seen: UInt8 = 0
         var start: UTCTime?
         var end: UTCTime?
@@ -13,38 +13,34 @@ extension UtilizationPageDecoder {
         var unit: String?
         var instance = Instance()
         var infoFields: JSONObject?
-        if try !c.openObject() {
-            repeat {
-                let k = try c.key()
-                if c.matches(k, "usageStartTime") {
-                    try once(&seen, 1)
-                    start = try time(&c)
-                } else if c.matches(k, "usageEndTime") {
-                    try once(&seen, 2)
-                    end = try time(&c)
-                } else if c.matches(k, "resource") {
-                    try once(&seen, 4)
-                    meter = try readMeter(&c)
-                } else if c.matches(k, "quantity") {
-                    try once(&seen, 8)
-                    quantity = try decimal(&c)
-                } else if c.matches(k, "unit") {
-                    try once(&seen, 16)
-                    unit = try c.optionalString()
-                } else if c.matches(k, "instanceData") {
-                    try once(&seen, 32)
-                    instance = try readInstance(&c)
-                } else if c.matches(k, "infoFields") {
-                    try once(&seen, 64)
-                    infoFields = try optionalObject(&c)
-                } else if c.matches(k, "links") {
-                    try once(&seen, 128)
-                    if let uri = try readItemSelfURI(&c) { selfURI = uri }
-                } else {
-                    try c.skipValue()
-                }
-            } while try c.more(close: 0x7d)
-            c.depth -= 1
+        try Cursor.object(&c) { c, k throws(Bail) in
+            if c.matches(k, "usageStartTime") {
+                try once(&seen, 1)
+                start = try time(&c)
+            } else if c.matches(k, "usageEndTime") {
+                try once(&seen, 2)
+                end = try time(&c)
+            } else if c.matches(k, "resource") {
+                try once(&seen, 4)
+                meter = try readMeter(&c)
+            } else if c.matches(k, "quantity") {
+                try once(&seen, 8)
+                quantity = try decimal(&c)
+            } else if c.matches(k, "unit") {
+                try once(&seen, 16)
+                unit = try c.optionalString()
+            } else if c.matches(k, "instanceData") {
+                try once(&seen, 32)
+                instance = try readInstance(&c)
+            } else if c.matches(k, "infoFields") {
+                try once(&seen, 64)
+                infoFields = try optionalObject(&c)
+            } else if c.matches(k, "links") {
+                try once(&seen, 128)
+                if let uri = try readItemSelfURI(&c) { selfURI = uri }
+            } else {
+                try c.skipValue()
+            }
         }
         guard let start, let end, let meter, let quantity else { throw Bail() }
         return AzureUsageRecord(
@@ -59,34 +55,30 @@ extension UtilizationPageDecoder {
         var name, category, subcategory, region: String?
     }
 
-    /// `resource`: required, an object with a string `id`.
-    static func readMeter(_ c: inout JSONByteCursor) throws(Bail) -> Meter {
+    /// `resource`: required, an object with a string `id`. (Written out rather than through
+    /// `strings`: it runs once per record and must not allocate arrays.)
+    static func readMeter(_ c: inout Cursor) throws(Bail) -> Meter {
         var seen: UInt8 = 0
-        var id: String?
-        var name, category, subcategory, region: String?
-        if try !c.openObject() {
-            repeat {
-                let k = try c.key()
-                if c.matches(k, "id") {
-                    try once(&seen, 1)
-                    id = try c.optionalString()
-                } else if c.matches(k, "name") {
-                    try once(&seen, 2)
-                    name = try c.optionalString()
-                } else if c.matches(k, "category") {
-                    try once(&seen, 4)
-                    category = try c.optionalString()
-                } else if c.matches(k, "subcategory") {
-                    try once(&seen, 8)
-                    subcategory = try c.optionalString()
-                } else if c.matches(k, "region") {
-                    try once(&seen, 16)
-                    region = try c.optionalString()
-                } else {
-                    try c.skipValue()
-                }
-            } while try c.more(close: 0x7d)
-            c.depth -= 1
+        var id, name, category, subcategory, region: String?
+        try Cursor.object(&c) { c, k throws(Bail) in
+            if c.matches(k, "id") {
+                try once(&seen, 1)
+                id = try c.optionalString()
+            } else if c.matches(k, "name") {
+                try once(&seen, 2)
+                name = try c.optionalString()
+            } else if c.matches(k, "category") {
+                try once(&seen, 4)
+                category = try c.optionalString()
+            } else if c.matches(k, "subcategory") {
+                try once(&seen, 8)
+                subcategory = try c.optionalString()
+            } else if c.matches(k, "region") {
+                try once(&seen, 16)
+                region = try c.optionalString()
+            } else {
+                try c.skipValue()
+            }
         }
         guard let id else { throw Bail() }
         return Meter(id: id, name: name, category: category, subcategory: subcategory, region: region)
@@ -98,66 +90,41 @@ extension UtilizationPageDecoder {
     }
 
     /// `instanceData`: null or an object.
-    static func readInstance(_ c: inout JSONByteCursor) throws(Bail) -> Instance {
+    static func readInstance(_ c: inout Cursor) throws(Bail) -> Instance {
         var instance = Instance()
         if try c.null() { return instance }
         var seen: UInt8 = 0
-        if try !c.openObject() {
-            repeat {
-                let k = try c.key()
-                if c.matches(k, "resourceUri") {
-                    try once(&seen, 1)
-                    instance.resourceURI = try c.optionalString()
-                } else if c.matches(k, "location") {
-                    try once(&seen, 2)
-                    instance.location = try c.optionalString()
-                } else if c.matches(k, "tags") {
-                    try once(&seen, 4)
-                    instance.tags = try optionalObject(&c)
-                } else if c.matches(k, "additionalInfo") {
-                    try once(&seen, 8)
-                    instance.additionalInfo = try optionalObject(&c)
-                } else {
-                    try c.skipValue()
-                }
-            } while try c.more(close: 0x7d)
-            c.depth -= 1
+        try Cursor.object(&c) { c, k throws(Bail) in
+            if c.matches(k, "resourceUri") {
+                try once(&seen, 1)
+                instance.resourceURI = try c.optionalString()
+            } else if c.matches(k, "location") {
+                try once(&seen, 2)
+                instance.location = try c.optionalString()
+            } else if c.matches(k, "tags") {
+                try once(&seen, 4)
+                instance.tags = try optionalObject(&c)
+            } else if c.matches(k, "additionalInfo") {
+                try once(&seen, 8)
+                instance.additionalInfo = try optionalObject(&c)
+            } else {
+                try c.skipValue()
+            }
         }
         return instance
     }
 
     /// An item's `links`: null, or an object whose `self` is null or an object whose `uri` is
     /// null or a string.
-    static func readItemSelfURI(_ c: inout JSONByteCursor) throws(Bail) -> String? {
+    static func readItemSelfURI(_ c: inout Cursor) throws(Bail) -> String? {
         if try c.null() { return nil }
         var uri: String?
         var seen: UInt8 = 0
-        if try !c.openObject() {
-            repeat {
-                let k = try c.key()
-                if c.matches(k, "self") {
-                    try once(&seen, 1)
-                    if try !c.null() {
-                        var seenURI = false
-                        if try !c.openObject() {
-                            repeat {
-                                let kk = try c.key()
-                                if c.matches(kk, "uri") {
-                                    if seenURI { throw Bail() }
-                                    seenURI = true
-                                    uri = try c.optionalString()
-                                } else {
-                                    try c.skipValue()
-                                }
-                            } while try c.more(close: 0x7d)
-                            c.depth -= 1
-                        }
-                    }
-                } else {
-                    try c.skipValue()
-                }
-            } while try c.more(close: 0x7d)
-            c.depth -= 1
+        try Cursor.object(&c) { c, k throws(Bail) in
+            guard c.matches(k, "self") else { return try c.skipValue() }
+            try once(&seen, 1)
+            if try c.null() { return }
+            uri = try strings(&c, ["uri"])[0]
         }
         return uri
     }

@@ -52,35 +52,30 @@ public enum UtilizationPageDecoder {
 
     // MARK: page
 
-    static func readPage(_ c: inout JSONByteCursor) throws(Bail) -> PartnerCenterUtilizationPage {
+    typealias Cursor = JSONByteCursor
+
+    static func readPage(_ c: inout Cursor) throws(Bail) -> PartnerCenterUtilizationPage {
         var seen: UInt8 = 0
         var totalCount: Int64?
         var items: [AzureUsageRecord]?
         var links = PartnerCenterLinks()
         var itemSelfURI: String?
-        if try !c.openObject() {
-            repeat {
-                let k = try c.key()
-                if c.matches(k, "items") {
-                    try once(&seen, 1)
-                    var list: [AzureUsageRecord] = []
-                    list.reserveCapacity(1000)
-                    if try !c.openArray() {
-                        repeat { list.append(try readRecord(&c, selfURI: &itemSelfURI)) } while try c.more(close: 0x5d)
-                        c.depth -= 1
-                    }
-                    items = list
-                } else if c.matches(k, "totalCount") {
-                    try once(&seen, 2)
-                    totalCount = try optionalInt64(&c)
-                } else if c.matches(k, "links") {
-                    try once(&seen, 4)
-                    links = try readLinks(&c)
-                } else {
-                    try c.skipValue()
-                }
-            } while try c.more(close: 0x7d)
-            c.depth -= 1
+        try Cursor.object(&c) { c, k throws(Bail) in
+            if c.matches(k, "items") {
+                try once(&seen, 1)
+                var list: [AzureUsageRecord] = []
+                list.reserveCapacity(1000)
+                try Cursor.array(&c) { c throws(Bail) in list.append(try readRecord(&c, selfURI: &itemSelfURI)) }
+                items = list
+            } else if c.matches(k, "totalCount") {
+                try once(&seen, 2)
+                totalCount = try optionalInt64(&c)
+            } else if c.matches(k, "links") {
+                try once(&seen, 4)
+                links = try readLinks(&c)
+            } else {
+                try c.skipValue()
+            }
         }
         guard let items else { throw Bail() }
         return PartnerCenterUtilizationPage(totalCount: totalCount, items: items, links: links, itemSelfURI: itemSelfURI)
@@ -92,80 +87,65 @@ public enum UtilizationPageDecoder {
         seen |= bit
     }
 
-    static func readLinks(_ c: inout JSONByteCursor) throws(Bail) -> PartnerCenterLinks {
+    /// The string members `names` of an object (null reads as nil), other members skipped; the
+    /// same key twice bails.
+    static func strings(_ c: inout Cursor, _ names: [StaticString]) throws(Bail) -> [String?] {
+        var values = [String?](repeating: nil, count: names.count)
+        var seen: UInt8 = 0
+        try Cursor.object(&c) { c, k throws(Bail) in
+            guard let i = names.firstIndex(where: { c.matches(k, $0) }) else { return try c.skipValue() }
+            try once(&seen, 1 << i)
+            values[i] = try c.optionalString()
+        }
+        return values
+    }
+
+    static func readLinks(_ c: inout Cursor) throws(Bail) -> PartnerCenterLinks {
         var links = PartnerCenterLinks()
         if try c.null() { return links }
         var seen: UInt8 = 0
-        if try !c.openObject() {
-            repeat {
-                let k = try c.key()
-                if c.matches(k, "self") {
-                    try once(&seen, 1)
-                    links.selfLink = try c.null() ? nil : try readLink(&c)
-                } else if c.matches(k, "next") {
-                    try once(&seen, 2)
-                    links.next = try c.null() ? nil : try readLink(&c)
-                } else {
-                    try c.skipValue()
-                }
-            } while try c.more(close: 0x7d)
-            c.depth -= 1
+        try Cursor.object(&c) { c, k throws(Bail) in
+            if c.matches(k, "self") {
+                try once(&seen, 1)
+                links.selfLink = try c.null() ? nil : try readLink(&c)
+            } else if c.matches(k, "next") {
+                try once(&seen, 2)
+                links.next = try c.null() ? nil : try readLink(&c)
+            } else {
+                try c.skipValue()
+            }
         }
         return links
     }
 
-    static func readLink(_ c: inout JSONByteCursor) throws(Bail) -> PartnerCenterLink {
+    static func readLink(_ c: inout Cursor) throws(Bail) -> PartnerCenterLink {
         var seen: UInt8 = 0
         var uri: String?
         var method: String?
         var headers: [PartnerCenterLink.Header] = []
-        if try !c.openObject() {
-            repeat {
-                let k = try c.key()
-                if c.matches(k, "uri") {
-                    try once(&seen, 1)
-                    uri = try c.optionalString()
-                } else if c.matches(k, "method") {
-                    try once(&seen, 2)
-                    method = try c.optionalString()
-                } else if c.matches(k, "headers") {
-                    try once(&seen, 4)
-                    headers = []
-                    if try !c.null(), try !c.openArray() {
-                        repeat { headers.append(try readHeader(&c)) } while try c.more(close: 0x5d)
-                        c.depth -= 1
+        try Cursor.object(&c) { c, k throws(Bail) in
+            if c.matches(k, "uri") {
+                try once(&seen, 1)
+                uri = try c.optionalString()
+            } else if c.matches(k, "method") {
+                try once(&seen, 2)
+                method = try c.optionalString()
+            } else if c.matches(k, "headers") {
+                try once(&seen, 4)
+                headers = []
+                if try !c.null() {
+                    try Cursor.array(&c) { c throws(Bail) in
+                        let pair = try strings(&c, ["key", "value"])
+                        guard let key = pair[0], let value = pair[1] else { throw Bail() }
+                        headers.append(PartnerCenterLink.Header(key: key, value: value))
                     }
-                } else {
-                    try c.skipValue()
                 }
-            } while try c.more(close: 0x7d)
-            c.depth -= 1
+            } else {
+                try c.skipValue()
+            }
         }
         guard let uri else { throw Bail() }
         return PartnerCenterLink(uri: uri, method: method, headers: headers)
-    }
-
-    static func readHeader(_ c: inout JSONByteCursor) throws(Bail) -> PartnerCenterLink.Header {
-        var seen: UInt8 = 0
-        var key: String?
-        var value: String?
-        if try !c.openObject() {
-            repeat {
-                let k = try c.key()
-                if c.matches(k, "key") {
-                    try once(&seen, 1)
-                    key = try c.optionalString()
-                } else if c.matches(k, "value") {
-                    try once(&seen, 2)
-                    value = try c.optionalString()
-                } else {
-                    try c.skipValue()
-                }
-            } while try c.more(close: 0x7d)
-            c.depth -= 1
-        }
-        guard let key, let value else { throw Bail() }
-        return PartnerCenterLink.Header(key: key, value: value)
     }
 
     // MARK: scalars as JSONNode reads them
