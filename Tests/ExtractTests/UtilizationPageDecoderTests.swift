@@ -17,18 +17,16 @@ import WarehouseCore
 
     /// The general path's result, as a value or an error text, for comparison.
     static func general(_ data: Data) -> Result<PartnerCenterUtilizationPage, DocumentError> {
-        do {
-            return .success(try PartnerCenterUtilizationPage.decode(data, file: "f.json"))
-        } catch let error as DocumentError {
-            return .failure(error)
-        } catch {
-            return .failure(DocumentError(message: "\(error)"))
-        }
+        outcome { try PartnerCenterUtilizationPage.decode(data, file: "f.json") }
     }
 
     static func fast(_ data: Data) -> Result<PartnerCenterUtilizationPage, DocumentError> {
+        outcome { try UtilizationPageDecoder.decode(data, file: "f.json") }
+    }
+
+    static func outcome(_ decode: () throws -> PartnerCenterUtilizationPage) -> Result<PartnerCenterUtilizationPage, DocumentError> {
         do {
-            return .success(try UtilizationPageDecoder.decode(data, file: "f.json"))
+            return .success(try decode())
         } catch let error as DocumentError {
             return .failure(error)
         } catch {
