@@ -13,9 +13,13 @@ struct ChargeWriter {
     /// Scopes priced in this run, to find the ones whose usage is gone.
     private var seen: Set<ScopeKey> = []
 
+    /// `upsertCharge`, held rather than looked up per row (`Database.cached` hashes the SQL text).
+    private let chargeStatement: Statement
+
     init(db: Database, now: String) throws {
         self.db = db
         self.now = now
+        chargeStatement = try db.cached(Self.upsertCharge)
         knownKeys = Set(try db.cached("SELECT cost_center_key FROM cost_centers").map { $0.string(0) })
     }
 
@@ -54,7 +58,7 @@ struct ChargeWriter {
             if knownKeys.insert(wanted.costCenterKey).inserted {
                 try db.run("INSERT OR IGNORE INTO cost_centers (cost_center_key, display_name) VALUES (?, ?)", wanted.costCenterKey, name)
             }
-            try db.cached(Self.upsertCharge).bind(
+            try chargeStatement.bind(
                 row.usageID, key.period, wanted.costCenterKey, charge.amountMicros, charge.currency, name
             ).run()
         }
