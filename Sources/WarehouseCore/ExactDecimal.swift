@@ -11,7 +11,9 @@ public enum ExactDecimal {
     public static func parse(_ text: some StringProtocol) -> Decimal? {
         let bytes = Array(text.utf8)
         guard isNumber(bytes) else { return nil }
-        return Decimal(string: String(decoding: bytes, as: UTF8.self), locale: posix)
+        // No locale: the separator is then ".", without asking ICU under a lock on every call
+        // (the grammar above already admits nothing else).
+        return Decimal(string: String(decoding: bytes, as: UTF8.self), locale: nil)
     }
 
     /// The canonical text of a decimal: no exponent, no trailing zeros after the point, "-0" as "0".
@@ -46,8 +48,6 @@ public enum ExactDecimal {
         let text = format(value)
         return Int64(text)
     }
-
-    static let posix = Locale(identifier: "en_US_POSIX")
 
     /// The JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? ; a '+' sign and
     /// leading zeros ("007") are accepted too, as CSV exports write them.
