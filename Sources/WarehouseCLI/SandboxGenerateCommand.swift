@@ -10,7 +10,9 @@ struct SandboxGenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Write Partner Center utilization pages (1,000 records each) to files.",
         discussion: """
-            Import them with: warehouse import DIR/utilization-*.json --kind pc-utilization
+            --seed and --customers are the sandbox's (without --customers: one customer, two Azure
+            subscriptions, per 20 pages). Import the pages with:
+              warehouse import DIR/utilization-*.json --kind pc-utilization
             """)
 
     @Option(help: "Number of pages to write (1,000 records each).")
@@ -19,20 +21,21 @@ struct SandboxGenerateCommand: AsyncParsableCommand {
     @Option(help: "Directory to write the pages into (created if missing).")
     var out: String
 
-    @Option(help: "Seed of the synthetic organization.")
-    var seed: UInt64 = 42
+    /// `--seed` and `--customers` are `warehouse sandbox`'s own options (given before or after
+    /// `generate`); without `--customers`, one customer (two subscriptions) per 20 pages, so each
+    /// subscription gets about ten pages, a year and a half of daily usage.
+    @ParentCommand var sandbox: SandboxCommand
 
-    @Option(help: "Number of CSP customers (two Azure subscriptions each); pages rotate over the subscriptions.")
-    var customers: Int = 50
+    var customers: Int { sandbox.customers ?? max(1, min(1000, pages / 20)) }
 
     func validate() throws {
         guard (1...1_000_000).contains(pages) else { throw ValidationError("--pages must be 1...1000000, not \(pages)") }
-        guard (1...1000).contains(customers) else { throw ValidationError("--customers must be 1...1000, not \(customers)") }
+        guard customers >= 1 else { throw ValidationError("--customers must be at least 1 to generate usage") }
     }
 
     func run() async throws {
         try await reportingErrors {
-            let output = try UtilizationPageGenerator(seed: seed, customers: customers).write(pages: pages, to: out)
+            let output = try UtilizationPageGenerator(seed: sandbox.seed, customers: customers).write(pages: pages, to: out)
             printOut("wrote \(output.files.count) pages, \(output.records) records, \(output.bytes) bytes to \(out)\n")
         }
     }
