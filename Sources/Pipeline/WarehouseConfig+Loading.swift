@@ -55,6 +55,7 @@ extension WarehouseConfig {
             case "currency": config.currency = try value.currency()
             case "pricing": config.pricing = try parsePricing(value)
             case "cost_centers": config.costCenters = try parseCostCenters(value)
+            case "alerts": config.alerts = try parseAlerts(value)
             default: break  // sources, alerts: read by later versions
             }
         }

@@ -27,6 +27,8 @@ public struct WarehouseConfig: Sendable, Hashable {
     public var costCenters: CostCenterRules
     /// The file this was read from; nil for the built-in defaults.
     public var path: String?
+    /// The `alerts:` section (thresholds, recipients, mail, ArcGIS Online for top-ups).
+    public var alerts = AlertsConfiguration()
 
     public struct Pricing: Sendable, Hashable {
         /// Money per ArcGIS Online credit, in `currency`; nil leaves credit usage unpriced.

@@ -28,6 +28,9 @@ public final class SandboxState: Sendable {
     }
 
     private let counters = Mutex(Counters())
+    /// ArcGIS Online credit budgets changed by `assignUserCredits`, by username; a user not here
+    /// has the budget the seed generated (see `SandboxState+Budgets.swift`).
+    let arcgisBudgets = Mutex<[String: ArcGISBudget]>([:])
 
     init(configuration: SandboxConfiguration) {
         self.configuration = configuration

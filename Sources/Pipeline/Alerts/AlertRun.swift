@@ -1,0 +1,132 @@
+import Extract
+import Foundation
+import Load
+import WarehouseCore
+
+/// One alert run: evaluate the rules, work out which alerts are due for whom (the no-spam
+/// ledger), and with `notify` send them, one message per recipient, recording each outcome as
+/// soon as the server answers. Users get their own figures; each administrator gets a digest of
+/// every alert due for them.
+///
+/// This is the entry point the nightly `warehouse etl` calls after loading:
+/// `try await AlertRun(db: db, config: config).run(notify: true, now: .now())`, and
+/// `report.exitCode` (0, or 3 when a send failed and will be retried) folds into its own.
+public struct AlertRun {
+    let db: Database
+    let config: WarehouseConfig
+    let environment: [String: String]
+    let transport: (any MailTransport)?
+
+    /// `environment` holds the variables `alerts.mail.username_env`/`password_env` name;
+    /// `transport` replaces the configured SMTP delivery (nil: built from the configuration).
+    public init(
+        db: Database, config: WarehouseConfig, environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: (any MailTransport)? = nil
+    ) {
+        self.db = db
+        self.config = config
+        self.environment = environment
+        self.transport = transport
+    }
+
+    /// The SMTP sender `alerts.mail` describes, credentials read from the environment now.
+    /// A missing section or variable is a `ConfigError` naming it.
+    public static func smtpSender(config: WarehouseConfig, environment: [String: String]) throws -> SMTPSender {
+        let file = config.path ?? WarehouseConfig.defaultFileName
+        guard let mail = config.alerts.mail else {
+            throw ConfigError(file: file, key: "alerts.mail", message: "missing: --notify needs a mail section (url, from)")
+        }
+        var username: String?, password: String?
+        if let userVar = mail.usernameEnv, let passVar = mail.passwordEnv {
+            guard let user = environment[userVar], !user.isEmpty else {
+                throw ConfigError(file: file, key: "alerts.mail.username_env", message: "the environment variable \(userVar) is not set")
+            }
+            guard let pass = environment[passVar], !pass.isEmpty else {
+                throw ConfigError(file: file, key: "alerts.mail.password_env", message: "the environment variable \(passVar) is not set")
+            }
+            username = user
+            password = pass
+        }
+        let tls: SMTPSettings.TLS
+        switch mail.tls {
+        case .required: tls = .all
+        case .try: tls = .tryTLS
+        case .none: tls = .none
+        }
+        return SMTPSender(settings: SMTPSettings(
+            url: mail.url, username: username, password: password, tls: tls, caBundle: mail.caBundle, timeout: .seconds(Int64(mail.timeoutSeconds))))
+    }
+
+    /// Evaluates and plans; with `notify`, sends what is due and records it (and the run in
+    /// `etl_runs`, command `alerts`). Without it nothing is written: the deliveries come back
+    /// `planned`, with their messages, for the caller to show.
+    public func run(notify: Bool, now: UTCTime = .now()) async throws -> AlertReport {
+        let sender: (any MailTransport)? = notify ? try transport ?? Self.smtpSender(config: config, environment: environment) : nil
+        var report = try plan(now: now)
+        guard let sender else { return report }
+        let from = config.alerts.mail?.from ?? "warehouse@localhost"
+        let log = try RunLog.start(db, command: "alerts", at: now)
+        report.runID = log.runID
+        let ledger = AlertLedger(db: db, cooldown: config.alerts.cooldown)
+        do {
+            for index in report.deliveries.indices {
+                let delivery = report.deliveries[index]
+                let alerts = report.alerts.filter { delivery.alertKeys.contains($0.key) && (delivery.digest || $0.email == delivery.recipient) }
+                let message = MailMessage(
+                    from: from, to: [delivery.recipient], subject: delivery.message.subject, text: delivery.message.text,
+                    html: delivery.message.html, date: now.date)
+                var failure: String?
+                do {
+                    try await sender.send(message)
+                } catch {
+                    failure = Redaction.redactText("\(error)")
+                }
+                try ledger.record(alerts, to: delivery.recipient, at: now, runID: log.runID, error: failure)
+                report.deliveries[index].status = failure == nil ? .sent : .failed
+                report.deliveries[index].error = failure
+            }
+        } catch {
+            try? log.finish(status: "failed", records: report.sent, detail: [("error", JSONString.quoted(Redaction.redactText("\(error)")))], at: now)
+            throw error
+        }
+        try log.finish(
+            status: report.failed == 0 ? "ok" : "partial", records: report.sent,
+            detail: [
+                ("alerts", String(report.alerts.count)), ("sent", String(report.sent)), ("failed", String(report.failed)),
+                ("suppressed", String(report.suppressed)),
+            ], at: now)
+        return report
+    }
+
+    /// The alerts in force and, per recipient, the message with those not yet sent in their
+    /// current state (or sent a cool-down ago). Reads only.
+    public func plan(now: UTCTime = .now()) throws -> AlertReport {
+        var report = AlertReport()
+        report.alerts = try AlertRules(db: db, config: config).evaluate(now: now)
+        let ledger = AlertLedger(db: db, cooldown: config.alerts.cooldown)
+        let prefix = config.alerts.mail?.subjectPrefix ?? "[warehouse]"
+        var users: [String] = []
+        for alert in report.alerts { if let email = alert.email, !users.contains(email) { users.append(email) } }
+        for email in users where !config.alerts.admins.contains(email) {
+            let due = try report.alerts.filter { $0.email == email }.filter { alert in
+                let due = try ledger.isDue(alert, to: email, now: now)
+                if !due { report.suppressed += 1 }
+                return due
+            }
+            guard !due.isEmpty else { continue }
+            let text = AlertMail.forUser(due, recipient: email, config: config.alerts, prefix: prefix, now: now)
+            report.deliveries.append(.init(recipient: email, digest: false, alertKeys: due.map(\.key), subject: text.subject, status: .planned, message: text))
+        }
+        for admin in config.alerts.admins {
+            let due = try report.alerts.filter { alert in
+                let due = try ledger.isDue(alert, to: admin, now: now)
+                if !due { report.suppressed += 1 }
+                return due
+            }
+            guard !due.isEmpty else { continue }
+            let text = AlertMail.digest(due, config: config.alerts, prefix: prefix, now: now)
+            report.deliveries.append(.init(recipient: admin, digest: true, alertKeys: due.map(\.key), subject: text.subject, status: .planned, message: text))
+        }
+        return report
+    }
+}
