@@ -24,8 +24,8 @@ extension Migrations {
 
         -- Every credit top-up `warehouse credits allocate` asked ArcGIS Online for (assignUserCredits),
         -- with the user's budget before and the allocation requested after (exact decimal credits),
-        -- and what the service answered: 'assigned', 'not_assigned' (listed in notAssignedUsers),
-        -- 'failed' (the request itself failed; `message` says why) or 'dry_run' (not sent).
+        -- and what the service answered: 'assigned', 'not_assigned' (listed in notAssignedUsers) or
+        -- 'failed' (the request itself failed; `message` says why). Dry runs write nothing here.
         CREATE TABLE credit_allocations (
             allocation_id    INTEGER PRIMARY KEY,
             run_id           INTEGER NOT NULL REFERENCES etl_runs (run_id),
@@ -36,7 +36,7 @@ extension Migrations {
             amount           TEXT NOT NULL,
             assigned_after   TEXT NOT NULL,
             requested_at     TEXT NOT NULL,
-            result           TEXT NOT NULL CHECK (result IN ('assigned', 'not_assigned', 'failed', 'dry_run')),
+            result           TEXT NOT NULL CHECK (result IN ('assigned', 'not_assigned', 'failed')),
             message          TEXT
         );
         CREATE INDEX credit_allocations_by_user ON credit_allocations (source, user_name, requested_at);
