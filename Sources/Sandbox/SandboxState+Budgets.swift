@@ -5,6 +5,11 @@ import Synchronization
 public struct ArcGISBudget: Sendable, Equatable {
     public var assigned: Decimal
     public var available: Decimal
+
+    public init(assigned: Decimal, available: Decimal) {
+        self.assigned = assigned
+        self.available = available
+    }
 }
 
 extension SandboxState {

@@ -145,7 +145,7 @@ public struct AlertRules {
             } else {
                 continue
             }
-            let money = { (value: Decimal) in "\(ExactDecimal.format(ExactDecimal.rounded(value, scale: 2))) \(config.currency)" }
+            let money = { (value: Decimal) in "\(Micros.format(Micros.from(value) ?? 0)) \(config.currency)" }
             let summary = state == "over budget"
                 ? "\(name) has spent \(money(actual)) in \(month), over its budget of \(money(budget))."
                 : "\(name) has spent \(money(actual)) in \(month) and is projected to reach \(money(projected)), over its budget of \(money(budget))."

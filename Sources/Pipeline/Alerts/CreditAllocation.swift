@@ -11,9 +11,9 @@ import WarehouseCore
 ///
 /// Each request's outcome is recorded in `credit_allocations` in one transaction as soon as the
 /// service answers, and the run in `etl_runs` (command `allocate`). Because the request carries
-/// the absolute new allocation, a retried request cannot top anyone up twice; and a rerun finds
-/// the topped-up users above the threshold and leaves them alone. With budgeting off it refuses
-/// before sending anything.
+/// the absolute new allocation, a retried request cannot top anyone up twice; and because every
+/// run starts from the live budgets, a rerun plans from the topped-up figures, never from stale
+/// ones. With budgeting off it refuses before sending anything.
 public struct CreditAllocation {
     let db: Database
     let config: WarehouseConfig
