@@ -4,8 +4,10 @@ import WarehouseCore
 
 /// ArcGIS Online's sharing REST API as the warehouse uses it (contracts/agol.md §1–5):
 /// `generateToken`, `oauth2/token`, `portals/self`, `portals/{orgId}/users`, `portals/{orgId}/usage`,
-/// `portals/{orgId}/assignUserCredits`, `search` and `content/items/{id}`. Errors come as HTTP 200 with an `{"error":{…}}` envelope,
-/// as the real service sends them; throttling and server errors are real HTTP statuses.
+/// `portals/{orgId}/assignUserCredits`, `search` and `content/items/{id}`. Errors come as HTTP 200
+/// with an `{"error":{…}}` envelope, as the real service sends them; throttling and server errors
+/// are real HTTP statuses. Credit budgets changed by `assignUserCredits` live in `SandboxState`,
+/// so the users pages show them from then on.
 /// https://developers.arcgis.com/rest/users-groups-and-items/
 ///
 /// The organization is derived from the run's seed (cached per seed), `users` users in all.

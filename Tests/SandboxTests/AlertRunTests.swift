@@ -33,6 +33,28 @@ struct AlertRunTests {
         #expect(byKey["org_credits/arcgis/org1"]?.figures.first?.value == "4321.5")
     }
 
+    @Test func storageAndCostProjectionRules() throws {
+        let fixture = try AlertFixture()
+        // 100 MiB of features (2.4 credits per 10 MiB: 24) and 2 GiB of attachments (1.2 per GiB: 2.4).
+        try fixture.db.run("""
+            INSERT INTO storage_snapshots (source, item_id, snapshot_date, owner, storage_class, size_bytes, feature_bytes, attachment_bytes)
+            VALUES ('arcgis', 'item1', '2026-11-20', 'carla', 'feature', ?, ?, ?)
+            """, 104_857_600 + 2_147_483_648, 104_857_600, 2_147_483_648)
+        let yaml = """
+            alerts:
+              user_budget: {below_percent: [1]}
+              storage: {over_credits: "26"}
+              cost_centers: {budgets: {planning: "2000"}}
+            """
+        let alerts = try AlertRules(db: fixture.db, config: WarehouseConfig.parse(yaml: yaml, file: "t.yaml")).evaluate(now: AlertFixture.now)
+        #expect(alerts.map(\.key) == ["storage/arcgis/carla", "cost_center/planning/2026-11"])
+        #expect(alerts.first?.summary == "carla's items use 26.4 storage credits a month (2026-11), over 26.")
+        #expect(alerts.first?.email == "carla@example.org")
+        // 1,500.00 in 19.5 of November's 30 days: 1500 × 30 / 19.5 = 2307.69 by the month's end.
+        #expect(alerts.last?.fingerprint == "projected over budget")
+        #expect(alerts.last?.figures.map(\.value) == ["1500.00 USD", "2307.69 USD", "2000.00 USD"])
+    }
+
     @Test func usersGetTheirOwnFiguresAdminsADigestAndNothingTwice() async throws {
         let fixture = try AlertFixture()
         let sink = try SMTPSink(user: "alerts", password: Self.password)

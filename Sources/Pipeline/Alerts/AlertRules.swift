@@ -134,8 +134,10 @@ public struct AlertRules {
         let monthStart = now.startOfMonth, monthEnd = now.startOfNextMonth
         let elapsed = max(86_400, now.seconds - monthStart.seconds)
         var out: [Alert] = []
-        for (name, budget) in alerts.costCenterBudgets.sorted(by: { $0.key < $1.key }) {
-            let actual = Micros.decimal(spent[name.lowercased()]?.micros ?? 0)
+        for (configured, budget) in alerts.costCenterBudgets.sorted(by: { $0.key < $1.key }) {
+            // Matched case-insensitively, shown as the warehouse spells it (cost_centers.display_name).
+            let name = spent[configured.lowercased()]?.name ?? configured
+            let actual = Micros.decimal(spent[configured.lowercased()]?.micros ?? 0)
             let projected = ExactDecimal.rounded(actual * Decimal(monthEnd.seconds - monthStart.seconds) / Decimal(elapsed), scale: 2)
             let state: String
             if actual > budget {
