@@ -30,7 +30,9 @@ final class AlertFixture {
             ("ana", "Ana@Example.org", 0, "100", "5"), ("ben", "ben@example.org", 0, "200", "60"),
             ("carla", "carla@example.org", 0, "100", "80"), ("dev", "dev@example.org", 1, "100", "1"),
         ] {
-            try db.run("INSERT INTO users (source, user_name, full_name, email, disabled) VALUES ('arcgis', ?, ?, ?, ?)", user, user.capitalized + " Test", email, disabled)
+            // A full name beyond ASCII, to see the UTF-8 bodies survive the trip.
+            let fullName = user == "ana" ? "Ána Ærø" : user.capitalized + " Test"
+            try db.run("INSERT INTO users (source, user_name, full_name, email, disabled) VALUES ('arcgis', ?, ?, ?, ?)", user, fullName, email, disabled)
             // An older snapshot that must be ignored (the latest one counts).
             try db.run("INSERT INTO credit_budgets (source, user_name, snapshot_date, assigned_credits, available_credits) VALUES ('arcgis', ?, '2026-11-01', '100', '100')", user)
             try db.run("INSERT INTO credit_budgets (source, user_name, snapshot_date, assigned_credits, available_credits) VALUES ('arcgis', ?, ?, ?, ?)", user, day, assigned, available)

@@ -68,6 +68,8 @@ struct AlertRunTests {
         let ana = try #require(mail.first)
         #expect(ana.text?.contains("ana has 5 of 100 credits left (5%), under 10%.") == true)
         #expect(ana.html?.contains("<strong>ana has 5 of 100 credits left (5%), under 10%.</strong>") == true)
+        #expect(ana.text?.hasPrefix("Hello Ána Ærø,") == true)
+        #expect(ana.html?.contains("Hello Ána Ærø,") == true)
         #expect(ana.text?.contains("ben") == false)  // a user sees only their own figures
         let ben = mail[1]
         #expect(ben.text?.contains("ben spent 12.75 credits in the last 7 days") == true)

@@ -93,6 +93,10 @@ public struct AlertsConfiguration: Sendable, Hashable {
     }
 
     public var cooldown: Int64 { Int64(cooldownHours) * 3600 }
+
+    /// True when mail is configured: the nightly run notifies only then (and otherwise has
+    /// nothing to send alerts with; `AlertRun.run(notify: true)` would be a configuration error).
+    public var canNotify: Bool { mail != nil }
 }
 
 extension WarehouseConfig {
