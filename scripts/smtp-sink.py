@@ -6,7 +6,9 @@ HTML parts, and the raw message.
     python3 scripts/smtp-sink.py DIR
 
 It listens on a free port and prints `PORT <n>` once ready. AUTH is required when
-SMTP_SINK_USER and SMTP_SINK_PASSWORD are set (offered without TLS: loopback only).
+SMTP_SINK_USER and SMTP_SINK_PASSWORD are set (offered without TLS: loopback only). With
+SMTP_SINK_TLS=1 it makes a self-signed certificate for 127.0.0.1 (DIR/cert.pem, with the
+openssl tool) and requires STARTTLS before anything else, AUTH included.
 Recipients listed in DIR/reject (one per line) get `550` at RCPT, so a test can make a send
 fail and then succeed. It stops when its standard input closes (the test ends), so it never
 outlives the test that started it.
@@ -16,6 +18,8 @@ import email
 import email.policy
 import json
 import os
+import ssl
+import subprocess
 import sys
 import threading
 
@@ -60,6 +64,7 @@ class Sink:
             "html": html.get_content() if html is not None else None,
             "raw": (envelope.original_content or envelope.content).decode("utf-8", "replace"),
             "authenticated": bool(getattr(session, "authenticated", False)),
+            "tls": getattr(session, "ssl", None) is not None,
         }
         name = os.path.join(self.directory, "%06d.json" % self.count)
         with open(name + ".tmp", "w") as f:
@@ -81,6 +86,14 @@ async def main(directory):
     options = {}
     if user and password:
         options = {"authenticator": authenticator(user, password), "auth_required": True, "auth_require_tls": False}
+    if os.environ.get("SMTP_SINK_TLS") == "1":
+        cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        options.update({"tls_context": context, "require_starttls": True, "auth_require_tls": True})
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: SMTP(sink, hostname="smtp-sink.test", **options), "127.0.0.1", 0)
     print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)

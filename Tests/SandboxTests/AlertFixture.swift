@@ -60,7 +60,7 @@ final class AlertFixture {
     deinit { try? FileManager.default.removeItem(at: directory) }
 
     /// The configuration text, mailing through `smtpURL` with AUTH from the fixture's variables.
-    func yaml(smtpURL: String, cooldownHours: Int = 24, auth: Bool = true) -> String {
+    func yaml(smtpURL: String, cooldownHours: Int = 24, auth: Bool = true, tls: String = "none", caBundle: String? = nil) -> String {
         """
         currency: USD
         alerts:
@@ -73,13 +73,14 @@ final class AlertFixture {
           mail:
             url: \(smtpURL)
             from: warehouse@example.org
-            tls: none
+            tls: \(tls)
+        \(caBundle.map { "    ca_bundle: \($0)" } ?? "")
         \(auth ? "    username_env: \(userVariable)\n    password_env: \(passwordVariable)" : "")
         """
     }
 
-    func config(smtpURL: String, cooldownHours: Int = 24, auth: Bool = true) throws -> WarehouseConfig {
-        try WarehouseConfig.parse(yaml: yaml(smtpURL: smtpURL, cooldownHours: cooldownHours, auth: auth), file: "test.yaml")
+    func config(smtpURL: String, cooldownHours: Int = 24, auth: Bool = true, tls: String = "none", caBundle: String? = nil) throws -> WarehouseConfig {
+        try WarehouseConfig.parse(yaml: yaml(smtpURL: smtpURL, cooldownHours: cooldownHours, auth: auth, tls: tls, caBundle: caBundle), file: "test.yaml")
     }
 
     /// The file as bytes (with its WAL), to search for secrets.

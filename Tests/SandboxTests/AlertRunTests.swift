@@ -148,6 +148,31 @@ struct AlertRunTests {
         #expect(!text.contains(Self.password))
     }
 
+    @Test func startTLSIsUsedAndRequired() async throws {
+        let fixture = try AlertFixture()
+        let environment = [fixture.userVariable: "alerts", fixture.passwordVariable: Self.password]
+        // A server that requires STARTTLS, its self-signed certificate trusted as the CA bundle.
+        let tlsSink = try SMTPSink(user: "alerts", password: Self.password, tls: true)
+        let config = try fixture.config(smtpURL: tlsSink.url, tls: "required", caBundle: tlsSink.certificate)
+        let report = try await AlertRun(db: fixture.db, config: config, environment: environment).run(notify: true, now: AlertFixture.now)
+        #expect(report.exitCode == 0, "\(report.deliveries.compactMap(\.error))")
+        let mail = try tlsSink.messages()
+        #expect(mail.count == 3)
+        #expect(mail.allSatisfy { $0.tls && $0.authenticated })
+
+        // `tls: required` against a server that offers no STARTTLS: nothing is sent, so the
+        // password never crosses in clear, and every send is a failure to retry.
+        let plain = try AlertFixture()
+        let plainSink = try SMTPSink(user: "alerts", password: Self.password)
+        let refused = try await AlertRun(
+            db: plain.db, config: plain.config(smtpURL: plainSink.url, tls: "required"),
+            environment: [plain.userVariable: "alerts", plain.passwordVariable: Self.password]
+        ).run(notify: true, now: AlertFixture.now)
+        #expect(refused.exitCode == 3)
+        #expect(refused.failed == 3)
+        #expect(try plainSink.messages().isEmpty)
+    }
+
     @Test func previewSendsAndWritesNothing() async throws {
         let fixture = try AlertFixture()
         let sink = try SMTPSink()

@@ -14,6 +14,7 @@ final class SMTPSink {
         var html: String?
         var raw: String
         var authenticated: Bool
+        var tls: Bool
     }
 
     struct Unavailable: Error, CustomStringConvertible {
@@ -25,8 +26,9 @@ final class SMTPSink {
     private let process: Process
     private let input: Pipe
 
-    /// `user`/`password`: AUTH the server requires (nil: none).
-    init(user: String? = nil, password: String? = nil) throws {
+    /// `user`/`password`: AUTH the server requires (nil: none); `tls`: STARTTLS required, with a
+    /// self-signed certificate at `certificate`.
+    init(user: String? = nil, password: String? = nil, tls: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appending(path: "warehouse-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -39,6 +41,7 @@ final class SMTPSink {
             environment["SMTP_SINK_USER"] = user
             environment["SMTP_SINK_PASSWORD"] = password
         }
+        if tls { environment["SMTP_SINK_TLS"] = "1" }
         process.environment = environment
         input = Pipe()
         let output = Pipe(), errors = Pipe()
@@ -67,6 +70,9 @@ final class SMTPSink {
     }
 
     var url: String { "smtp://127.0.0.1:\(port)" }
+
+    /// The self-signed certificate of a `tls` server, to trust as a CA bundle.
+    var certificate: String { directory.appending(path: "cert.pem").path }
 
     /// Every message accepted so far, in order.
     func messages() throws -> [Message] {
