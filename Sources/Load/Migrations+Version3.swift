@@ -7,18 +7,20 @@ extension Migrations {
         -- key and the fingerprint of its state), to whom, when, and whether the server took it.
         -- The no-spam rule reads it: an alert is sent again only when no 'sent' row has the same
         -- fingerprint within the cool-down. A 'failed' row is retried by the next run. Recipients
-        -- are e-mail addresses, lower case; no credential is ever stored here.
+        -- are lower case: e-mail addresses for 'smtp', ArcGIS Online usernames for 'arcgis' (the
+        -- org's own notification endpoint). No credential is ever stored here.
         CREATE TABLE alert_deliveries (
             delivery_id INTEGER PRIMARY KEY,
             run_id      INTEGER REFERENCES etl_runs (run_id),
             alert_key   TEXT NOT NULL CHECK (length(alert_key) > 0),
-            recipient   TEXT NOT NULL CHECK (recipient = lower(recipient) AND instr(recipient, '@') > 1),
+            recipient   TEXT NOT NULL CHECK (recipient = lower(recipient) AND length(recipient) > 0),
             fingerprint TEXT NOT NULL,
             sent_at     TEXT NOT NULL,
             status      TEXT NOT NULL CHECK (status IN ('sent', 'failed')),
-            channel     TEXT NOT NULL DEFAULT 'smtp' CHECK (channel IN ('smtp')),
+            channel     TEXT NOT NULL DEFAULT 'smtp' CHECK (channel IN ('smtp', 'arcgis')),
             error       TEXT,
-            CHECK ((status = 'failed') = (error IS NOT NULL))
+            CHECK ((status = 'failed') = (error IS NOT NULL)),
+            CHECK (channel <> 'smtp' OR instr(recipient, '@') > 1)
         );
         CREATE INDEX alert_deliveries_by_alert ON alert_deliveries (alert_key, recipient, sent_at);
 

@@ -4,7 +4,7 @@ import WarehouseCore
 
 /// ArcGIS Online's sharing REST API as the warehouse uses it (contracts/agol.md §1–5):
 /// `generateToken`, `oauth2/token`, `portals/self`, `portals/{orgId}/users`, `portals/{orgId}/usage`,
-/// `portals/{orgId}/assignUserCredits`, `search` and `content/items/{id}`. Errors come as HTTP 200
+/// `portals/{orgId}/assignUserCredits`, `portals/self/createNotification`, `search` and `content/items/{id}`. Errors come as HTTP 200
 /// with an `{"error":{…}}` envelope, as the real service sends them; throttling and server errors
 /// are real HTTP statuses. Credit budgets changed by `assignUserCredits` live in `SandboxState`,
 /// so the users pages show them from then on.
@@ -49,6 +49,9 @@ public final class ArcGISRoutes: SandboxRoutes {
             guard p[1] == "self" || p[1] == org.id else { return nil }
             guard request.method == "POST" else { return envelope(405, "assignUserCredits requires POST.", details: .list([])) }
             return await serve(request, params, sandbox) { assignUserCredits(params, org, sandbox) }
+        case ["portals", "self", "createNotification"]:
+            guard request.method == "POST" else { return envelope(405, "createNotification requires POST.", details: .list([])) }
+            return await serve(request, params, sandbox) { createNotification(params, org, sandbox) }
         case ["search"]: return await serve(request, params, sandbox) { search(params, org) }
         case let p where p.count == 3 && p[0] == "content" && p[1] == "items":
             return await serve(request, params, sandbox) { item(SandboxRequest.percentDecode(p[2]), org) }

@@ -72,6 +72,7 @@ import WarehouseCore
         ("a secret instead of a name", "alerts:\n  mail: {url: 'smtp://mail', from: a@b.org, username_env: U, password_env: 'hunter2!'}", "alerts.mail.password_env"),
         ("bad tls", "alerts:\n  mail: {url: 'smtp://mail', from: a@b.org, tls: always}", "alerts.mail.tls"),
         ("arcgis over http", "alerts:\n  arcgis: {sharing_url: 'http://example.org', username_env: U, password_env: P}", "alerts.arcgis.sharing_url"),
+        ("unknown delivery", "alerts:\n  delivery: pigeon", "alerts.delivery"),
         ("arcgis incomplete", "alerts:\n  arcgis: {sharing_url: 'https://example.org'}", "alerts.arcgis"),
     ])
     func mistakesNameTheirKey(name: String, yaml: String, key: String) {

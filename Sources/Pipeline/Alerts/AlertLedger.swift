@@ -28,16 +28,16 @@ struct AlertLedger {
     }
 
     /// Records one message's outcome for every alert it carried, in one transaction.
-    func record(_ alerts: [Alert], to recipient: String, at time: UTCTime, runID: Int64?, error: String?) throws {
+    func record(_ alerts: [Alert], to recipient: String, channel: String, at time: UTCTime, runID: Int64?, error: String?) throws {
         try db.transaction {
             for alert in alerts {
                 try db.run(
                     """
-                    INSERT INTO alert_deliveries (run_id, alert_key, recipient, fingerprint, sent_at, status, error)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO alert_deliveries (run_id, alert_key, recipient, fingerprint, sent_at, status, channel, error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     runID, alert.key, recipient, alert.fingerprint, time.iso8601,
-                    error == nil ? "sent" : "failed", error)
+                    error == nil ? "sent" : "failed", channel, error)
             }
         }
     }

@@ -57,11 +57,20 @@ public struct AlertRun {
             url: mail.url, username: username, password: password, tls: tls, caBundle: mail.caBundle, timeout: .seconds(Int64(mail.timeoutSeconds))))
     }
 
+    /// The delivery `alerts.delivery` chooses: SMTP, or ArcGIS Online's notification endpoint
+    /// (signed in with the `alerts.arcgis` credentials).
+    public static func configuredTransport(config: WarehouseConfig, environment: [String: String]) throws -> any MailTransport {
+        switch config.alerts.delivery {
+        case .smtp: return try smtpSender(config: config, environment: environment)
+        case .arcgis: return ArcGISNotifier(client: try CreditAllocation.client(config: config, environment: environment))
+        }
+    }
+
     /// Evaluates and plans; with `notify`, sends what is due and records it (and the run in
     /// `etl_runs`, command `alerts`). Without it nothing is written: the deliveries come back
     /// `planned`, with their messages, for the caller to show.
     public func run(notify: Bool, now: UTCTime = .now()) async throws -> AlertReport {
-        let sender: (any MailTransport)? = notify ? try transport ?? Self.smtpSender(config: config, environment: environment) : nil
+        let sender: (any MailTransport)? = notify ? try transport ?? Self.configuredTransport(config: config, environment: environment) : nil
         var report = try plan(now: now)
         guard let sender else { return report }
         let from = config.alerts.mail?.from ?? "warehouse@localhost"
@@ -71,7 +80,7 @@ public struct AlertRun {
         do {
             for index in report.deliveries.indices {
                 let delivery = report.deliveries[index]
-                let alerts = report.alerts.filter { delivery.alertKeys.contains($0.key) && (delivery.digest || $0.email == delivery.recipient) }
+                let alerts = report.alerts.filter { delivery.alertKeys.contains($0.key) }
                 let message = MailMessage(
                     from: from, to: [delivery.recipient], subject: delivery.message.subject, text: delivery.message.text,
                     html: delivery.message.html, date: now.date)
@@ -81,7 +90,7 @@ public struct AlertRun {
                 } catch {
                     failure = Redaction.redactText("\(error)")
                 }
-                try ledger.record(alerts, to: delivery.recipient, at: now, runID: log.runID, error: failure)
+                try ledger.record(alerts, to: delivery.recipient, channel: config.alerts.delivery.rawValue, at: now, runID: log.runID, error: failure)
                 report.deliveries[index].status = failure == nil ? .sent : .failed
                 report.deliveries[index].error = failure
             }
@@ -105,19 +114,24 @@ public struct AlertRun {
         report.alerts = try AlertRules(db: db, config: config).evaluate(now: now)
         let ledger = AlertLedger(db: db, cooldown: config.alerts.cooldown)
         let prefix = config.alerts.mail?.subjectPrefix ?? "[warehouse]"
+        // A user is reached at their e-mail address (SMTP) or their username (ArcGIS Online sends
+        // to the address on the account); users without an address, or disabled, are not.
+        let byUsername = config.alerts.delivery == .arcgis
+        func recipient(_ alert: Alert) -> String? { alert.email.map { byUsername ? alert.subject.lowercased() : $0 } }
+        let admins = byUsername ? config.alerts.adminUsers : config.alerts.admins
         var users: [String] = []
-        for alert in report.alerts { if let email = alert.email, !users.contains(email) { users.append(email) } }
-        for email in users where !config.alerts.admins.contains(email) {
-            let due = try report.alerts.filter { $0.email == email }.filter { alert in
-                let due = try ledger.isDue(alert, to: email, now: now)
+        for alert in report.alerts { if let user = recipient(alert), !users.contains(user) { users.append(user) } }
+        for user in users where !admins.contains(user) {
+            let due = try report.alerts.filter { recipient($0) == user }.filter { alert in
+                let due = try ledger.isDue(alert, to: user, now: now)
                 if !due { report.suppressed += 1 }
                 return due
             }
             guard !due.isEmpty else { continue }
-            let text = AlertMail.forUser(due, recipient: email, config: config.alerts, prefix: prefix, now: now)
-            report.deliveries.append(.init(recipient: email, digest: false, alertKeys: due.map(\.key), subject: text.subject, status: .planned, message: text))
+            let text = AlertMail.forUser(due, recipient: user, config: config.alerts, prefix: prefix, now: now)
+            report.deliveries.append(.init(recipient: user, digest: false, alertKeys: due.map(\.key), subject: text.subject, status: .planned, message: text))
         }
-        for admin in config.alerts.admins {
+        for admin in admins {
             let due = try report.alerts.filter { alert in
                 let due = try ledger.isDue(alert, to: admin, now: now)
                 if !due { report.suppressed += 1 }

@@ -9,6 +9,8 @@ import WarehouseCore
 ///   source: arcgis                 # the ArcGIS Online source whose facts are checked
 ///   cooldown_hours: 168            # an unchanged alert is sent again after this long
 ///   admins: [gis-admins@example.org]
+///   delivery: smtp                 # or arcgis: ArcGIS Online's createNotification e-mails
+///   admin_users: [gis_admin]       # digest recipients (usernames) with delivery: arcgis
 ///   user_budget: {below_percent: [10, 50]}
 ///   user_spend: {days: 7, over_credits: "10"}
 ///   storage: {over_credits: "100"}
@@ -33,8 +35,16 @@ public struct AlertsConfiguration: Sendable, Hashable {
     public var source: String = "arcgis"
     /// How long an alert whose state has not changed stays quiet after it was sent.
     public var cooldownHours: Int = 168
-    /// E-mail addresses that get the digest of every alert.
+    /// E-mail addresses that get the digest of every alert (`delivery: smtp`).
     public var admins: [String] = []
+    /// How alerts go out: `smtp` (the `mail:` section) or `arcgis`, ArcGIS Online's own
+    /// notification endpoint (`portals/self/createNotification`, the `arcgis:` section), which
+    /// e-mails users at the address their account has, with no mail server of our own.
+    public var delivery: Delivery = .smtp
+    /// ArcGIS Online usernames that get the digest with `delivery: arcgis`.
+    public var adminUsers: [String] = []
+
+    public enum Delivery: String, Sendable, Hashable, CaseIterable { case smtp, arcgis }
     /// A user's available credits under these percentages of assigned (ascending).
     public var budgetPercents: [Decimal] = [10, 50]
     /// Credits a user spent in the last `spendDays` days over `spendOver` (nil: rule off).
@@ -94,21 +104,25 @@ public struct AlertsConfiguration: Sendable, Hashable {
 
     public var cooldown: Int64 { Int64(cooldownHours) * 3600 }
 
-    /// True when mail is configured: the nightly run notifies only then (and otherwise has
-    /// nothing to send alerts with; `AlertRun.run(notify: true)` would be a configuration error).
-    public var canNotify: Bool { mail != nil }
+    /// True when the chosen delivery is configured: the nightly run notifies only then (otherwise
+    /// `AlertRun.run(notify: true)` is a configuration error).
+    public var canNotify: Bool { delivery == .smtp ? mail != nil : arcgis != nil }
 }
 
 extension WarehouseConfig {
     static func parseAlerts(_ node: ConfigNode) throws -> AlertsConfiguration {
         var alerts = AlertsConfiguration()
         guard !node.node.isNull else { return alerts }
-        let keys = ["source", "cooldown_hours", "admins", "user_budget", "user_spend", "storage", "cost_centers", "org_credits", "mail", "arcgis"]
+        let keys = ["source", "cooldown_hours", "admins", "admin_users", "delivery", "user_budget", "user_spend", "storage", "cost_centers", "org_credits", "mail", "arcgis"]
         for (key, value) in try node.mapping(allowed: keys) {
             switch key {
             case "source": alerts.source = try value.name()
             case "cooldown_hours": alerts.cooldownHours = try value.integer(min: 0)
             case "admins": alerts.admins = try value.stringList().map { try value.emailAddress($0) }
+            case "admin_users": alerts.adminUsers = try value.stringList().map { $0.lowercased() }
+            case "delivery":
+                guard let delivery = AlertsConfiguration.Delivery(rawValue: try value.string()) else { throw value.error("expected smtp or arcgis, got \(value.quotedText)") }
+                alerts.delivery = delivery
             case "user_budget":
                 for (k, v) in try value.mapping(allowed: ["below_percent"]) where k == "below_percent" {
                     let percents = try (v.node.sequence != nil ? v.list() : [v]).map { try $0.decimal() }

@@ -57,7 +57,7 @@ public struct CreditAllocation {
     public static func client(config: WarehouseConfig, environment: [String: String], http: HTTPClient = HTTPClient()) throws -> ArcGISClient {
         let file = config.path ?? WarehouseConfig.defaultFileName
         guard let arcgis = config.alerts.arcgis else {
-            throw ConfigError(file: file, key: "alerts.arcgis", message: "missing: credits allocate needs sharing_url, username_env and password_env")
+            throw ConfigError(file: file, key: "alerts.arcgis", message: "missing: credits allocate and delivery: arcgis need sharing_url, username_env and password_env")
         }
         guard let username = environment[arcgis.usernameEnv], !username.isEmpty else {
             throw ConfigError(file: file, key: "alerts.arcgis.username_env", message: "the environment variable \(arcgis.usernameEnv) is not set")

@@ -42,3 +42,27 @@ extension ArcGISRoutes {
         return .json(200, w)
     }
 }
+
+extension ArcGISRoutes {
+    /// `POST /portals/self/createNotification` with `users` (comma-separated usernames), `subject`,
+    /// `message` and `notificationChannelType` (`email`, `builtin` or `push`): keeps the
+    /// notification in the sandbox's outbox and answers `{"success":true}`. A missing message or
+    /// users, an unknown channel or an unknown user get the error envelope, and nothing is kept.
+    func createNotification(_ params: [String: String], _ org: ArcGISOrganization, _ sandbox: SandboxState) -> SandboxResponse {
+        let users = (params["users"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let channel = params["notificationChannelType"] ?? "builtin"
+        guard let message = params["message"], !message.isEmpty, !users.isEmpty, ["email", "builtin", "push"].contains(channel) else {
+            return envelope(400, "Unable to create notification.", details: .list(["'users', 'message' and a notificationChannelType of email, builtin or push are required."]))
+        }
+        let unknown = users.filter { name in !org.users.contains { $0.username.caseInsensitiveCompare(name) == .orderedSame } }
+        guard unknown.isEmpty else {
+            return envelope(400, "Unable to create notification.", details: .list(["Users not found: \(unknown.joined(separator: ", "))."]))
+        }
+        sandbox.deliver(ArcGISNotification(users: users, subject: params["subject"] ?? "", message: message, channel: channel))
+        var w = JSONWriter()
+        w.beginObject()
+        w.member("success", true)
+        w.endObject()
+        return .json(200, w)
+    }
+}

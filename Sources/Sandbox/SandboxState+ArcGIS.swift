@@ -12,7 +12,20 @@ public struct ArcGISBudget: Sendable, Equatable {
     }
 }
 
+/// One notification ArcGIS Online would have e-mailed: to these usernames, this subject and text.
+public struct ArcGISNotification: Sendable, Equatable {
+    public var users: [String]
+    public var subject: String
+    public var message: String
+    public var channel: String
+}
+
 extension SandboxState {
+    /// Every notification `createNotification` accepted so far, in order.
+    public var arcgisNotifications: [ArcGISNotification] { arcgisOutbox.withLock { $0 } }
+
+    func deliver(_ notification: ArcGISNotification) { arcgisOutbox.withLock { $0.append(notification) } }
+
     /// The budget `user` has now: the one `assignUserCredits` last set, else the generated one;
     /// nil when the org has budgeting off.
     public func arcgisBudget(_ user: ArcGISOrganization.User) -> ArcGISBudget? {
