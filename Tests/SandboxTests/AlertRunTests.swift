@@ -33,6 +33,16 @@ struct AlertRunTests {
         #expect(byKey["org_credits/arcgis/org1"]?.figures.first?.value == "4321.5")
     }
 
+    @Test(arguments: ["eve@example.org>\r\nRCPT TO:<boss@example.org", "Eve <eve@example.org>", "eve@example.org, boss@example.org", "eve"])
+    func anAddressThatIsNotPlainIsNeverMailed(email: String) throws {
+        let fixture = try AlertFixture()
+        try fixture.db.run("INSERT INTO users (source, user_name, email) VALUES ('arcgis', 'eve', ?)", email)
+        try fixture.db.run("INSERT INTO credit_budgets (source, user_name, snapshot_date, assigned_credits, available_credits) VALUES ('arcgis', 'eve', '2026-11-20', '10', '0')")
+        let alerts = try AlertRules(db: fixture.db, config: fixture.config(smtpURL: "smtp://127.0.0.1:1")).evaluate(now: AlertFixture.now)
+        let eve = try #require(alerts.first { $0.subject == "eve" })
+        #expect(eve.email == nil)  // the admins still hear about it
+    }
+
     @Test func storageAndCostProjectionRules() throws {
         let fixture = try AlertFixture()
         // 100 MiB of features (2.4 credits per 10 MiB: 24) and 2 GiB of attachments (1.2 per GiB: 2.4).

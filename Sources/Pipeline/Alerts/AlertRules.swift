@@ -41,10 +41,19 @@ public struct AlertRules {
     func userContacts() throws -> [String: Contact] {
         var out: [String: Contact] = [:]
         try db.prepare("SELECT user_name, email, full_name, disabled FROM users WHERE source = ?1").bind(alerts.source).forEachRow { row in
-            let email = row.optionalString(1).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.contains("@") ? $0 : nil }
+            let email = row.optionalString(1).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { Self.isPlainAddress($0) ? $0 : nil }
             out[row.string(0)] = Contact(email: row.int(3) == 1 ? nil : email, fullName: row.optionalString(2))
         }
         return out
+    }
+
+    /// `local@domain` and nothing else: no spaces, control characters, brackets or commas, so an
+    /// address from the users table can never add an SMTP command or a mail header.
+    static func isPlainAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && text.unicodeScalars.allSatisfy { scalar in
+            scalar.value > 0x20 && scalar.value != 0x7F && !"<>,;\"()[]\\".unicodeScalars.contains(scalar)
+        }
     }
 
     /// Available credits under a share of assigned: the lowest threshold crossed is the state.
