@@ -147,7 +147,7 @@ public final class PartnerCenterClient: Sendable {
         let base = configuration.baseURL
         return AsyncThrowingStream {
             guard let (url, headers) = cursor.take() else { return nil }
-            let (page, json) = try await fetcher.fetch(url: url, headers: headers, stream: stream, kind: kind, context: context)
+            var (page, json) = try await fetcher.fetch(url: url, headers: headers, stream: stream, kind: kind, context: context)
             if let next = JSONPeek.object(JSONPeek.object(JSONPeek.object(json)?["links"])?["next"]),
                 let uri = next["uri"] as? String
             {
@@ -156,6 +156,7 @@ public final class PartnerCenterClient: Sendable {
                     return (k, v)
                 }
                 cursor.set(url: Self.resolve(uri, base: base), headers: headers)
+                page.hasMore = true
             }
             return page
         }
