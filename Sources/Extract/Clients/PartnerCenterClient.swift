@@ -68,10 +68,13 @@ public final class PartnerCenterClient: Sendable {
     /// Every customer id, following all pages.
     public func customerIDs() async throws -> [String] {
         var ids: [String] = []
-        for try await page in customers() {
-            ids += try Self.items(page).compactMap { ($0 as? [String: Any])?["id"] as? String }
-        }
+        for try await page in customers() { ids += try Self.customerIDs(in: page) }
         return ids
+    }
+
+    /// The customer ids on one page of `customers()`.
+    public static func customerIDs(in page: FetchedPage) throws -> [String] {
+        try items(page).compactMap { ($0 as? [String: Any])?["id"] as? String }
     }
 
     /// `GET /v1/customers/{id}/subscriptions`, and the ids of its usage-based (`billingType ==
