@@ -68,7 +68,6 @@ struct DemoRun {
     /// The configuration a user would write for these two sources, pointing at the sandbox, and
     /// an owner-only secrets file with the sandbox's (sandbox-only) secrets.
     func writeConfiguration(_ server: SandboxServer, to path: String, secrets: String) throws {
-        let c = server.configuration
         let yaml = """
             # Written by `warehouse demo` for the sandbox on \(server.baseURL); rewritten every demo run.
             currency: USD
@@ -79,23 +78,10 @@ struct DemoRun {
                 - {user_tag: costCenter, cost_center: "$value"}
               default: Unassigned
             secrets_file: \(URL(fileURLWithPath: secrets).lastPathComponent)
-            sources:
-              - name: sandbox-csp
-                kind: partnercenter
-                url: \(server.partnerCenterURL)
-                authority_url: \(server.authorityURL)
-                tenant: \(c.tenant)
-                client_id: \(c.clientID)
-                client_secret_env: SANDBOX_PC_CLIENT_SECRET
-              - name: sandbox-agol
-                kind: arcgis
-                url: \(server.baseURL)/sharing/rest
-                username: \(ArcGISOrganization.adminUsername)
-                password_env: SANDBOX_AGOL_PASSWORD
 
-            """
+            """ + server.warehouseSourcesYAML([.partnerCenter, .arcgis])
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
-        let text = "SANDBOX_PC_CLIENT_SECRET=\(c.clientSecret)\nSANDBOX_AGOL_PASSWORD=\(ArcGISOrganization.adminPassword)\n"
+        let text = server.warehouseSecrets.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
         // Created owner-only before a byte is written (no window in which others could read it).
         let fd = open(secrets, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0, fchmod(fd, 0o600) == 0 else {

@@ -60,8 +60,8 @@ extension SourcePull {
     }
 
     /// ArcGIS Online: portals/self, users (budgets), items (storage) as today's snapshots, then
-    /// credit usage for the window, in chunks of at most 30 days, each chunk's page carrying the
-    /// `usage` checkpoint. Usage older than the API keeps (two years) is not asked for.
+    /// credit usage for the window, one day a request, each day's page carrying the `usage`
+    /// checkpoint. Usage older than the API keeps (two years) is not asked for.
     /// https://developers.arcgis.com/rest/users-groups-and-items/portal-self/
     func arcgis(_ credentials: ArcGISCredentials) async throws -> [String] {
         let client = ArcGISClient(sharingURL: source.url ?? "https://www.arcgis.com/sharing/rest", credentials: credentials, http: http, logger: logger)
@@ -78,10 +78,12 @@ extension SourcePull {
         guard var window = try window("usage") else { return ["snapshots: \(asOf.day)"] }
         let oldest = options.now.startOfDay.adding(days: 1 - ArcGISClient.usageRetentionDays)
         if window.start < oldest { window = StreamWindow(start: oldest, end: window.end) }
+        // One request per UTC day, like the Azure streams: a re-pulled day is asked the same
+        // question as the first time, so unchanged data comes back byte for byte and is skipped.
         var applyAll = options.fullRefresh
-        for chunk in window.chunks(ofDays: 30) {
-            try await client.usage(orgID: org, from: chunk.start, to: chunk.end, now: options.now) { page in
-                if try loader.load(page, options: options(.agolUsage, org: org), checkpoint: ("usage", chunk.end), skipIfStored: !applyAll) {
+        for day in window.days {
+            try await client.usage(orgID: org, from: day, to: day.adding(days: 1), now: options.now) { page in
+                if try loader.load(page, options: options(.agolUsage, org: org), checkpoint: ("usage", day.adding(days: 1)), skipIfStored: !applyAll) {
                     applyAll = true
                 }
             }

@@ -47,17 +47,5 @@ public struct StreamWindow: Sendable, Equatable, CustomStringConvertible {
         return days
     }
 
-    /// Consecutive pieces of at most `days` days.
-    public func chunks(ofDays size: Int) -> [StreamWindow] {
-        var chunks: [StreamWindow] = []
-        var from = start
-        while from < end {
-            let to = min(from.adding(days: max(1, size)), end)
-            chunks.append(StreamWindow(start: from, end: to))
-            from = to
-        }
-        return chunks
-    }
-
     public var description: String { "\(start.day)..\(end.adding(days: -1).day)" }
 }
