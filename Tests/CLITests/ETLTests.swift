@@ -124,6 +124,25 @@ import WarehouseCore
         #expect(errors.contains("bad.csv"))
     }
 
+    @Test func aMonthLeftQueuedIsWarnedAboutAndRepricedByTheNextRun() async throws {
+        let h = try await ETLHarness(backfillFrom: "2026-10-28")
+        #expect(try await h.etl(now: Self.night1).status == 0)
+        let invoice = try await ETLHarness.invoice(h.db, period: "2026-10")
+        // What a run killed between loading and pricing leaves: facts without charges, and the month queued.
+        let write = try await CLI.runAsync([
+            "sql", "--db", h.db, "--write",
+            "INSERT INTO pending_reprice VALUES ('sandbox-csp', '2026-10', '2026-11-02T03:00:00Z'), ('sandbox-agol', '*', '2026-11-02T03:00:00Z')",
+        ])
+        #expect(write.status == 0, "\(write.stderr)")
+        #expect(try await CLI.runAsync(["sql", "--db", h.db, "--write", "DELETE FROM charges WHERE period = '2026-10'"]).status == 0)
+        let behind = try await CLI.runAsync(["invoice", "--db", h.db, "--period", "2026-10", "--format", "json"])
+        #expect(behind.stderr.contains("a run stopped before pricing it"))
+        #expect(try await h.etl(now: Self.night1).status == 0)
+        #expect(try await ETLHarness.invoice(h.db, period: "2026-10") == invoice)
+        let after = try await CLI.runAsync(["invoice", "--db", h.db, "--period", "2026-10", "--format", "json"])
+        #expect(after.stderr.isEmpty, "\(after.stderr)")
+    }
+
     @Test func jsonLogLinesForCollectors() async throws {
         let h = try await ETLHarness(backfillFrom: "2026-10-31")
         let result = try await CLI.runAsync(
