@@ -57,6 +57,22 @@ extension SandboxServer {
         return yaml
     }
 
+    /// A whole `warehouse.yaml` for this sandbox: credits at 0.10 USD, cost centers from the
+    /// users' `costCenter` tags, secrets from `secretsFile`, then `extra` lines and the sources.
+    public func warehouseYAML(_ sources: WarehouseSources, secretsFile: String, backfillFrom: String? = nil, extra: String = "") -> String {
+        """
+        currency: USD
+        pricing:
+          credit_price: "0.10"
+        cost_centers:
+          rules:
+            - {user_tag: costCenter, cost_center: "$value"}
+        secrets_file: \(secretsFile)
+        \(extra)
+
+        """ + warehouseSourcesYAML(sources, backfillFrom: backfillFrom)
+    }
+
     /// `NAME=value` lines for a secrets file (or an environment) holding the sandbox-only
     /// secrets the YAML names.
     public var warehouseSecrets: [String: String] {

@@ -68,18 +68,8 @@ struct DemoRun {
     /// The configuration a user would write for these two sources, pointing at the sandbox, and
     /// an owner-only secrets file with the sandbox's (sandbox-only) secrets.
     func writeConfiguration(_ server: SandboxServer, to path: String, secrets: String) throws {
-        let yaml = """
-            # Written by `warehouse demo` for the sandbox on \(server.baseURL); rewritten every demo run.
-            currency: USD
-            pricing:
-              credit_price: "0.10"
-            cost_centers:
-              rules:
-                - {user_tag: costCenter, cost_center: "$value"}
-              default: Unassigned
-            secrets_file: \(URL(fileURLWithPath: secrets).lastPathComponent)
-
-            """ + server.warehouseSourcesYAML([.partnerCenter, .arcgis])
+        let yaml = "# Written by `warehouse demo` for the sandbox on \(server.baseURL); rewritten every demo run.\n"
+            + server.warehouseYAML([.partnerCenter, .arcgis], secretsFile: URL(fileURLWithPath: secrets).lastPathComponent)
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
         let text = server.warehouseSecrets.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
         // Created owner-only before a byte is written (no window in which others could read it).

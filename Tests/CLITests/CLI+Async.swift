@@ -9,14 +9,7 @@ extension CLI {
         private var out = Data(), err = Data()
 
         init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
-            process = Process()
-            process.executableURL = try CLI.executable
-            process.arguments = arguments
-            var env = ProcessInfo.processInfo.environment
-            env.removeValue(forKey: "WAREHOUSE_DB")
-            for (key, value) in environment { env[key] = value }
-            process.environment = env
-            if let directory { process.currentDirectoryURL = directory }
+            process = try CLI.process(arguments, environment: environment, directory: directory)
             let outPipe = Pipe(), errPipe = Pipe()
             process.standardOutput = outPipe
             process.standardError = errPipe

@@ -35,17 +35,7 @@ final class ETLHarness: @unchecked Sendable {
     }
 
     func writeConfig(sources: SandboxServer.WarehouseSources, backfillFrom: String, extraYAML: String = "") throws {
-        let yaml = """
-            currency: USD
-            pricing:
-              credit_price: "0.10"
-            cost_centers:
-              rules:
-                - {user_tag: costCenter, cost_center: "$value"}
-            secrets_file: secrets.env
-            lock_wait_seconds: 120
-            \(extraYAML)
-            """ + server.warehouseSourcesYAML(sources, backfillFrom: backfillFrom)
+        let yaml = server.warehouseYAML(sources, secretsFile: "secrets.env", backfillFrom: backfillFrom, extra: "lock_wait_seconds: 120\n" + extraYAML)
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: config))
     }
 
