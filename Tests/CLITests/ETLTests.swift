@@ -143,6 +143,29 @@ import WarehouseCore
         #expect(after.stderr.isEmpty, "\(after.stderr)")
     }
 
+    @Test func azureCommerceSubscriptionsAreReadDayByDay() async throws {
+        let h = try await ETLHarness(sources: [.azure], backfillFrom: "2026-10-26")
+        let first = try await h.etl(now: Self.night1)
+        #expect(first.status == 0, "\(first.stderr)")
+        let reader = try Database(path: h.db, mode: .readOnly)
+        // Every (subscription, resource, meter, day) the sandbox reported in the window is one row.
+        let org = h.server.organization
+        let (from, to) = (UTCTime(year: 2026, month: 10, day: 26), UTCTime(year: 2026, month: 11, day: 2))
+        var keys: Set<String> = []
+        for subscription in org.directSubscriptions {
+            for offset in 0..<org.recordCount(subscription, from: from, to: to) {
+                let r = org.record(subscription, from: from, to: to, offset: offset)
+                keys.insert("\(subscription.id)|\(r.resource.uri.lowercased())|\(r.meter.id)|\(r.usageStart.iso8601)")
+            }
+        }
+        #expect(!keys.isEmpty)
+        #expect(try reader.scalar("SELECT count(*) FROM usage WHERE source = 'sandbox-azure'")?.int64 == Int64(keys.count))
+        #expect(try reader.scalar("SELECT count(*) FROM checkpoints WHERE source = 'sandbox-azure' AND stream LIKE 'usage/%'")?.int64 == 1)
+        let facts = try ETLHarness.facts(h.db)
+        #expect(try await h.etl(now: Self.night1).status == 0)
+        #expect(try ETLHarness.facts(h.db) == facts)
+    }
+
     @Test func jsonLogLinesForCollectors() async throws {
         let h = try await ETLHarness(backfillFrom: "2026-10-31")
         let result = try await CLI.runAsync(
