@@ -2,7 +2,9 @@ extension Migrations {
     /// Version 3 (issue 8, alerts and credit top-ups): the no-spam ledger of alert e-mails and
     /// the record of every credit allocation. Same conventions as `schema.sql`: UTC ISO-8601
     /// text, credits as exact decimal text, a comment on every table, CHECKs on every enum.
-    static let version3 = """
+    static let version3 = Migration(
+        version: 3,
+        sql: """
         -- Every alert delivery attempt, one row per alert and recipient: what was sent (the alert's
         -- key and the fingerprint of its state), to whom, when, and whether the server took it.
         -- The no-spam rule reads it: an alert is sent again only when no 'sent' row has the same
@@ -42,5 +44,5 @@ extension Migrations {
             message          TEXT
         );
         CREATE INDEX credit_allocations_by_user ON credit_allocations (source, user_name, requested_at);
-        """
+        """)
 }

@@ -12,7 +12,8 @@ public enum Migrations {
 
     public static let all: [Migration] = [
         Migration(version: 1, sql: EmbeddedSchema.sql),
-        Migration(version: 3, sql: version3),
+        version2,
+        version3,
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Load
 import Pipeline
 import WarehouseCore
 
@@ -55,6 +56,14 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let options = ImportOptions(kind: kind, source: source, customer: customer, subscription: subscription, org: org, asOf: day)
             let settings = try WarehouseConfig.load(path: config)
+            let lock: RunLock
+            do {
+                lock = try RunLock(databasePath: database.path, wait: .seconds(settings.lockWaitSeconds))
+            } catch let busy as RunLock.Busy {
+                printError("\(busy)")
+                throw ExitCode(ETLExit.locked)
+            }
+            defer { withExtendedLifetime(lock) {} }
             let db = try database.openForWriting()
             let importer = Importer(db: db, config: settings)
             for file in files {

@@ -11,7 +11,7 @@ public struct WarehouseCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, ImportCommand.self, ETLCommand.self, InvoiceCommand.self, SQLCommand.self,
+            InitCommand.self, ImportCommand.self, ETLCommand.self, RebuildCommand.self, InvoiceCommand.self, SQLCommand.self,
             StatusCommand.self, AlertsCommand.self, DemoCommand.self, SandboxCommand.self,
             ReportCommand.self, ExportCommand.self,
             CreditsCommand.self,

@@ -60,7 +60,7 @@ struct AlertsCommandTests {
     }
 
     @Test(arguments: [
-        ("missing password variable", "", "alerts.mail.username_env: the environment variable CLI_TEST_SMTP_USER is not set"),
+        ("missing password variable", "", "alerts.mail.username_env: CLI_TEST_SMTP_USER is not set in the environment"),
         ("unknown key", "  weekly: true", "alerts.weekly: unknown key"),
         ("bad threshold", "  user_budget: {below_percent: [0]}", "alerts.user_budget.below_percent"),
     ])

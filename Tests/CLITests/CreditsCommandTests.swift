@@ -74,6 +74,32 @@ struct CreditsCommandTests {
         }
     }
 
+    @Test func usesTheArcGISSourceAndTheSecretsFileOfTheNightlyRun() async throws {
+        let routes = ArcGISRoutes(users: 30)
+        let server = try await SandboxServer.start(SandboxConfiguration(seed: 16), routes: [routes])
+        defer { Task { await server.stop() } }
+        let dir = try TemporaryDirectory()
+        let secrets = dir.path("secrets.env")
+        try server.warehouseSecrets.map { "\($0.key)=\($0.value)" }.joined(separator: "\n").write(toFile: secrets, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets)
+        let config = dir.path("warehouse.yaml")
+        try server.warehouseYAML(.arcgis, secretsFile: "secrets.env").write(toFile: config, atomically: true, encoding: .utf8)
+        let db = dir.path("w.db")
+        // No credential in the environment: the secrets file holds the password.
+        let result = try await Self.cli(
+            ["credits", "allocate", "--below", "30", "--amount", "50", "--yes", "--db", db, "--config", config],
+            environment: ["no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let org = routes.organization(for: server.configuration)
+        let under = org.users.filter { u in (u.assignedCredits ?? 0) > 0 && (u.availableCredits ?? 0) * 100 < (u.assignedCredits ?? 0) * 30 }
+        #expect(!under.isEmpty)
+        #expect(under.allSatisfy { server.state.arcgisBudget($0)?.assigned == Decimal(($0.assignedCredits ?? 0) + 50) })
+        // Recorded under the source's own name, as the nightly run loads its facts.
+        let sources = try Database.openWarehouse(path: db).rows("SELECT DISTINCT source FROM credit_allocations").compactMap { $0[0].string }
+        #expect(sources == ["sandbox-agol"])
+        #expect(!(result.stdout + result.stderr).contains(ArcGISOrganization.adminPassword))
+    }
+
     @Test func refusesWhenBudgetingIsOff() async throws {
         let server = try await SandboxServer.start(SandboxConfiguration(seed: 13), routes: [ArcGISRoutes(users: 10, budgeting: false)])
         defer { Task { await server.stop() } }

@@ -20,6 +20,7 @@ public struct AlertRules {
     }
 
     var alerts: AlertsConfiguration { config.alerts }
+    var source: String { config.alertSource }
 
     /// Every alert in force at `now`, in rule order, then by subject.
     public func evaluate(now: UTCTime) throws -> [Alert] {
@@ -40,7 +41,7 @@ public struct AlertRules {
     /// Each user's address (none for a disabled user: they are not mailed, admins still hear).
     func userContacts() throws -> [String: Contact] {
         var out: [String: Contact] = [:]
-        try db.prepare("SELECT user_name, email, full_name, disabled FROM users WHERE source = ?1").bind(alerts.source).forEachRow { row in
+        try db.prepare("SELECT user_name, email, full_name, disabled FROM users WHERE source = ?1").bind(source).forEachRow { row in
             let email = row.optionalString(1).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { Self.isPlainAddress($0) ? $0 : nil }
             out[row.string(0)] = Contact(email: row.int(3) == 1 ? nil : email, fullName: row.optionalString(2))
         }
@@ -63,14 +64,14 @@ public struct AlertRules {
         try db.prepare("""
             SELECT user_name, assigned_credits, available_credits, snapshot_date FROM latest_credit_budgets
             WHERE source = ?1 AND assigned_credits IS NOT NULL AND available_credits IS NOT NULL ORDER BY user_name
-            """).bind(alerts.source).forEachRow { row in
+            """).bind(source).forEachRow { row in
             guard let assigned = ExactDecimal.parse(row.string(1)), let available = ExactDecimal.parse(row.string(2)), assigned > 0 else { return }
             let share = available / assigned * 100
             guard let threshold = alerts.budgetPercents.first(where: { share < $0 }) else { return }
             let user = row.string(0), contact = contacts[user]
             let percent = ExactDecimal.format(ExactDecimal.rounded(share, scale: 1))
             out.append(Alert(
-                rule: .userBudget, key: "user_budget/\(alerts.source)/\(user)", subject: user, email: contact?.email, fullName: contact?.fullName,
+                rule: .userBudget, key: "user_budget/\(source)/\(user)", subject: user, email: contact?.email, fullName: contact?.fullName,
                 fingerprint: "below \(ExactDecimal.format(threshold))%",
                 summary: "\(user) has \(Self.credits(available)) of \(Self.credits(assigned)) credits left (\(percent)%), under \(ExactDecimal.format(threshold))%.",
                 figures: [
@@ -90,14 +91,14 @@ public struct AlertRules {
             SELECT user_name, quantity FROM usage
             WHERE source = ?1 AND unit = 'credits' AND user_name IS NOT NULL AND meter_id NOT LIKE 'stg.%'
               AND usage_start >= ?2 AND usage_start < ?3
-            """).bind(alerts.source, start.iso8601, now.iso8601).forEachRow { row in
+            """).bind(source, start.iso8601, now.iso8601).forEachRow { row in
             if let quantity = ExactDecimal.parse(row.string(1)) { spent[row.string(0), default: 0] += quantity }
         }
         let days = "\(alerts.spendDays) day\(alerts.spendDays == 1 ? "" : "s")"
         return spent.filter { $0.value > over }.sorted { $0.key < $1.key }.map { user, credits in
             let contact = contacts[user]
             return Alert(
-                rule: .userSpend, key: "user_spend/\(alerts.source)/\(user)", subject: user, email: contact?.email, fullName: contact?.fullName,
+                rule: .userSpend, key: "user_spend/\(source)/\(user)", subject: user, email: contact?.email, fullName: contact?.fullName,
                 fingerprint: "over \(ExactDecimal.format(over)) in \(days)",
                 summary: "\(user) spent \(Self.credits(credits)) credits in the last \(days), over \(ExactDecimal.format(over)).",
                 figures: [
@@ -118,7 +119,7 @@ public struct AlertRules {
             guard let owner = row[0], let total = row[4].flatMap({ ExactDecimal.parse($0) }), total > over else { continue }
             let contact = contacts[owner]
             out.append(Alert(
-                rule: .storage, key: "storage/\(alerts.source)/\(owner)", subject: owner, email: contact?.email, fullName: contact?.fullName,
+                rule: .storage, key: "storage/\(source)/\(owner)", subject: owner, email: contact?.email, fullName: contact?.fullName,
                 fingerprint: "over \(ExactDecimal.format(over)) a month",
                 summary: "\(owner)'s items use \(Self.credits(total)) storage credits a month (\(period)), over \(ExactDecimal.format(over)).",
                 figures: [
@@ -177,10 +178,10 @@ public struct AlertRules {
             SELECT o.org_id, o.available_credits, o.snapshot_date FROM org_credits o
             WHERE o.source = ?1 AND o.snapshot_date = (SELECT max(p.snapshot_date) FROM org_credits p WHERE p.source = o.source AND p.org_id = o.org_id)
             ORDER BY o.org_id
-            """).bind(alerts.source).forEachRow { row in
+            """).bind(source).forEachRow { row in
             guard let available = ExactDecimal.parse(row.string(1)), available < floor else { return }
             out.append(Alert(
-                rule: .orgCredits, key: "org_credits/\(alerts.source)/\(row.string(0))", subject: row.string(0),
+                rule: .orgCredits, key: "org_credits/\(source)/\(row.string(0))", subject: row.string(0),
                 fingerprint: "below \(ExactDecimal.format(floor))",
                 summary: "The organization \(row.string(0)) has \(Self.credits(available)) credits left, under the floor of \(ExactDecimal.format(floor)).",
                 figures: [.init("available credits", Self.credits(available)), .init("floor", ExactDecimal.format(floor)), .init("as of", row.string(2))]))

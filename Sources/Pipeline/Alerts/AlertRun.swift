@@ -38,14 +38,9 @@ public struct AlertRun {
         }
         var username: String?, password: String?
         if let userVar = mail.usernameEnv, let passVar = mail.passwordEnv {
-            guard let user = environment[userVar], !user.isEmpty else {
-                throw ConfigError(file: file, key: "alerts.mail.username_env", message: "the environment variable \(userVar) is not set")
-            }
-            guard let pass = environment[passVar], !pass.isEmpty else {
-                throw ConfigError(file: file, key: "alerts.mail.password_env", message: "the environment variable \(passVar) is not set")
-            }
-            username = user
-            password = pass
+            let secrets = try config.secretStore(environment: environment)
+            username = try secrets.alertSecret(userVar, key: "alerts.mail.username_env")
+            password = try secrets.alertSecret(passVar, key: "alerts.mail.password_env")
         }
         let tls: SMTPSettings.TLS
         switch mail.tls {

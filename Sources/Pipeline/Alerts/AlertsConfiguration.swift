@@ -6,7 +6,8 @@ import WarehouseCore
 ///
 /// ```yaml
 /// alerts:
-///   source: arcgis                 # the ArcGIS Online source whose facts are checked
+///   source: arcgis                 # the ArcGIS Online source whose facts are checked (default:
+///                                  # the one arcgis entry of sources:, else "arcgis")
 ///   cooldown_hours: 168            # an unchanged alert is sent again after this long
 ///   admins: [gis-admins@example.org]
 ///   delivery: smtp                 # or arcgis: ArcGIS Online's createNotification e-mails
@@ -21,7 +22,7 @@ import WarehouseCore
 ///     from: warehouse@example.org
 ///     username_env: WAREHOUSE_SMTP_USER
 ///     password_env: WAREHOUSE_SMTP_PASSWORD
-///   arcgis:
+///   arcgis:                        # default: the ArcGIS Online entry of sources:
 ///     sharing_url: https://myorg.maps.arcgis.com/sharing/rest
 ///     username_env: ARCGIS_USERNAME
 ///     password_env: ARCGIS_PASSWORD
@@ -31,8 +32,9 @@ import WarehouseCore
 /// so the file can be committed and shown. Rules that are not configured are off, except the
 /// budget rule, whose thresholds default to the second seed's 10% and 50%.
 public struct AlertsConfiguration: Sendable, Hashable {
-    /// The source name facts were loaded under (`users.source`, `credit_budgets.source`, ...).
-    public var source: String = "arcgis"
+    /// The source name facts were loaded under (`users.source`, `credit_budgets.source`, ...);
+    /// nil: see `WarehouseConfig.alertSource`.
+    public var source: String?
     /// How long an alert whose state has not changed stays quiet after it was sent.
     public var cooldownHours: Int = 168
     /// E-mail addresses that get the digest of every alert (`delivery: smtp`).

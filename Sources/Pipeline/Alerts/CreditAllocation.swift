@@ -52,21 +52,29 @@ public struct CreditAllocation {
         public var description: String { "credit budgeting is off for the ArcGIS Online organization \(orgID); nothing was allocated (turn it on under Organization > Settings > Credits first)" }
     }
 
-    /// The ArcGIS client `alerts.arcgis` describes, the admin's credentials read from the
-    /// environment now. A missing section or variable is a `ConfigError` naming it.
+    /// The ArcGIS client `alerts.arcgis` describes, else the one of the ArcGIS Online entry of
+    /// `sources:` (the nightly run's own sign-in), its secrets read now from the environment or
+    /// the `secrets_file`. A missing section or secret is a `ConfigError` naming it.
     public static func client(config: WarehouseConfig, environment: [String: String], http: HTTPClient = HTTPClient()) throws -> ArcGISClient {
-        let file = config.path ?? WarehouseConfig.defaultFileName
-        guard let arcgis = config.alerts.arcgis else {
-            throw ConfigError(file: file, key: "alerts.arcgis", message: "missing: credits allocate and delivery: arcgis need sharing_url, username_env and password_env")
+        let secrets = try config.secretStore(environment: environment)
+        if let arcgis = config.alerts.arcgis {
+            let username = try secrets.alertSecret(arcgis.usernameEnv, key: "alerts.arcgis.username_env")
+            let password = try secrets.alertSecret(arcgis.passwordEnv, key: "alerts.arcgis.password_env")
+            return ArcGISClient(
+                sharingURL: arcgis.sharingURL, credentials: .password(username: username, password: password, referer: arcgis.referer), http: http)
         }
-        guard let username = environment[arcgis.usernameEnv], !username.isEmpty else {
-            throw ConfigError(file: file, key: "alerts.arcgis.username_env", message: "the environment variable \(arcgis.usernameEnv) is not set")
+        let candidates = config.sources.filter { $0.kind == .arcgis }
+        guard let source = candidates.first(where: { $0.name == config.alertSource }) ?? (candidates.count == 1 ? candidates.first : nil),
+            let url = source.url
+        else {
+            throw ConfigError(
+                file: config.path ?? WarehouseConfig.defaultFileName, key: "alerts.arcgis",
+                message: "missing: credits allocate and delivery: arcgis need sharing_url, username_env and password_env (or one arcgis entry in sources:)")
         }
-        guard let password = environment[arcgis.passwordEnv], !password.isEmpty else {
-            throw ConfigError(file: file, key: "alerts.arcgis.password_env", message: "the environment variable \(arcgis.passwordEnv) is not set")
+        guard case .arcgis(let credentials) = try SourceCredentials(source: source, secrets: secrets) else {
+            throw ConfigError(file: config.path ?? WarehouseConfig.defaultFileName, key: "sources[\(source.name)]", message: "no ArcGIS Online sign-in")
         }
-        return ArcGISClient(
-            sharingURL: arcgis.sharingURL, credentials: .password(username: username, password: password, referer: arcgis.referer), http: http)
+        return ArcGISClient(sharingURL: url, credentials: credentials, http: http)
     }
 
     /// Refreshes the budgets, plans the top-ups of users whose available credits are under
@@ -76,7 +84,7 @@ public struct CreditAllocation {
         report.orgID = try await refresh(asOf: now)
         let budgeting = try db.scalar(
             "SELECT budgeting_enabled FROM org_credits WHERE source = ? AND org_id = ? ORDER BY snapshot_date DESC LIMIT 1",
-            config.alerts.source, report.orgID)?.int64
+            config.alertSource, report.orgID)?.int64
         guard budgeting == 1 else { throw BudgetingOff(orgID: report.orgID) }
         report.lines = try candidates(below: percent, amount: amount)
         guard apply, !report.lines.isEmpty else { return report }
@@ -115,9 +123,9 @@ public struct CreditAllocation {
         let importer = Importer(db: db, config: config)
         var summary = ArcGISPull.Summary()
         let (portal, orgID) = try await client.portal(asOf: asOf)
-        try pull.load(portal, importer: importer, source: config.alerts.source, into: &summary)
+        try pull.load(portal, importer: importer, source: config.alertSource, into: &summary)
         try await client.users(orgID: orgID, asOf: asOf) { page in
-            try pull.load(page, importer: importer, source: config.alerts.source, into: &summary)
+            try pull.load(page, importer: importer, source: config.alertSource, into: &summary)
         }
         return orgID
     }
@@ -130,7 +138,7 @@ public struct CreditAllocation {
             LEFT JOIN users u ON u.source = b.source AND u.user_name = b.user_name
             WHERE b.source = ?1 AND b.assigned_credits IS NOT NULL AND b.available_credits IS NOT NULL AND coalesce(u.disabled, 0) = 0
             ORDER BY b.user_name
-            """).bind(config.alerts.source).forEachRow { row in
+            """).bind(config.alertSource).forEachRow { row in
             guard let assigned = ExactDecimal.parse(row.string(1)), let available = ExactDecimal.parse(row.string(2)), assigned > 0,
                 available / assigned * 100 < percent
             else { return }
@@ -148,7 +156,7 @@ public struct CreditAllocation {
                                                     requested_at, result, message)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                    runID, config.alerts.source, line.user, ExactDecimal.format(line.assignedBefore), ExactDecimal.format(line.availableBefore),
+                    runID, config.alertSource, line.user, ExactDecimal.format(line.assignedBefore), ExactDecimal.format(line.availableBefore),
                     ExactDecimal.format(amount), ExactDecimal.format(line.assignedAfter), time.iso8601, line.result.rawValue, line.message)
             }
         }
