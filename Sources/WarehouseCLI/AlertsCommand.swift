@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Load
 import Pipeline
 import WarehouseCore
 
@@ -13,7 +14,7 @@ struct AlertsCommand: AsyncParsableCommand {
             --dry-run prints those messages in full. With --notify, sends each due message (SMTP) and records it:
             an alert is sent again only when its state changes or after the cool-down.
             Exit codes: 0 all sent or nothing due; 3 some sends failed (retried by the next run);
-            2 configuration error; 1 any other error.
+            2 configuration error; 4 another run held the warehouse's lock too long; 1 any other error.
             """)
 
     @Flag(help: "Send the due messages and record them.")
@@ -40,6 +41,9 @@ struct AlertsCommand: AsyncParsableCommand {
                     return parsed
                 } ?? UTCTime.now()
                 let send = notify && !dryRun
+                // Sending holds the run lock: two overlapping runs would both find the same alerts due.
+                let lock = send ? try takeRunLock(database, settings) : nil
+                defer { withExtendedLifetime(lock) {} }
                 let db = send ? try database.openForWriting() : try database.openForReading()
                 let report = try await AlertRun(db: db, config: settings).run(notify: send, now: time)
                 printOut(Self.render(report, full: dryRun))
@@ -64,6 +68,17 @@ struct AlertsCommand: AsyncParsableCommand {
         if report.runID == nil { out += "Nothing sent: add --notify to send.\n" }
         if report.failed > 0 { out += "\(report.failed) message\(report.failed == 1 ? "" : "s") failed; the next run retries.\n" }
         return out
+    }
+}
+
+/// The warehouse's run lock (the one `etl`, `rebuild` and `import` take), or exit code 4 when
+/// another run holds it past `lock_wait_seconds`.
+func takeRunLock(_ database: DatabaseOptions, _ settings: WarehouseConfig) throws -> RunLock {
+    do {
+        return try RunLock(databasePath: database.path, wait: .seconds(settings.lockWaitSeconds))
+    } catch let busy as RunLock.Busy {
+        printError("\(busy)")
+        throw ExitCode(ETLExit.locked)
     }
 }
 

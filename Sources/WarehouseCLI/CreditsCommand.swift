@@ -19,7 +19,8 @@ struct CreditsAllocateCommand: AsyncParsableCommand {
             credits are under PERCENT of their assigned credits, and with --yes sets each one's allocation to
             assigned + N through assignUserCredits (100 users a request). Without --yes it only lists them.
             Every change is recorded in the warehouse (credit_allocations). Refuses when budgeting is off.
-            Exit codes: 0 done (or nothing to do); 3 some users were not assigned; 2 configuration error; 1 other errors.
+            Exit codes: 0 done (or nothing to do); 3 some users were not assigned; 2 configuration error;
+            4 another run held the warehouse's lock too long; 1 other errors.
             """)
 
     @Option(help: ArgumentHelp("Top up users with less than this percentage of their credits left.", valueName: "percent"))
@@ -54,6 +55,8 @@ struct CreditsAllocateCommand: AsyncParsableCommand {
             try await exitingOnConfigError {
                 let settings = try WarehouseConfig.load(path: config)
                 let client = try CreditAllocation.client(config: settings, environment: ProcessInfo.processInfo.environment)
+                let lock = try takeRunLock(database, settings)
+                defer { withExtendedLifetime(lock) {} }
                 let db = try database.openForWriting()
                 let apply = yes && !dryRun
                 let report = try await CreditAllocation(db: db, config: settings, client: client).run(

@@ -59,6 +59,18 @@ struct AlertsCommandTests {
         #expect(failed == 2)
     }
 
+    @Test func sendingWaitsForTheRunLockAndGivesUpWith4() throws {
+        let dir = try TemporaryDirectory()
+        let (db, config) = try setUp(dir, smtp: "smtp://127.0.0.1:1")
+        try ("lock_wait_seconds: 0\n" + String(contentsOfFile: config, encoding: .utf8)).write(toFile: config, atomically: true, encoding: .utf8)
+        let lock = try RunLock(databasePath: db, wait: .zero)
+        let env = ["CLI_TEST_SMTP_USER": "alerts", "CLI_TEST_SMTP_PASSWORD": Self.password]
+        let result = try CLI.run(["alerts", "--notify", "--db", db, "--config", config], environment: env)
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(try Database.openWarehouse(path: db).scalar("SELECT count(*) FROM alert_deliveries")?.int64 == 0)
+        withExtendedLifetime(lock) {}
+    }
+
     @Test(arguments: [
         ("missing password variable", "", "alerts.mail.username_env: CLI_TEST_SMTP_USER is not set in the environment"),
         ("unknown key", "  weekly: true", "alerts.weekly: unknown key"),
