@@ -51,6 +51,20 @@ import WarehouseCore
         #expect(alerts.arcgis?.passwordEnv == "ARCGIS_ADMIN_PASSWORD")
     }
 
+    @Test func theNightlyRunCanSendAlertsOnlyWithADeliveryConfigured() throws {
+        #expect(try WarehouseConfig.parse(yaml: Self.example, file: "w.yaml").canSendAlerts)
+        #expect(try !WarehouseConfig.parse(yaml: "alerts:\n  admins: [a@b.org]\n", file: "w.yaml").canSendAlerts)
+        let viaSource = try WarehouseConfig.parse(yaml: """
+            sources:
+              - {name: agol-prod, kind: arcgis, url: "https://example.maps.arcgis.com/sharing/rest", username: admin, password_env: AGOL_PW}
+            alerts:
+              delivery: arcgis
+              admin_users: [admin]
+            """, file: "w.yaml")
+        #expect(viaSource.canSendAlerts)
+        #expect(viaSource.alertSource == "agol-prod")
+    }
+
     @Test func withoutTheSectionOnlyTheBudgetRuleIsOn() throws {
         let alerts = try WarehouseConfig.parse(yaml: "currency: USD\n", file: "w.yaml").alerts
         #expect(alerts.budgetPercents == [10, 50])

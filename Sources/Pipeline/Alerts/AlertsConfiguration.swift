@@ -105,10 +105,6 @@ public struct AlertsConfiguration: Sendable, Hashable {
     }
 
     public var cooldown: Int64 { Int64(cooldownHours) * 3600 }
-
-    /// True when the chosen delivery is configured: the nightly run notifies only then (otherwise
-    /// `AlertRun.run(notify: true)` is a configuration error).
-    public var canNotify: Bool { delivery == .smtp ? mail != nil : arcgis != nil }
 }
 
 extension WarehouseConfig {

@@ -15,19 +15,3 @@ extension SecretStore {
         return value
     }
 }
-
-extension WarehouseConfig {
-    /// The source name the alert rules and `credits allocate` read and write facts under:
-    /// `alerts.source`, else the one ArcGIS Online source of `sources:`, else `arcgis` (the
-    /// default of `warehouse import`).
-    public var alertSource: String {
-        if let source = alerts.source { return source }
-        let arcgis = sources.filter { $0.kind == .arcgis }
-        return arcgis.count == 1 ? arcgis[0].name : "arcgis"
-    }
-
-    /// The secrets of this configuration (environment first, then `secrets_file`).
-    func secretStore(environment: [String: String]) throws -> SecretStore {
-        try SecretStore(path: secretsFile, configFile: path ?? WarehouseConfig.defaultFileName, environment: environment)
-    }
-}
