@@ -13,6 +13,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         Migration(version: 1, sql: EmbeddedSchema.sql),
         version2,
+        version3,
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

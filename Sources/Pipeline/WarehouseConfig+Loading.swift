@@ -61,7 +61,8 @@ extension WarehouseConfig {
                 let path = try value.name()
                 config.secretsFile = path.hasPrefix("/") ? path : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).path
             case "lock_wait_seconds": config.lockWaitSeconds = try value.integer(in: 0...86_400)
-            default: break  // alerts: read by a later version
+            case "alerts": config.alerts = try parseAlerts(value)
+            default: break
             }
         }
         return config

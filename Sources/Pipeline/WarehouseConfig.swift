@@ -35,6 +35,8 @@ public struct WarehouseConfig: Sendable, Hashable {
     /// How long `etl`, `rebuild` and `import` wait for another run's lock before giving up
     /// (`lock_wait_seconds:`, default 60).
     public var lockWaitSeconds: Int = 60
+    /// The `alerts:` section (thresholds, recipients, mail, ArcGIS Online for top-ups).
+    public var alerts = AlertsConfiguration()
 
     public struct Pricing: Sendable, Hashable {
         /// Money per ArcGIS Online credit, in `currency`; nil leaves credit usage unpriced.

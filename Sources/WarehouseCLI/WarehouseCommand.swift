@@ -14,6 +14,7 @@ public struct WarehouseCommand: AsyncParsableCommand {
             InitCommand.self, ImportCommand.self, ETLCommand.self, RebuildCommand.self, InvoiceCommand.self, SQLCommand.self,
             StatusCommand.self, AlertsCommand.self, DemoCommand.self, SandboxCommand.self,
             ReportCommand.self, ExportCommand.self,
+            CreditsCommand.self,
         ])
 
     public init() {}
