@@ -83,18 +83,24 @@ struct ETLConsole: Sendable {
                 ])
             }
             JSONLinesLogHandler.write([
-                ("time", UTCTime.now().iso8601), ("level", report.status == .ok ? "info" : "error"), ("event", "run"),
+                ("time", UTCTime.now().iso8601), ("level", report.exitCode == 0 ? "info" : "error"), ("event", "run"),
                 ("run_id", "\(report.runID)"), ("status", report.status.rawValue), ("pages", "\(pages)"), ("records", "\(records)"),
+                ("alerts_sent", "\(report.alertsSent)"), ("alerts_failed", "\(report.alertsFailed)"), ("alerts_error", report.alertsError ?? ""),
             ])
         case .text:
             for r in report.results where !r.ok {
                 printError("etl: source '\(r.name)' failed after \(r.pages) pages: \(r.errors.joined(separator: "; "))")
             }
+            if let error = report.alertsError { printError("etl: alerts: \(error)") }
+            if report.alertsFailed > 0 {
+                printError("etl: \(report.alertsFailed) alert message(s) could not be sent; the next run retries them (see `warehouse alerts`)")
+            }
             if report.status != .ok {
                 let failed = report.results.filter { !$0.ok }.count
                 printError("etl run \(report.runID): \(report.status.rawValue) (\(failed) of \(report.results.count) sources failed; what loaded is kept, the next run resumes)")
             } else if isTerminal && !quiet {
-                printError("etl run \(report.runID): ok, \(report.results.count) sources, \(pages) pages, \(records) records, \(report.repriced.scopes) scopes repriced")
+                printError("etl run \(report.runID): ok, \(report.results.count) sources, \(pages) pages, \(records) records, \(report.repriced.scopes) scopes repriced"
+                    + (report.alertsSent > 0 ? ", \(report.alertsSent) alert message(s) sent" : ""))
             }
         }
     }

@@ -115,9 +115,9 @@ import WarehouseCore
         let path = try file("# comment\nPC_SECRET = \"from-the-file-1\"\nAGOL_PASSWORD=from-the-file-2\n", mode: 0o600)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try SecretStore(path: path, configFile: "w.yaml", environment: ["AGOL_PASSWORD": "from-the-environment"])
-        #expect(try store.value("PC_SECRET", for: "csp", key: "client_secret_env") == "from-the-file-1")
-        #expect(try store.value("AGOL_PASSWORD", for: "agol", key: "password_env") == "from-the-environment")
-        let error = try #require(throws: ConfigError.self) { try store.value("MISSING", for: "csp", key: "refresh_token_env") }
+        #expect(try store.value("PC_SECRET", key: "sources[csp].client_secret_env") == "from-the-file-1")
+        #expect(try store.value("AGOL_PASSWORD", key: "sources[agol].password_env") == "from-the-environment")
+        let error = try #require(throws: ConfigError.self) { try store.value("MISSING", key: "sources[csp].refresh_token_env") }
         #expect(error.key == "sources[csp].refresh_token_env")
         #expect(error.message.contains("MISSING is not set"))
     }

@@ -39,8 +39,8 @@ public struct AlertRun {
         var username: String?, password: String?
         if let userVar = mail.usernameEnv, let passVar = mail.passwordEnv {
             let secrets = try config.secretStore(environment: environment)
-            username = try secrets.alertSecret(userVar, key: "alerts.mail.username_env")
-            password = try secrets.alertSecret(passVar, key: "alerts.mail.password_env")
+            username = try secrets.value(userVar, key: "alerts.mail.username_env")
+            password = try secrets.value(passVar, key: "alerts.mail.password_env")
         }
         let tls: SMTPSettings.TLS
         switch mail.tls {

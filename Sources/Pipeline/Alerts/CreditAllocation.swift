@@ -58,8 +58,8 @@ public struct CreditAllocation {
     public static func client(config: WarehouseConfig, environment: [String: String], http: HTTPClient = HTTPClient()) throws -> ArcGISClient {
         let secrets = try config.secretStore(environment: environment)
         if let arcgis = config.alerts.arcgis {
-            let username = try secrets.alertSecret(arcgis.usernameEnv, key: "alerts.arcgis.username_env")
-            let password = try secrets.alertSecret(arcgis.passwordEnv, key: "alerts.arcgis.password_env")
+            let username = try secrets.value(arcgis.usernameEnv, key: "alerts.arcgis.username_env")
+            let password = try secrets.value(arcgis.passwordEnv, key: "alerts.arcgis.password_env")
             return ArcGISClient(
                 sharingURL: arcgis.sharingURL, credentials: .password(username: username, password: password, referer: arcgis.referer), http: http)
         }

@@ -46,6 +46,11 @@ public struct ETLReport: Sendable {
     public var runID: Int64
     public var results: [SourceResult]
     public var repriced = RepriceSummary()
+    /// The alerts sent after loading (when mail or ArcGIS delivery is configured): sent and
+    /// failed messages, or why the alert run itself failed.
+    public var alertsSent = 0
+    public var alertsFailed = 0
+    public var alertsError: String?
 
     public enum Status: String, Sendable { case ok, partial, failed }
     public var status: Status {
@@ -53,8 +58,9 @@ public struct ETLReport: Sendable {
         return results.contains(where: \.ok) ? .partial : .failed
     }
 
-    /// 0 every source ok; 3 some source failed (what the others loaded stays). `ETLExit` lists all.
-    public var exitCode: Int32 { status == .ok ? ETLExit.ok : ETLExit.sourcesFailed }
+    /// 0 every source ok and every alert sent; 3 some source failed (what the others loaded
+    /// stays) or an alert could not be sent (it is retried next run). `ETLExit` lists all.
+    public var exitCode: Int32 { status == .ok && alertsFailed == 0 && alertsError == nil ? ETLExit.ok : ETLExit.sourcesFailed }
 }
 
 /// The exit codes of `etl`, `rebuild` and `demo`, documented in the README for cron and systemd.
@@ -170,6 +176,17 @@ public struct ETLRun {
             progress(ETLProgress(source: source.name, pages: result.pages, records: result.records, seconds: result.seconds, finished: result))
             report.results.append(result)
         }
+        if config.canSendAlerts {
+            // After loading, so the alerts see tonight's figures; their own `etl_runs` row and
+            // no-spam ledger make a rerun send only what is new or failed.
+            do {
+                let alerts = try await AlertRun(db: db, config: config).run(notify: true, now: options.now)
+                report.alertsSent = alerts.sent
+                report.alertsFailed = alerts.failed
+            } catch {
+                report.alertsError = "\(error)"
+            }
+        }
         try db.transaction {
             try db.run(
                 "UPDATE etl_runs SET status = ?, finished_at = ?, pages = ?, records = ?, detail = ? WHERE run_id = ?",
@@ -205,6 +222,8 @@ extension ETLReport {
             JSONObject([
                 .init(key: "sources", value: .object(JSONObject(sources))),
                 .init(key: "repriced_scopes", value: number(repriced.scopes)), .init(key: "repriced_charges", value: number(repriced.charges)),
+                .init(key: "alerts_sent", value: number(alertsSent)), .init(key: "alerts_failed", value: number(alertsFailed)),
+                .init(key: "alerts_error", value: alertsError.map { .string($0) } ?? .null),
             ])
         ).serialized
     }

@@ -23,12 +23,13 @@ public struct SecretStore: Sendable {
         self.file = try path.map(Self.read) ?? [:]
     }
 
-    /// The value of `name`, or an error naming the source and key that wanted it.
-    public func value(_ name: String, for source: String, key: String) throws -> String {
+    /// The value of `name`, or an error naming the configuration key that wanted it (`key`, such
+    /// as `sources[csp].client_secret_env` or `alerts.mail.password_env`).
+    public func value(_ name: String, key: String) throws -> String {
         let value = environment[name].flatMap { $0.isEmpty ? nil : $0 } ?? file[name]
         guard let value, !value.isEmpty else {
             let where_ = filePath.map { "the environment or \($0)" } ?? "the environment"
-            throw ConfigError(file: configFile, key: "sources[\(source)].\(key)", message: "\(name) is not set in \(where_)")
+            throw ConfigError(file: configFile, key: key, message: "\(name) is not set in \(where_)")
         }
         Redaction.register(secret: value)
         return value

@@ -10,7 +10,7 @@ enum SourceCredentials: Sendable {
     init(source: SourceConfiguration, secrets: SecretStore) throws {
         func secret(_ role: String) throws -> String? {
             guard let name = source.secretNames[role] else { return nil }
-            return try secrets.value(name, for: source.name, key: "\(role)_env")
+            return try secrets.value(name, key: "sources[\(source.name)].\(role)_env")
         }
         switch source.kind {
         case .partnercenter, .azure:
