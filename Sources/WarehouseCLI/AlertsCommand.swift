@@ -9,11 +9,11 @@ struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts", abstract: "Check budgets and thresholds; with --notify, e-mail users and administrators.",
         discussion: """
-            Rules, recipients and mail settings come from the alerts: section of the configuration (see README).
-            Without --notify, prints the alerts in force and the messages that are due; nothing is sent or written.
-            --dry-run prints those messages in full. With --notify, sends each due message (SMTP) and records it:
+            Rules, recipients and mail settings come from the alerts: section of the configuration (see README). \
+            Without --notify, prints the alerts in force and the messages that are due; nothing is sent or written. \
+            --dry-run prints those messages in full. With --notify, sends each due message (SMTP) and records it: \
             an alert is sent again only when its state changes or after the cool-down.
-            Exit codes: 0 all sent or nothing due; 3 some sends failed (retried by the next run);
+            Exit codes: 0 all sent or nothing due; 3 some sends failed (retried by the next run); \
             2 configuration error; 4 another run held the warehouse's lock too long; 1 any other error.
             """)
 

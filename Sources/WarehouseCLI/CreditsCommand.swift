@@ -14,12 +14,12 @@ struct CreditsAllocateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "allocate", abstract: "Top up the credit budgets of users under a threshold.",
         discussion: """
-            Reads every user's budget live from ArcGIS Online (alerts.arcgis in the configuration; the admin's
-            user name and password from the environment variables it names), lists the users whose available
-            credits are under PERCENT of their assigned credits, and with --yes sets each one's allocation to
-            assigned + N through assignUserCredits (100 users a request). Without --yes it only lists them.
+            Reads every user's budget live from ArcGIS Online (alerts.arcgis in the configuration; the admin's \
+            user name and password from the environment variables it names), lists the users whose available \
+            credits are under PERCENT of their assigned credits, and with --yes sets each one's allocation to \
+            assigned + N through assignUserCredits (100 users a request). Without --yes it only lists them. \
             Every change is recorded in the warehouse (credit_allocations). Refuses when budgeting is off.
-            Exit codes: 0 done (or nothing to do); 3 some users were not assigned; 2 configuration error;
+            Exit codes: 0 done (or nothing to do); 3 some users were not assigned; 2 configuration error; \
             4 another run held the warehouse's lock too long; 1 other errors.
             """)
 

@@ -8,9 +8,9 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run the whole pipeline against the built-in sandbox and print an invoice.",
         discussion: """
-            Starts the sandbox on 127.0.0.1 (a free port), writes a configuration for it beside the warehouse
-            (DB.yaml and the owner-only DB.secrets), runs `warehouse etl` over a synthetic CSP partner and an
-            ArcGIS Online org for last month and this month so far, and prints last month's invoice by cost
+            Starts the sandbox on 127.0.0.1 (a free port), writes a configuration for it beside the warehouse \
+            (DB.yaml and the owner-only DB.secrets), runs `warehouse etl` over a synthetic CSP partner and an \
+            ArcGIS Online org for last month and this month so far, and prints last month's invoice by cost \
             center and the top credit users. Running it again re-pulls the last days and changes nothing.
             """)
 

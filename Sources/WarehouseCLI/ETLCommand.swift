@@ -11,11 +11,11 @@ struct ETLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "etl", abstract: "The nightly run: extract from every configured source, load and price.",
         discussion: """
-            Reads sources: from the configuration. Each stream reads from its checkpoint minus the source's
-            repull_days to the end of the last complete UTC day; every page commits with its facts and its
-            checkpoint, so a run killed at any moment loses nothing and the next run resumes.
+            Reads sources: from the configuration. Each stream reads from its checkpoint minus the source's \
+            repull_days to the end of the last complete UTC day; every page commits with its facts and its \
+            checkpoint, so a run killed at any moment loses nothing and the next run resumes. \
             Quiet unless something fails, except on a terminal (a progress line per source).
-            Exit codes: 0 all sources ok; 1 another error; 2 configuration error; 3 some source failed
+            Exit codes: 0 all sources ok; 1 another error; 2 configuration error; 3 some source failed or an alert was not sent \
             (the rest is loaded); 4 another run holds the lock.
             """)
 

@@ -8,10 +8,10 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Load saved API responses and exports from files.",
         discussion: """
-            KIND is one of: \(ImportKind.names).
-            Each file is one transaction: its bytes are stored, its facts upserted and the billing months it
-            touches repriced; importing the same file twice changes nothing. `-` reads standard input; gzip
-            files are read as such. The first file that cannot be read stops the import with one line on
+            KIND is one of: \(ImportKind.names). \
+            Each file is one transaction: its bytes are stored, its facts upserted and the billing months it \
+            touches repriced; importing the same file twice changes nothing. `-` reads standard input; gzip \
+            files are read as such. The first file that cannot be read stops the import with one line on \
             standard error; files before it stay imported, that file changes nothing.
             """)
 

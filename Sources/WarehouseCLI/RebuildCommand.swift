@@ -8,8 +8,8 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild", abstract: "Re-derive usage facts and charges from the stored raw pages, without calling any API.",
         discussion: """
-            For after a change of cost-center rules, prices or credit price in the configuration, or an upgrade
-            that reads a source differently. One transaction: a rebuild that fails changes nothing. Takes the
+            For after a change of cost-center rules, prices or credit price in the configuration, or an upgrade \
+            that reads a source differently. One transaction: a rebuild that fails changes nothing. Takes the \
             same lock as `etl`. Exit codes as for `etl` (0 ok, 1 error, 2 configuration, 4 locked).
             """)
 

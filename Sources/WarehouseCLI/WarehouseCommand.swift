@@ -6,7 +6,7 @@ public struct WarehouseCommand: AsyncParsableCommand {
         commandName: "warehouse",
         abstract: "A usage warehouse for ArcGIS Online credits and Azure consumption: extract, price, invoice.",
         discussion: """
-            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db.
+            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db. \
             Start with `warehouse demo`, which runs the whole pipeline against the built-in sandbox.
             """,
         version: "0.1.0",
