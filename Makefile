@@ -2,7 +2,6 @@
 #   make demo   install what is missing, build, and run the main job
 #   make test   install what is missing (test tools too), build, and run the whole test suite
 SWIFT ?= swift
-DB ?= warehouse.db
 
 .PHONY: demo test build deps test-deps clean
 
@@ -16,8 +15,7 @@ build: deps
 	$(SWIFT) build -c release --product warehouse
 
 demo: build
-	.build/release/warehouse init --db $(DB)
-	.build/release/warehouse status --db $(DB) --format table
+	.build/release/warehouse demo
 
 test: test-deps
 	$(SWIFT) build --build-tests

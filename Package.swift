@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "WarehouseCoreTests", dependencies: ["WarehouseCore"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "WarehouseCore"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Load"], resources: [.copy("Golden")]),
-        .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query"]),
+        .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query", "Pipeline", "Sandbox", "Transform", "WarehouseCore"]),
         .testTarget(name: "TransformTests", dependencies: ["Transform", "WarehouseCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Transform", "Load", "WarehouseCore"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "WarehouseCore"], resources: [.copy("Fixtures")]),

@@ -11,7 +11,9 @@ public enum Migrations {
     }
 
     public static let all: [Migration] = [
-        Migration(version: 1, sql: EmbeddedSchema.sql)
+        Migration(version: 1, sql: EmbeddedSchema.sql),
+        version2,
+        version3,
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -80,6 +80,12 @@ public struct RawPageStore {
         return (db.lastInsertRowID, true)
     }
 
+    /// Whether these exact bytes are already stored for `source` and `stream`.
+    public func contains(source: String, stream: String, body: Data) throws -> Bool {
+        try db.cached("SELECT 1 FROM raw_pages WHERE source = ? AND stream = ? AND content_sha256 = ?")
+            .bind(source, stream, SHA256Digest.hex(body)).first { _ in true } ?? false
+    }
+
     /// The original bytes of page `pageID`, inflated and checked against their SHA-256.
     public func body(_ pageID: Int64) throws -> Data {
         guard let row = try db.cached("SELECT body, content_sha256, byte_count FROM raw_pages WHERE page_id = ?")

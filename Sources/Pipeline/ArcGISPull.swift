@@ -34,18 +34,23 @@ public struct ArcGISPull {
         var summary = Summary()
         let importer = Importer(db: db, config: config)
         try await client.pull(from: start, to: end, asOf: asOf) { page in
-            guard let kind = ImportKind(rawValue: page.kind) else {
-                throw ImportError(file: page.request, message: "unknown page kind '\(page.kind)'")
-            }
-            let options = ImportOptions(
-                kind: kind, source: source, org: page.context["org"], asOf: page.context["as_of"].flatMap { UTCTime.parse($0) })
-            let result = try importer.importFile(page.body, file: page.request, options: options, now: page.fetchedAt)
-            summary.pages += 1
-            summary.pagesByKind[page.kind, default: 0] += 1
-            summary.records += result.records
-            summary.written += result.counts.written
-            summary.warnings += result.warnings
+            try load(page, importer: importer, source: source, into: &summary)
         }
         return summary
+    }
+
+    /// Loads one fetched page as `warehouse import --kind <page.kind>` would, in its own transaction.
+    func load(_ page: FetchedPage, importer: Importer, source: String, into summary: inout Summary) throws {
+        guard let kind = ImportKind(rawValue: page.kind) else {
+            throw ImportError(file: page.request, message: "unknown page kind '\(page.kind)'")
+        }
+        let options = ImportOptions(
+            kind: kind, source: source, org: page.context["org"], asOf: page.context["as_of"].flatMap { UTCTime.parse($0) })
+        let result = try importer.importFile(page.body, file: page.request, options: options, now: page.fetchedAt)
+        summary.pages += 1
+        summary.pagesByKind[page.kind, default: 0] += 1
+        summary.records += result.records
+        summary.written += result.counts.written
+        summary.warnings += result.warnings
     }
 }

@@ -61,10 +61,11 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
     public var description: String { message.hasPrefix(file + ":") ? message : "\(file): \(message)" }
 }
 
-/// `warehouse import`: one file, one transaction — an `etl_runs` row, the file's bytes in
-/// `raw_pages`, its facts upserted, the billing months it touches repriced. A file that cannot be
-/// read changes nothing: it is decoded before the transaction starts, and any later failure
-/// rolls the transaction back.
+/// `warehouse import` and the nightly run's loader: a document's bytes go to `raw_pages`, its
+/// facts are upserted and the billing months it touches are queued for repricing, all in one
+/// transaction; the queue is then drained (`RepriceQueue`). A document that cannot be read
+/// changes nothing: it is decoded before the transaction starts, and any later failure rolls the
+/// transaction back.
 public struct Importer {
     let db: Database
     let config: WarehouseConfig
@@ -112,63 +113,87 @@ public struct Importer {
         }
     }
 
-    /// Imports one file in one transaction. `file` names it in messages and in `raw_pages.request`.
+    /// Imports one file: one transaction holds its `etl_runs` row, its raw page, its facts and
+    /// the queueing of the months it touches; a second one reprices them (`RepriceQueue.drain`).
     @discardableResult
     public func importFile(_ data: Data, file: String, options: ImportOptions, now: UTCTime = .now()) throws -> ImportSummary {
-        let batch: FactBatch
+        let batch = try Importer.decode(data, file: file, options: options, now: now)
+        let summary: ImportSummary
         do {
-            batch = try Importer.facts(data, file: file, options: options, now: now)
+            summary = try db.transaction {
+                try db.run("INSERT INTO etl_runs (command, started_at, status) VALUES ('import', ?, 'running')", now.iso8601)
+                let runID = db.lastInsertRowID
+                let summary = try load(batch, body: data, file: file, options: options, runID: runID, now: now)
+                let detail = JSONValue.object(
+                    JSONObject([
+                        .init(key: "file", value: .string(file)), .init(key: "kind", value: .string(options.kind.rawValue)),
+                        .init(key: "source", value: .string(summary.source)), .init(key: "written", value: .number(String(summary.counts.written))),
+                        .init(key: "unchanged", value: .number(String(summary.counts.unchanged))),
+                        .init(key: "warnings", value: .array(summary.warnings.map { .string($0) })),
+                    ])
+                ).serialized
+                try db.run(
+                    "UPDATE etl_runs SET finished_at = ?, status = 'ok', pages = 1, records = ?, detail = ? WHERE run_id = ?",
+                    max(UTCTime.now(), now).iso8601, summary.records, detail, runID)
+                return summary
+            }
+            try RepriceQueue(db: db).drain(config: config)
+        } catch {
+            throw ImportError(file: file, message: "\(error)")
+        }
+        return summary
+    }
+
+    /// Decodes a document, wrapping any failure as an `ImportError` naming `file`.
+    public static func decode(_ data: Data, file: String, options: ImportOptions, now: UTCTime) throws -> FactBatch {
+        do {
+            return try Importer.facts(data, file: file, options: options, now: now)
         } catch let error as ImportError {
             throw error
         } catch {
             throw ImportError(file: file, message: "\(error)")
         }
+    }
+
+    /// Loads one decoded document inside the caller's transaction (a savepoint of it): the raw
+    /// page, the facts, and the queueing of what needs repricing. With `skipIfStored`, a document
+    /// whose exact bytes are already stored for this source and stream is not applied again
+    /// (the nightly run's re-pull window: an identical page was applied when first fetched, and
+    /// applying it again out of order could undo a later correction).
+    @discardableResult
+    public func load(
+        _ batch: FactBatch, body data: Data, file: String, options: ImportOptions, runID: Int64?, now: UTCTime, skipIfStored: Bool = false
+    ) throws -> ImportSummary {
         // The document as received, gzip undone (the reader undoes it again on rebuild anyway).
         let body = Zlib.isGzip(data) ? (try? Zlib.inflate(data)) ?? data : data
         let source = options.sourceName
-        do {
-            return try db.transaction {
-                let started = now.iso8601
-                try db.run("INSERT INTO etl_runs (command, started_at, status) VALUES ('import', ?, 'running')", started)
-                let runID = db.lastInsertRowID
-                let page = try RawPageStore(db).store(
-                    source: source, stream: options.kind.stream, kind: options.kind.rawValue, request: file,
-                    context: options.contextJSON, fetchedAt: now, body: body, runID: runID)
-                let counts = try FactWriter(db: db).write(batch, pageID: page.pageID)
-                if counts.written > 0 { try reprice(batch, kind: options.kind, source: source) }
-                let summary = ImportSummary(
-                    file: file, kind: options.kind, source: source, records: batch.records, counts: counts, newPage: page.inserted,
-                    periods: batch.periods, warnings: batch.warnings)
-                let detail = JSONValue.object(
-                    JSONObject([
-                        .init(key: "file", value: .string(file)), .init(key: "kind", value: .string(options.kind.rawValue)),
-                        .init(key: "source", value: .string(source)), .init(key: "written", value: .number(String(counts.written))),
-                        .init(key: "unchanged", value: .number(String(counts.unchanged))),
-                        .init(key: "warnings", value: .array(batch.warnings.map { .string($0) })),
-                    ])
-                ).serialized
-                try db.run(
-                    "UPDATE etl_runs SET finished_at = ?, status = 'ok', pages = 1, records = ?, detail = ? WHERE run_id = ?",
-                    max(UTCTime.now(), now).iso8601, batch.records, detail, runID)
-                return summary
+        return try db.transaction {
+            let page = try RawPageStore(db).store(
+                source: source, stream: options.kind.stream, kind: options.kind.rawValue, request: file,
+                context: options.contextJSON, fetchedAt: now, body: body, runID: runID)
+            var counts = FactWriter.Counts()
+            if page.inserted || !skipIfStored {
+                counts = try FactWriter(db: db).write(batch, pageID: page.pageID)
+                if counts.written > 0 { try enqueue(batch, kind: options.kind, source: source, now: now) }
             }
-        } catch {
-            throw ImportError(file: file, message: "\(error)")
+            return ImportSummary(
+                file: file, kind: options.kind, source: source, records: batch.records, counts: counts, newPage: page.inserted,
+                periods: batch.periods, warnings: batch.warnings)
         }
     }
 
-    /// Usage documents reprice the months they touch; a rate card, new subscriptions or users
-    /// (which can change cost centers) reprice every month of the source.
-    func reprice(_ batch: FactBatch, kind: ImportKind, source: String) throws {
-        let repricer = Repricer(db: db, config: config)
+    /// Usage documents queue the months they touch; a rate card, new subscriptions or users
+    /// (which can change cost centers) queue every month of the source.
+    func enqueue(_ batch: FactBatch, kind: ImportKind, source: String, now: UTCTime) throws {
+        let queue = RepriceQueue(db: db)
         switch kind {
         case .pcRateCard, .azureRateCard, .pcSubscriptions, .agolUsers:
-            try repricer.reprice(source: source, periods: nil)
+            try queue.enqueue(source: source, periods: nil, now: now)
         case .pcCustomers, .agolSelf:
             break
         case .pcUtilization, .azureUsage, .agolUsage, .agolItems, .agolCreditsCSV, .azureCostExport:
             let periods = batch.periods
-            if !periods.isEmpty { try repricer.reprice(source: source, periods: periods) }
+            if !periods.isEmpty { try queue.enqueue(source: source, periods: periods, now: now) }
         }
     }
 }

@@ -50,12 +50,19 @@ extension WarehouseConfig {
         var config = WarehouseConfig.defaults
         guard let root, !root.isNull else { return config }
         let top = ConfigNode(node: root, key: "", file: file)
-        for (key, value) in try top.mapping(allowed: ["currency", "pricing", "cost_centers", "sources", "alerts"]) {
+        let keys = ["currency", "pricing", "cost_centers", "sources", "secrets_file", "lock_wait_seconds", "alerts"]
+        for (key, value) in try top.mapping(allowed: keys) {
             switch key {
             case "currency": config.currency = try value.currency()
             case "pricing": config.pricing = try parsePricing(value)
             case "cost_centers": config.costCenters = try parseCostCenters(value)
-            default: break  // sources, alerts: read by later versions
+            case "sources": config.sources = try parseSources(value)
+            case "secrets_file":
+                let path = try value.name()
+                config.secretsFile = path.hasPrefix("/") ? path : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).path
+            case "lock_wait_seconds": config.lockWaitSeconds = try value.integer(in: 0...86_400)
+            case "alerts": config.alerts = try parseAlerts(value)
+            default: break
             }
         }
         return config

@@ -27,6 +27,16 @@ public struct WarehouseConfig: Sendable, Hashable {
     public var costCenters: CostCenterRules
     /// The file this was read from; nil for the built-in defaults.
     public var path: String?
+    /// What `warehouse etl` pulls from (`sources:`; see `SourceConfiguration`).
+    public var sources: [SourceConfiguration] = []
+    /// An owner-only file of `NAME=value` lines that `*_env` keys may name instead of the
+    /// environment (`secrets_file:`; relative to the configuration file).
+    public var secretsFile: String?
+    /// How long `etl`, `rebuild` and `import` wait for another run's lock before giving up
+    /// (`lock_wait_seconds:`, default 60).
+    public var lockWaitSeconds: Int = 60
+    /// The `alerts:` section (thresholds, recipients, mail, ArcGIS Online for top-ups).
+    public var alerts = AlertsConfiguration()
 
     public struct Pricing: Sendable, Hashable {
         /// Money per ArcGIS Online credit, in `currency`; nil leaves credit usage unpriced.

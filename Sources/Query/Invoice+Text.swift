@@ -47,6 +47,15 @@ extension Invoice {
     }
 }
 
+extension Invoice {
+    /// The one-line warning when the month waits for repricing, or nil.
+    public var pendingWarning: String? {
+        guard awaitingReprice else { return nil }
+        return "\(period) has usage loaded after its charges were made (a run stopped before pricing it); "
+            + "the amounts may be behind until the next `warehouse etl`, `import` or `rebuild`"
+    }
+}
+
 extension CurrencyInvoice {
     var totalText: String { CentRounding.format(cents: totalCents) }
 }

@@ -104,6 +104,8 @@ public struct Invoice: Equatable, Sendable {
     /// True when `invoice_rollup` did not match the month's charges and the invoice was read from
     /// the charges joined to their usage instead (same figures, slower).
     public var readFromCharges = false
+    /// True when the month's facts changed after its charges were made (see `pendingWarning`).
+    public var awaitingReprice = false
 
     public var unpricedRecords: Int { unpriced.reduce(0) { $0 + $1.records } }
 }

@@ -73,7 +73,15 @@ public struct InvoiceBuilder {
         }
         var invoice = try assemble(request: request, buckets: buckets)
         invoice.readFromCharges = !isStored
+        invoice.awaitingReprice = try awaitingReprice(request.period)
         return invoice
+    }
+
+    /// Whether `period` waits in the repricing queue (a run was killed between loading and
+    /// pricing): its charges may be behind its facts until the next `etl`, `import` or `rebuild`.
+    func awaitingReprice(_ period: String) throws -> Bool {
+        guard try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'pending_reprice'")?.int64 == 1 else { return false }
+        return try db.scalar("SELECT count(*) FROM pending_reprice WHERE period IN (?, '*')", period)?.int64 ?? 0 > 0
     }
 
     public struct BadQuantity: Error, CustomStringConvertible {

@@ -14,6 +14,7 @@ public struct WarehouseStatus {
     public static let countedTables = [
         "usage", "rates", "offer_terms", "storage_snapshots", "credit_budgets", "org_credits", "charge_scopes", "charges",
         "customers", "subscriptions", "users", "resources", "meters", "cost_centers", "raw_pages", "etl_runs", "checkpoints",
+        "pending_reprice",
     ]
 
     public static func read(_ db: Database) throws -> WarehouseStatus {

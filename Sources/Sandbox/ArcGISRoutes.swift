@@ -4,8 +4,10 @@ import WarehouseCore
 
 /// ArcGIS Online's sharing REST API as the warehouse uses it (contracts/agol.md §1–5):
 /// `generateToken`, `oauth2/token`, `portals/self`, `portals/{orgId}/users`, `portals/{orgId}/usage`,
-/// `search` and `content/items/{id}`. Errors come as HTTP 200 with an `{"error":{…}}` envelope,
-/// as the real service sends them; throttling and server errors are real HTTP statuses.
+/// `portals/{orgId}/assignUserCredits`, `portals/self/createNotification`, `search` and `content/items/{id}`. Errors come as HTTP 200
+/// with an `{"error":{…}}` envelope, as the real service sends them; throttling and server errors
+/// are real HTTP statuses. Credit budgets changed by `assignUserCredits` live in `SandboxState`,
+/// so the users pages show them from then on.
 /// https://developers.arcgis.com/rest/users-groups-and-items/
 ///
 /// The organization is derived from the run's seed (cached per seed), `users` users in all.
@@ -39,10 +41,17 @@ public final class ArcGISRoutes: SandboxRoutes {
         case ["portals", "self"]: return await serve(request, params, sandbox) { portal(org) }
         case let p where p.count == 3 && p[0] == "portals" && p[2] == "users":
             guard p[1] == "self" || p[1] == org.id else { return nil }
-            return await serve(request, params, sandbox) { users(params, org) }
+            return await serve(request, params, sandbox) { users(params, org, sandbox) }
         case let p where p.count == 3 && p[0] == "portals" && p[2] == "usage":
             guard p[1] == "self" || p[1] == org.id else { return nil }
             return await serve(request, params, sandbox) { usage(params, org) }
+        case let p where p.count == 3 && p[0] == "portals" && p[2] == "assignUserCredits":
+            guard p[1] == "self" || p[1] == org.id else { return nil }
+            guard request.method == "POST" else { return envelope(405, "assignUserCredits requires POST.", details: .list([])) }
+            return await serve(request, params, sandbox) { assignUserCredits(params, org, sandbox) }
+        case ["portals", "self", "createNotification"]:
+            guard request.method == "POST" else { return envelope(405, "createNotification requires POST.", details: .list([])) }
+            return await serve(request, params, sandbox) { createNotification(params, org, sandbox) }
         case ["search"]: return await serve(request, params, sandbox) { search(params, org) }
         case let p where p.count == 3 && p[0] == "content" && p[1] == "items":
             return await serve(request, params, sandbox) { item(SandboxRequest.percentDecode(p[2]), org) }
@@ -179,7 +188,7 @@ public final class ArcGISRoutes: SandboxRoutes {
     /// `start` is 1-based; `num` defaults to 10, at most 100; only the first 10,000 results page
     /// (a page is cut at 10,000 with `nextStart: -1`; a start past it is an error). `username`
     /// filters: `abc*` a prefix, otherwise an exact name, case-insensitive.
-    private func users(_ params: [String: String], _ org: ArcGISOrganization) -> SandboxResponse {
+    private func users(_ params: [String: String], _ org: ArcGISOrganization, _ sandbox: SandboxState) -> SandboxResponse {
         let start = max(1, Int(params["start"] ?? "") ?? 1)
         let num = min(100, max(0, Int(params["num"] ?? "") ?? 10))
         var list = org.users
@@ -216,9 +225,9 @@ public final class ArcGISRoutes: SandboxRoutes {
                 a.member("lastLogin", -1)
                 a.member("orgId", org.id)
                 a.member("disabled", false)
-                if let assigned = u.assignedCredits, let available = u.availableCredits {
-                    a.member("assignedCredits", assigned)
-                    a.member("availableCredits", available)
+                if let budget = sandbox.arcgisBudget(u) {
+                    a.member("assignedCredits", number: ExactDecimal.format(budget.assigned))
+                    a.member("availableCredits", number: ExactDecimal.format(budget.available))
                 } else {
                     a.key("assignedCredits"); a.null()
                     a.key("availableCredits"); a.null()

@@ -28,6 +28,11 @@ public final class SandboxState: Sendable {
     }
 
     private let counters = Mutex(Counters())
+    /// ArcGIS Online credit budgets changed by `assignUserCredits`, by username; a user not here
+    /// has the budget the seed generated (see `SandboxState+ArcGIS.swift`).
+    let arcgisBudgets = Mutex<[String: ArcGISBudget]>([:])
+    /// Notifications `createNotification` accepted, in order (the sandbox's outbox).
+    let arcgisOutbox = Mutex<[ArcGISNotification]>([])
 
     init(configuration: SandboxConfiguration) {
         self.configuration = configuration

@@ -69,6 +69,12 @@ public struct FactBatch: Sendable {
         }
     }
 
+    /// Keeps only the usage rows `keep` accepts (`warehouse rebuild --period` re-derives one month).
+    public mutating func retainUsage(where keep: (UsageFact) -> Bool) {
+        usage = usage.filter(keep)
+        usageIndex = Dictionary(uniqueKeysWithValues: usage.enumerated().map { ($1.naturalKey, $0) })
+    }
+
     /// The billing periods (`YYYY-MM`) the usage rows fall in: what must be repriced.
     public var periods: Set<String> { Set(usage.map(\.period)) }
 }

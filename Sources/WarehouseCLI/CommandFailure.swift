@@ -1,12 +1,10 @@
 import ArgumentParser
 import Foundation
 
-/// Exit codes, stable for scripts and cron:
-/// 0 ok; 1 bad input, a failed query or another error; 2 not implemented yet;
-/// 64 usage error (from the argument parser). Later commands add their own (see README).
+/// Exit codes, stable for scripts and cron: 0 ok; 1 bad input, a failed query or another error;
+/// 64 usage error (from the argument parser). `etl` and its kin add 2, 3 and 4 (`ETLExit`, README).
 enum ExitCodes {
     static let failure: Int32 = 1
-    static let notYet: Int32 = 2
 }
 
 /// Runs a command body so that any error becomes one line on stderr, `warehouse: <what>`, and a
@@ -37,9 +35,3 @@ func printOut(_ text: String) {
 
 /// True when standard output is a terminal (formats and progress depend on it).
 var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
-
-/// A command whose issue has not landed yet says so plainly and exits 2.
-func notYet(_ what: String, issue: Int) throws -> Never {
-    printError("\(what) is not available yet (tracked as issue \(issue))")
-    throw ExitCode(ExitCodes.notYet)
-}

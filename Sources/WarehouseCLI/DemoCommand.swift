@@ -1,10 +1,37 @@
 import ArgumentParser
+import Foundation
+import Pipeline
+import WarehouseCore
 
+/// `warehouse demo`: the whole pipeline on the built-in sandbox, in one command.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run the whole pipeline against the built-in sandbox and print an invoice.")
+        commandName: "demo", abstract: "Run the whole pipeline against the built-in sandbox and print an invoice.",
+        discussion: """
+            Starts the sandbox on 127.0.0.1 (a free port), writes a configuration for it beside the warehouse \
+            (DB.yaml and the owner-only DB.secrets), runs `warehouse etl` over a synthetic CSP partner and an \
+            ArcGIS Online org for last month and this month so far, and prints last month's invoice by cost \
+            center and the top credit users. Running it again re-pulls the last days and changes nothing.
+            """)
+
+    @Option(help: ArgumentHelp("The demo warehouse file.", valueName: "path"))
+    var db = "warehouse-demo.db"
+
+    @Option(help: "Seed of the synthetic organizations.")
+    var seed: UInt64 = 42
+
+    @Option(name: .customLong("now"), help: .hidden)
+    var now: String?
 
     func run() async throws {
-        try notYet("warehouse demo", issue: 6)
+        var code: Int32 = ETLExit.configuration
+        do {
+            let clock = try now.map { try ETLCommand.time($0) } ?? .now()
+            code = try await DemoRun(databasePath: db, seed: seed, now: clock).run()
+        } catch {
+            printError("demo: \(error)")
+            code = ETLExit.error
+        }
+        if code != 0 { throw ExitCode(code) }
     }
 }

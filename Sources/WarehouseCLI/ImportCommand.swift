@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Load
 import Pipeline
 import WarehouseCore
 
@@ -7,10 +8,10 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Load saved API responses and exports from files.",
         discussion: """
-            KIND is one of: \(ImportKind.names).
-            Each file is one transaction: its bytes are stored, its facts upserted and the billing months it
-            touches repriced; importing the same file twice changes nothing. `-` reads standard input; gzip
-            files are read as such. The first file that cannot be read stops the import with one line on
+            KIND is one of: \(ImportKind.names). \
+            Each file is one transaction: its bytes are stored, its facts upserted and the billing months it \
+            touches repriced; importing the same file twice changes nothing. `-` reads standard input; gzip \
+            files are read as such. The first file that cannot be read stops the import with one line on \
             standard error; files before it stay imported, that file changes nothing.
             """)
 
@@ -55,6 +56,14 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let options = ImportOptions(kind: kind, source: source, customer: customer, subscription: subscription, org: org, asOf: day)
             let settings = try WarehouseConfig.load(path: config)
+            let lock: RunLock
+            do {
+                lock = try RunLock(databasePath: database.path, wait: .seconds(settings.lockWaitSeconds))
+            } catch let busy as RunLock.Busy {
+                printError("\(busy)")
+                throw ExitCode(ETLExit.locked)
+            }
+            defer { withExtendedLifetime(lock) {} }
             let db = try database.openForWriting()
             let importer = Importer(db: db, config: settings)
             for file in files {

@@ -39,6 +39,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             try writeOutput(invoice.render(chosen), to: output)
             if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
             if let warning = invoice.rollupWarning { printError("warning: " + warning) }
+            if let warning = invoice.pendingWarning { printError("warning: " + warning) }
         }
     }
 }

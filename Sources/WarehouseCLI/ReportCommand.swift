@@ -7,10 +7,10 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Credits, storage, budgets, org credits and cost trends over a period.",
         discussion: """
-            credits   ArcGIS Online credits by service type (largest first) and by user
-            storage   storage credits per owner and item, features and attachments apart
-            budgets   each user's assigned and available credits (latest snapshot), users under 10% and 50%
-            org       the org's remaining credits over time
+            credits   ArcGIS Online credits by service type (largest first) and by user \
+            storage   storage credits per owner and item, features and attachments apart \
+            budgets   each user's assigned and available credits (latest snapshot), users under 10% and 50% \
+            org       the org's remaining credits over time \
             trend     month-over-month cost per group (--group as for invoice), with the change
             """)
 

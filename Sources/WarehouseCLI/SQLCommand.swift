@@ -8,7 +8,7 @@ struct SQLCommand: AsyncParsableCommand {
         commandName: "sql",
         abstract: "Run one SQL statement against the warehouse (read-only unless --write).",
         discussion: """
-            Parameters are bound, never pasted into the SQL: warehouse sql "SELECT * FROM invoice_lines WHERE period = :p" -p p 2026-10
+            Parameters are bound, never pasted into the SQL: warehouse sql "SELECT * FROM invoice_lines WHERE period = :p" -p p 2026-10 \
             Use - as the SQL to read it from standard input.
             """)
 

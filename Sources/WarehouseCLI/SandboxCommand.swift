@@ -10,7 +10,7 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox", abstract: "Serve the loopback emulator of the ArcGIS Online, Partner Center and Azure APIs.",
         discussion: """
-            Binds 127.0.0.1 only. The data is synthetic and the same for the same --seed. Stop with Ctrl-C
+            Binds 127.0.0.1 only. The data is synthetic and the same for the same --seed. Stop with Ctrl-C \
             (SIGINT) or SIGTERM; the exit code is then 0.
             Faults: \(SandboxFaults.names.map(\.0).joined(separator: ", ")), all, none.
             """,

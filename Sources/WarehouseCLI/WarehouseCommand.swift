@@ -6,14 +6,15 @@ public struct WarehouseCommand: AsyncParsableCommand {
         commandName: "warehouse",
         abstract: "A usage warehouse for ArcGIS Online credits and Azure consumption: extract, price, invoice.",
         discussion: """
-            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db.
+            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db. \
             Start with `warehouse demo`, which runs the whole pipeline against the built-in sandbox.
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, ImportCommand.self, ETLCommand.self, InvoiceCommand.self, SQLCommand.self,
+            InitCommand.self, ImportCommand.self, ETLCommand.self, RebuildCommand.self, InvoiceCommand.self, SQLCommand.self,
             StatusCommand.self, AlertsCommand.self, DemoCommand.self, SandboxCommand.self,
             ReportCommand.self, ExportCommand.self,
+            CreditsCommand.self,
         ])
 
     public init() {}

@@ -24,7 +24,8 @@ struct CLI {
         }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, directory: URL? = nil) throws -> Result {
+    /// The process for `warehouse ARGUMENTS`, with the caller's environment minus `WAREHOUSE_DB`.
+    static func process(_ arguments: [String], environment: [String: String], directory: URL?) throws -> Process {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
@@ -33,6 +34,11 @@ struct CLI {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }
+        return process
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, directory: URL? = nil) throws -> Result {
+        let process = try process(arguments, environment: environment, directory: directory)
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -5,11 +5,26 @@ import Testing
 @Suite struct MigrationTests {
     @Test func migratingTwiceIsANoOp() throws {
         let t = try TestDatabase(migrated: false)
-        #expect(try t.db.migrate() == [1])
+        #expect(try t.db.migrate() == Migrations.all.map(\.version))
         #expect(try t.db.migrate() == [])
-        #expect(try t.count("schema_version") == 1)
+        #expect(try t.count("schema_version") == Int64(Migrations.all.count))
         #expect(try t.db.integrityCheck() == ["ok"])
         #expect(try t.db.schemaVersion() == Migrations.latestVersion)
+    }
+
+    @Test func aVersionOneFileMigratesKeepingItsRows() throws {
+        let t = try TestDatabase(migrated: false)
+        try t.db.transaction {
+            try t.db.execute(Migrations.schemaSQL)
+            try t.db.run("INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00Z')")
+            try t.db.run("INSERT INTO etl_runs (command, started_at, status, finished_at) VALUES ('import', '2026-01-01T00:00:00Z', 'ok', '2026-01-01T00:00:01Z')")
+        }
+        #expect(try t.db.migrate() == Array(Migrations.all.map(\.version).dropFirst()))
+        #expect(try t.count("etl_runs") == 1)
+        #expect(try t.count("pending_reprice") == 0)
+        #expect(throws: SQLiteError.self) {
+            try t.db.run("INSERT INTO pending_reprice VALUES ('s', '2026-13-x', '2026-01-01T00:00:00Z')")
+        }
     }
 
     @Test func everyTableInSchemaIsCommented() throws {

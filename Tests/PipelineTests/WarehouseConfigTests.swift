@@ -80,7 +80,7 @@ import WarehouseCore
         ("currency", "currency: dollars\n",
          #"warehouse.yaml: currency: expected a three-letter currency code such as USD, got "dollars" (line 1)"#),
         ("unknown key", "pricng:\n  tier_mode: volume\n",
-         "warehouse.yaml: pricng: unknown key (expected one of currency, pricing, cost_centers, sources, alerts) (line 1)"),
+         "warehouse.yaml: pricng: unknown key (expected one of currency, pricing, cost_centers, sources, secrets_file, lock_wait_seconds, alerts) (line 1)"),
         ("unknown nested key", "cost_centers:\n  rule: []\n",
          "warehouse.yaml: cost_centers.rule: unknown key (expected one of tag_keys, rules, default) (line 2)"),
         ("two conditions in a rule", "cost_centers:\n  rules:\n    - {user: a, customer: b, cost_center: X}\n",

@@ -60,13 +60,23 @@ public final class ArcGISClient: Sendable {
     /// One GET of `path?query` with the token; a rejected token is replaced and the request sent
     /// once more (same URL, so no page is lost or repeated).
     func fetch(_ path: String, _ query: [(String, String)], kind: String, stream: String, context: [String: String]) async throws -> (page: FetchedPage, root: JSONNode) {
+        let (response, root) = try await call { token in
+            HTTPRequest(url: "\(self.sharingURL)/\(path)?\(URLText.query(query + [("f", "json"), ("token", token)]))")
+        }
+        let page = FetchedPage(stream: stream, kind: kind, request: response.url, body: response.body, fetchedAt: .now(), context: context)
+        return (page, root)
+    }
+
+    /// Sends the request `build` makes with a token (plus `Accept` and the token's `Referer`),
+    /// checks the error envelope, and on 498/499/GWM_0003 gets a new token and sends it once more.
+    func call(_ build: @Sendable (String) -> HTTPRequest) async throws -> (response: HTTPResponse, root: JSONNode) {
         var retried = false
         while true {
             let token = try await tokens.token()
-            let url = "\(sharingURL)/\(path)?\(URLText.query(query + [("f", "json"), ("token", token)]))"
-            var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/json")]
-            if let referer = tokens.referer { headers.append((name: "Referer", value: referer)) }
-            let (response, root) = try await http.send(HTTPRequest(url: url, headers: headers)) { try ArcGISClient.parse($0) }
+            var request = build(token)
+            request.headers.append((name: "Accept", value: "application/json"))
+            if let referer = tokens.referer { request.headers.append((name: "Referer", value: referer)) }
+            let (response, root) = try await http.send(request) { try ArcGISClient.parse($0) }
             do {
                 try DocumentReader.checkArcGISError(root)
             } catch let error as ArcGISError {
@@ -78,8 +88,7 @@ public final class ArcGISClient: Sendable {
                 }
                 throw ArcGISRequestError(url: response.url, error: error)
             }
-            let page = FetchedPage(stream: stream, kind: kind, request: response.url, body: response.body, fetchedAt: .now(), context: context)
-            return (page, root)
+            return (response, root)
         }
     }
 

@@ -60,9 +60,12 @@ public final class AzureCommerceClient: Sendable {
         let context = ["subscriptionId": subscriptionID, "start": start.iso8601, "end": end.iso8601]
         return AsyncThrowingStream {
             guard let (url, _) = cursor.take() else { return nil }
-            let (page, json) = try await fetcher.fetch(url: url, stream: "usage", kind: PageKind.commerceUsage, context: context)
+            var (page, json) = try await fetcher.fetch(url: url, stream: "usage", kind: PageKind.commerceUsage, context: context)
             // `nextLink` is absolute and already carries `continuationToken`, encoded: use it as is.
-            if let next = JSONPeek.string(json, "nextLink"), !next.isEmpty { cursor.set(url: next, headers: []) }
+            if let next = JSONPeek.string(json, "nextLink"), !next.isEmpty {
+                cursor.set(url: next, headers: [])
+                page.hasMore = true
+            }
             return page
         }
     }

@@ -15,8 +15,12 @@ public struct FetchedPage: Sendable {
     public var fetchedAt: UTCTime
     /// `customerId`, `subscriptionId`, window bounds and the like.
     public var context: [String: String]
+    /// True when the API said another page follows (a `links.next` or `nextLink`): the nightly
+    /// run advances a window's checkpoint only with the page that ends it.
+    public var hasMore: Bool
 
-    public init(stream: String, kind: String, request: String, body: Data, fetchedAt: UTCTime, context: [String: String]) {
+    public init(stream: String, kind: String, request: String, body: Data, fetchedAt: UTCTime, context: [String: String], hasMore: Bool = false) {
+        self.hasMore = hasMore
         self.stream = stream
         self.kind = kind
         self.request = request

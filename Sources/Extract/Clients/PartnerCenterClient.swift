@@ -68,10 +68,13 @@ public final class PartnerCenterClient: Sendable {
     /// Every customer id, following all pages.
     public func customerIDs() async throws -> [String] {
         var ids: [String] = []
-        for try await page in customers() {
-            ids += try Self.items(page).compactMap { ($0 as? [String: Any])?["id"] as? String }
-        }
+        for try await page in customers() { ids += try Self.customerIDs(in: page) }
         return ids
+    }
+
+    /// The customer ids on one page of `customers()`.
+    public static func customerIDs(in page: FetchedPage) throws -> [String] {
+        try items(page).compactMap { ($0 as? [String: Any])?["id"] as? String }
     }
 
     /// `GET /v1/customers/{id}/subscriptions`, and the ids of its usage-based (`billingType ==
@@ -147,7 +150,7 @@ public final class PartnerCenterClient: Sendable {
         let base = configuration.baseURL
         return AsyncThrowingStream {
             guard let (url, headers) = cursor.take() else { return nil }
-            let (page, json) = try await fetcher.fetch(url: url, headers: headers, stream: stream, kind: kind, context: context)
+            var (page, json) = try await fetcher.fetch(url: url, headers: headers, stream: stream, kind: kind, context: context)
             if let next = JSONPeek.object(JSONPeek.object(JSONPeek.object(json)?["links"])?["next"]),
                 let uri = next["uri"] as? String
             {
@@ -156,6 +159,7 @@ public final class PartnerCenterClient: Sendable {
                     return (k, v)
                 }
                 cursor.set(url: Self.resolve(uri, base: base), headers: headers)
+                page.hasMore = true
             }
             return page
         }

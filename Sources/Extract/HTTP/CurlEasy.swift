@@ -14,6 +14,8 @@ final class CurlEasy: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
     /// Header lists must outlive `curl_easy_perform`; freed on the next `reset` and in `deinit`.
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Other lists (`CURLOPT_MAIL_RCPT`): as `headerList`, freed on `reset` and in `deinit`.
+    private var otherLists: [UnsafeMutablePointer<curl_slist>] = []
 
     /// libcurl's global state, initialized once per process before the first handle.
     /// https://curl.se/libcurl/c/curl_global_init.html
@@ -28,6 +30,7 @@ final class CurlEasy: @unchecked Sendable {
     }
 
     deinit {
+        for list in otherLists { curl_slist_free_all(list) }
         curl_slist_free_all(headerList)
         curl_easy_cleanup(handle)
     }
@@ -37,6 +40,8 @@ final class CurlEasy: @unchecked Sendable {
         curl_easy_reset(handle)
         curl_slist_free_all(headerList)
         headerList = nil
+        for list in otherLists { curl_slist_free_all(list) }
+        otherLists = []
     }
 
     static func check(_ code: CURLcode, _ what: String) throws {
@@ -62,10 +67,27 @@ final class CurlEasy: @unchecked Sendable {
         try CurlEasy.check(warehouse_curl_setopt_write_function(handle, option, callback), "curl option \(option.rawValue)")
     }
 
+    func set(_ option: CURLoption, readCallback: warehouse_curl_read_callback) throws {
+        try CurlEasy.check(warehouse_curl_setopt_read_function(handle, option, readCallback), "curl option \(option.rawValue)")
+    }
+
     /// Sets the request headers (each `Name: value`).
     func setHeaders(_ lines: [String]) throws {
         curl_slist_free_all(headerList)
         headerList = nil
+        let list = try CurlEasy.makeList(lines)
+        headerList = list
+        try CurlEasy.check(warehouse_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list), "curl headers")
+    }
+
+    /// Sets a list option other than the headers (`CURLOPT_MAIL_RCPT`); the list lives until `reset`.
+    func setList(_ option: CURLoption, _ lines: [String]) throws {
+        let list = try CurlEasy.makeList(lines)
+        if let list { otherLists.append(list) }
+        try CurlEasy.check(warehouse_curl_setopt_slist(handle, option, list), "curl option \(option.rawValue)")
+    }
+
+    private static func makeList(_ lines: [String]) throws -> UnsafeMutablePointer<curl_slist>? {
         var list: UnsafeMutablePointer<curl_slist>?
         for line in lines {
             guard let appended = curl_slist_append(list, line) else {
@@ -74,8 +96,7 @@ final class CurlEasy: @unchecked Sendable {
             }
             list = appended
         }
-        headerList = list
-        try CurlEasy.check(warehouse_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, list), "curl headers")
+        return list
     }
 
     /// Runs the configured request to completion on the calling thread.

@@ -1,0 +1,84 @@
+import Extract
+import Foundation
+import Load
+import Pipeline
+import Query
+import Sandbox
+import WarehouseCore
+
+/// The demo: sandbox up, configuration written, the nightly run, an invoice, next steps.
+struct DemoRun {
+    let databasePath: String
+    let seed: UInt64
+    let now: UTCTime
+
+    /// `demo.db` → `demo.yaml`, `demo.secrets`.
+    var stem: String {
+        let url = URL(fileURLWithPath: databasePath)
+        return url.pathExtension.isEmpty ? databasePath : url.deletingPathExtension().path
+    }
+
+    func run() async throws -> Int32 {
+        let server = try await SandboxServer.start(SandboxConfiguration(port: 0, seed: seed))
+        defer { Task { await server.stop() } }
+        let configPath = stem + ".yaml"
+        try writeConfiguration(server, to: configPath, secrets: stem + ".secrets")
+        let lastMonth = now.startOfDay.adding(days: -1).startOfMonth.adding(days: -1).startOfMonth
+        printOut("""
+            warehouse demo: sandbox on \(server.baseURL) (seed \(seed)); warehouse \(databasePath), configuration \(configPath)
+            Pulling a synthetic CSP partner (\(server.organization.customers.count) customers) and an ArcGIS Online org, \(lastMonth.day) to \(now.startOfDay.adding(days: -1).day)…
+
+            """)
+        var options = ETLOptions()
+        options.now = now
+        options.command = "demo"
+        let code = await ETLConsole(format: .text).run(
+            databasePath: databasePath, configPath: configPath, options: options,
+            http: HTTPClientConfiguration(noProxy: "127.0.0.1,localhost"))
+        await server.stop()
+        guard code == ETLExit.ok else { return code }
+        try show(period: lastMonth.month)
+        return 0
+    }
+
+    func show(period: String) throws {
+        let db = try Database.openWarehouseReadOnly(path: databasePath)
+        let invoice = try InvoiceBuilder(db: db).build(InvoiceRequest(period: period, grouping: .costCenter, source: nil, tiers: false))
+        printOut("\nInvoice for \(period), by cost center\n\n" + invoice.render(.table))
+        var credits = try ReportBuilder(db: db).build(.credits, period: try ReportPeriod(parsing: period))
+        credits.sections = credits.sections.filter { $0.name == "by_user" }.map { section in
+            var top = section
+            top.title = "Top credit users, \(period)"
+            top.rows = Array(section.rows.prefix(5))
+            return top
+        }
+        printOut("\n" + credits.render(.table))
+        let db_ = databasePath.contains(" ") ? "'\(databasePath)'" : databasePath
+        printOut("""
+
+            Next, try:
+              warehouse invoice --db \(db_) --period \(period) --group customer --tiers
+              warehouse report budgets --db \(db_) --period \(period)
+              warehouse sql --db \(db_) "SELECT * FROM cost_by_cost_center_month"
+
+            """)
+        if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
+    }
+
+    /// The configuration a user would write for these two sources, pointing at the sandbox, and
+    /// an owner-only secrets file with the sandbox's (sandbox-only) secrets.
+    func writeConfiguration(_ server: SandboxServer, to path: String, secrets: String) throws {
+        let yaml = "# Written by `warehouse demo` for the sandbox on \(server.baseURL); rewritten every demo run.\n"
+            + server.warehouseYAML([.partnerCenter, .arcgis], secretsFile: URL(fileURLWithPath: secrets).lastPathComponent)
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        let text = server.warehouseSecrets.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
+        // Created owner-only before a byte is written (no window in which others could read it).
+        let fd = open(secrets, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0, fchmod(fd, 0o600) == 0 else {
+            if fd >= 0 { close(fd) }
+            throw ConfigError(file: secrets, key: "", message: "cannot write the secrets file owner-only")
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+}

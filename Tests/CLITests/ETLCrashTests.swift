@@ -1,0 +1,90 @@
+import Foundation
+import Load
+import Pipeline
+import Testing
+import WarehouseCore
+
+/// `warehouse etl` killed with SIGKILL at random moments: after every kill the file is whole, no
+/// half batch is visible, and a following run ends with exactly what an uninterrupted run makes.
+/// `scripts/crash-test.sh N` does the same with as many kills as you like.
+@Suite struct ETLCrashTests {
+    static let night = "2026-11-02T03:00:00Z"
+
+    @Test func killedAtRandomMomentsTheNextRunCompletesExactly() async throws {
+        let h = try await ETLHarness(backfillFrom: "2026-10-12")
+        let reference = h.dir.path("reference.db")
+        let clock = ContinuousClock()
+        let began = clock.now
+        #expect(try await h.etl(now: Self.night, db: reference).status == 0)
+        var full = max(200, Int((clock.now - began).components.seconds * 1000 + (clock.now - began).components.attoseconds / 1_000_000_000_000_000))
+        let expectedFacts = try ETLHarness.facts(reference)
+        let expectedInvoices = [try await ETLHarness.invoice(reference, period: "2026-10"), try await ETLHarness.invoice(reference, period: "2026-11")]
+
+        var seed = UInt64(clock.now.hashValue & 0xffff)
+        print("crash test: seed \(seed), an uninterrupted run takes \(full) ms")
+        // Rounds of two kills on a fresh file, then a run to the end, until 20 kills have landed
+        // inside a run (a kill after the run ended is not counted).
+        var landed = 0, attempts = 0, round = 0
+        while landed < 20 && attempts < 60 {
+            let db = h.dir.path("crash-\(round).db")
+            for share in [0.8, 0.5] {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                let delay = Int((seed >> 33) % UInt64(max(1, Int(Double(full) * share))))
+                let run = try h.start(now: Self.night, db: db)
+                try await Task.sleep(for: .milliseconds(delay))
+                run.kill()
+                let result = await run.result()
+                attempts += 1
+                // Aim the next kills inside the run: shorten the range after a run that ended first.
+                if result.status == -SIGKILL { landed += 1 } else { full = max(200, full * 3 / 4) }
+                try Self.checkWhole(db)
+            }
+            let final = try await h.etl(now: Self.night, db: db)
+            #expect(final.status == 0, "\(final.stderr)")
+            #expect(try ETLHarness.facts(db) == expectedFacts, "round \(round): facts differ from the uninterrupted run")
+            #expect(try await ETLHarness.invoice(db, period: "2026-10") == expectedInvoices[0])
+            #expect(try await ETLHarness.invoice(db, period: "2026-11") == expectedInvoices[1])
+            let reader = try Database(path: db, mode: .readOnly)
+            #expect(try reader.scalar("SELECT count(*) FROM etl_runs WHERE status = 'running'")?.int64 == 0)
+            round += 1
+        }
+        #expect(landed >= 20, "only \(landed) of \(attempts) kills landed inside a run")
+        print("crash test: \(landed) kills landed in \(attempts) attempts over \(round) rounds")
+    }
+
+    /// What must hold after any kill: SQLite's own checks; every stored usage page's facts all
+    /// present (a page and its facts commit together); every usage row charged unless its month
+    /// waits in the repricing queue.
+    static func checkWhole(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let db = try Database(path: path, mode: .readOnly)
+        guard try db.schemaVersion() == Migrations.latestVersion else { return }  // killed while creating it
+        #expect(try db.integrityCheck() == ["ok"])
+        #expect(try db.rows("PRAGMA foreign_key_check").isEmpty)
+        let store = RawPageStore(db)
+        for page in try store.pages() where page.kind == ImportKind.pcUtilization.rawValue || page.kind == ImportKind.agolUsage.rawValue {
+            let kind = try #require(ImportKind(rawValue: page.kind))
+            let context = try JSONSerialization.jsonObject(with: Data(page.context.utf8)) as? [String: Any] ?? [:]
+            let options = ImportOptions(
+                kind: kind, source: page.source, customer: context["customer"] as? String, subscription: context["subscription"] as? String,
+                org: context["org"] as? String)
+            let batch = try Importer.facts(try store.body(page.pageID), file: page.request, options: options)
+            for fact in batch.usage {
+                let found = try db.scalar(
+                    "SELECT count(*) FROM usage WHERE source = ? AND account_id = ? AND resource_id = ? AND meter_id = ? AND usage_start = ? AND usage_end = ?",
+                    fact.source, fact.accountID, fact.resourceID, fact.meterID, fact.usageStart, fact.usageEnd)?.int64
+                #expect(found == 1, "page \(page.pageID) is stored but its fact \(fact.resourceID) \(fact.usageStart) is not")
+                if found != 1 { return }
+            }
+        }
+        let uncharged = try db.rows("""
+            SELECT u.source, substr(u.usage_start, 1, 7) AS period, count(*) FROM usage u LEFT JOIN charges c USING (usage_id)
+            WHERE c.usage_id IS NULL GROUP BY 1, 2
+            """)
+        for row in uncharged {
+            let queued = try db.scalar(
+                "SELECT count(*) FROM pending_reprice WHERE source = ? AND period IN (?, '*')", row[0].string ?? "", row[1].string ?? "")?.int64
+            #expect((queued ?? 0) >= 1, "\(row[2]) usage rows of \(row[0]) \(row[1]) have no charge and are not queued for repricing")
+        }
+    }
+}

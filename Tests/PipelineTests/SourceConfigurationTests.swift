@@ -1,0 +1,132 @@
+import Foundation
+import Pipeline
+import Testing
+import WarehouseCore
+
+@Suite struct SourceConfigurationTests {
+    static let yaml = """
+        sources:
+          - name: contoso-csp
+            kind: partnercenter
+            tenant: contoso.onmicrosoft.com
+            client_id: 11111111-2222-3333-4444-555555555555
+            client_secret_env: PC_SECRET
+            backfill_from: 2026-01-01
+            repull_days: 5
+          - name: agol
+            kind: arcgis
+            url: https://org.maps.arcgis.com/sharing/rest/
+            username: gis_admin
+            password_env: AGOL_PASSWORD
+          - {name: exports, kind: files, path: "/srv/exports/*.csv", import_kind: azure-cost-export}
+        """
+
+    @Test func sourcesAreRead() throws {
+        let config = try WarehouseConfig.parse(yaml: Self.yaml, file: "w.yaml")
+        #expect(config.sources.map(\.name) == ["contoso-csp", "agol", "exports"])
+        let csp = config.sources[0]
+        #expect(csp.kind == .partnercenter)
+        #expect(csp.secretNames == ["client_secret": "PC_SECRET"])
+        #expect(csp.repullDays == 5)
+        #expect(csp.backfillFrom == UTCTime(year: 2026, month: 1, day: 1))
+        #expect(config.sources[1].repullDays == 2, "ArcGIS Online re-pulls two days by default")
+        #expect(config.sources[1].url == "https://org.maps.arcgis.com/sharing/rest")
+        #expect(config.sources[2].importKind == .azureCostExport)
+    }
+
+    struct BadCase: CustomTestStringConvertible, Sendable {
+        let name: String
+        let yaml: String
+        let key: String
+        let message: String
+        var testDescription: String { name }
+    }
+
+    static let bad: [BadCase] = [
+        BadCase(name: "unknown key", yaml: "sources:\n  - {name: a, kind: files, path: x, import_kind: azure-usage, colour: red}", key: "sources[0].colour", message: "unknown key"),
+        BadCase(name: "unknown kind", yaml: "sources:\n  - {name: a, kind: gcp}", key: "sources[0].kind", message: "expected one of"),
+        BadCase(name: "missing tenant", yaml: "sources:\n  - {name: a, kind: partnercenter, client_id: x, client_secret_env: S}", key: "sources[0]", message: "needs tenant"),
+        BadCase(
+            name: "a secret pasted instead of its variable's name",
+            yaml: "sources:\n  - {name: a, kind: partnercenter, tenant: t, client_id: c, client_secret_env: \"s3cr3t/value+\"}",
+            key: "sources[0].client_secret_env", message: "NAME of an environment variable"),
+        BadCase(
+            name: "two sources with one name",
+            yaml: "sources:\n  - {name: a, kind: files, path: x, import_kind: azure-usage}\n  - {name: a, kind: files, path: y, import_kind: azure-usage}",
+            key: "sources[1]", message: "given twice"),
+        BadCase(name: "repull out of range", yaml: "sources:\n  - {name: a, kind: files, path: x, import_kind: azure-usage, repull_days: 400}", key: "sources[0].repull_days", message: "0 to 92"),
+        BadCase(name: "backfill not a day", yaml: "sources:\n  - {name: a, kind: files, path: x, import_kind: azure-usage, backfill_from: 2026-13-01}", key: "sources[0].backfill_from", message: "YYYY-MM-DD"),
+    ]
+
+    @Test(arguments: bad) func badSourcesNameTheirKey(_ c: BadCase) throws {
+        let error = try #require(throws: ConfigError.self) { try WarehouseConfig.parse(yaml: c.yaml, file: "w.yaml") }
+        #expect(error.key == c.key, "\(error)")
+        #expect(error.message.contains(c.message), "\(error)")
+    }
+}
+
+@Suite struct StreamWindowTests {
+    static let now = UTCTime(year: 2026, month: 11, day: 22, hour: 2, minute: 30)
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let checkpoint: UTCTime?
+        let backfill: UTCTime?
+        let since: UTCTime?
+        let fullRefresh: Bool
+        let expected: String?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "first run: last month's first day to yesterday", checkpoint: nil, backfill: nil, since: nil, fullRefresh: false, expected: "2026-10-01..2026-11-21"),
+        Case(name: "nightly: checkpoint minus three days", checkpoint: UTCTime(year: 2026, month: 11, day: 21), backfill: nil, since: nil, fullRefresh: false, expected: "2026-11-18..2026-11-21"),
+        Case(name: "up to date is still re-pulled", checkpoint: UTCTime(year: 2026, month: 11, day: 22), backfill: nil, since: nil, fullRefresh: false, expected: "2026-11-19..2026-11-21"),
+        Case(name: "months behind: everything missed", checkpoint: UTCTime(year: 2026, month: 6, day: 10), backfill: nil, since: nil, fullRefresh: false, expected: "2026-06-07..2026-11-21"),
+        Case(name: "never before an explicit backfill day", checkpoint: UTCTime(year: 2026, month: 3, day: 2), backfill: UTCTime(year: 2026, month: 3, day: 1), since: nil, fullRefresh: false, expected: "2026-03-01..2026-11-21"),
+        Case(name: "--since wins", checkpoint: UTCTime(year: 2026, month: 11, day: 21), backfill: nil, since: UTCTime(year: 2026, month: 8, day: 1), fullRefresh: false, expected: "2026-08-01..2026-11-21"),
+        Case(name: "--full-refresh starts at the backfill day", checkpoint: UTCTime(year: 2026, month: 11, day: 21), backfill: UTCTime(year: 2026, month: 1, day: 1), since: nil, fullRefresh: true, expected: "2026-01-01..2026-11-21"),
+        Case(name: "a since in the future reads nothing", checkpoint: nil, backfill: nil, since: UTCTime(year: 2026, month: 11, day: 22), fullRefresh: false, expected: nil),
+    ]
+
+    @Test(arguments: cases) func window(_ c: Case) {
+        let window = StreamWindow.compute(checkpoint: c.checkpoint, repullDays: 3, backfillFrom: c.backfill, since: c.since, fullRefresh: c.fullRefresh, now: Self.now)
+        #expect(window?.description == c.expected)
+        #expect(window.map { $0.days.count } == window.map { Int(($0.end.seconds - $0.start.seconds) / 86_400) })
+    }
+}
+
+@Suite struct SecretStoreTests {
+    func file(_ text: String, mode: Int) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appending(path: "secrets-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+        return path
+    }
+
+    @Test func aFileOthersCanReadIsRefused() throws {
+        let path = try file("PC_SECRET=abcdefgh123\n", mode: 0o644)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = try #require(throws: ConfigError.self) { try SecretStore(path: path, configFile: "w.yaml", environment: [:]) }
+        #expect(error.message.contains("chmod 600"))
+        #expect(!error.description.contains("abcdefgh123"))
+    }
+
+    @Test func theEnvironmentComesFirstThenTheFile() throws {
+        let path = try file("# comment\nPC_SECRET = \"from-the-file-1\"\nAGOL_PASSWORD=from-the-file-2\n", mode: 0o600)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SecretStore(path: path, configFile: "w.yaml", environment: ["AGOL_PASSWORD": "from-the-environment"])
+        #expect(try store.value("PC_SECRET", key: "sources[csp].client_secret_env") == "from-the-file-1")
+        #expect(try store.value("AGOL_PASSWORD", key: "sources[agol].password_env") == "from-the-environment")
+        let error = try #require(throws: ConfigError.self) { try store.value("MISSING", key: "sources[csp].refresh_token_env") }
+        #expect(error.key == "sources[csp].refresh_token_env")
+        #expect(error.message.contains("MISSING is not set"))
+    }
+
+    @Test func aLineWithoutANameIsNotEchoed() throws {
+        let path = try file("just-a-pasted-secret\n", mode: 0o600)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = try #require(throws: ConfigError.self) { try SecretStore(path: path, configFile: "w.yaml", environment: [:]) }
+        #expect(error.key == "line 1")
+        #expect(!error.description.contains("just-a-pasted-secret"))
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Kills `warehouse etl` with SIGKILL at N random moments and checks the warehouse after each kill.
+#
+#   scripts/crash-test.sh [N]          (default 50; WAREHOUSE_BIN=path to use another binary)
+#
+# Runs the sandbox (`warehouse sandbox --port 0`), makes a reference warehouse with one
+# uninterrupted run, then in rounds of five kills on a fresh file: after every kill
+# `PRAGMA integrity_check` must say ok and every usage row must be charged or queued for
+# repricing; after each round a last run must give exactly the reference's invoices.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-50}
+BIN=${WAREHOUSE_BIN:-.build/release/warehouse}
+if [[ ! -x $BIN ]]; then
+  echo "building $BIN (release)…" >&2
+  swift build -c release --product warehouse >&2
+fi
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+WORK=$(mktemp -d)
+trap 'kill $SANDBOX 2>/dev/null || true; rm -rf "$WORK"' EXIT
+cd "$WORK"
+export no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
+
+"$BIN" sandbox --port 0 --customers 3 > sandbox.out 2>&1 &
+SANDBOX=$!
+for _ in $(seq 100); do grep -q 'listening on' sandbox.out 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' sandbox.out | head -1)
+[[ -n $URL ]] || { echo "the sandbox did not start: $(cat sandbox.out)" >&2; exit 1; }
+export SANDBOX_CLIENT_SECRET=sandbox-client-secret-0001 SANDBOX_AGOL_PASSWORD=sandbox-arcgis-password-0001
+cat > warehouse.yaml <<YAML
+pricing: {credit_price: "0.10"}
+cost_centers:
+  rules: [{user_tag: costCenter, cost_center: "\$value"}]
+lock_wait_seconds: 30
+sources:
+  - {name: sandbox-csp, kind: partnercenter, url: $URL/v1, authority_url: $URL, tenant: sandbox.onmicrosoft.com,
+     client_id: 00000000-5a4d-4b0c-8000-000000000001, client_secret_env: SANDBOX_CLIENT_SECRET, backfill_from: 2026-10-01}
+  - {name: sandbox-agol, kind: arcgis, url: $URL/sharing/rest, username: sandbox_admin, password_env: SANDBOX_AGOL_PASSWORD,
+     backfill_from: 2026-10-01}
+YAML
+NOW=2026-11-03T03:00:00Z
+etl() { "$BIN" etl --db "$1" --config warehouse.yaml --now $NOW; }
+invoices() {
+  for p in 2026-10 2026-11; do "$BIN" invoice --db "$1" --period $p --format json; done | sed 's/"last_refreshed": *"[^"]*"//'
+}
+ms() { date +%s%3N; }
+
+start=$(ms); etl ref.db; full=$(( $(ms) - start ))
+invoices ref.db > ref.json
+echo "reference run: ${full} ms; $N kills follow" >&2
+
+failures=0 landed=0 db=""
+for i in $(seq "$N"); do
+  if (( (i - 1) % 5 == 0 )); then db=crash-$i.db; fi
+  "$BIN" etl --db "$db" --config warehouse.yaml --now $NOW >/dev/null 2>&1 &
+  pid=$!
+  sleep "$(awk -v r=$RANDOM -v f=$full 'BEGIN { printf "%.3f", (r / 32768) * f / 1000 }')"
+  # A run that ended before its kill: aim the next kills earlier.
+  if kill -9 $pid 2>/dev/null; then landed=$((landed + 1)); else full=$(( full * 3 / 4 > 200 ? full * 3 / 4 : 200 )); fi
+  wait $pid 2>/dev/null || true
+  if [[ -f $db ]] && "$BIN" sql --db "$db" "SELECT 1" >/dev/null 2>&1; then
+    check=$("$BIN" sql --db "$db" --format csv "PRAGMA integrity_check" | tail -1 | tr -d '\r')
+    [[ $check == ok ]] || { echo "kill $i: integrity_check: $check" >&2; failures=$((failures + 1)); }
+    lost=$("$BIN" sql --db "$db" --format csv "
+      SELECT count(*) FROM usage u LEFT JOIN charges c USING (usage_id)
+      WHERE c.usage_id IS NULL AND NOT EXISTS (SELECT 1 FROM pending_reprice q
+        WHERE q.source = u.source AND q.period IN (substr(u.usage_start, 1, 7), '*'))" | tail -1 | tr -d '\r')
+    [[ $lost == 0 ]] || { echo "kill $i: $lost usage rows neither charged nor queued" >&2; failures=$((failures + 1)); }
+  fi
+  if (( i % 5 == 0 || i == N )); then
+    etl "$db"
+    if ! invoices "$db" | cmp -s - ref.json; then echo "round ending at kill $i: invoices differ from the reference" >&2; failures=$((failures + 1)); fi
+  fi
+done
+echo "crash test: $N kills ($landed inside a run), $failures failures; rerun: scripts/crash-test.sh $N"
+(( failures == 0 ))
