@@ -19,14 +19,29 @@ extension Importer {
         public var unchanged = 0
         public var transactions = 0
         public var repriced = RepriceSummary()
+
+        mutating func add(_ summary: ImportSummary) {
+            files += 1
+            records += summary.records
+            written += summary.counts.written
+            unchanged += summary.counts.unchanged
+        }
+
+        mutating func add(_ group: BulkSummary) {
+            files += group.files
+            records += group.records
+            written += group.written
+            unchanged += group.unchanged
+            transactions += 1
+        }
     }
 
     /// Imports many files of one kind, for backfills of millions of records (issue 9):
     ///
     /// - a second thread reads, hashes, compresses and decodes the next files (a few at most,
     ///   so memory does not grow with the number of files) while this one writes;
-    /// - `filesPerTransaction` files share a transaction (and an `etl_runs` row), each file in a
-    ///   savepoint of it, through the same cached statements;
+    /// - `filesPerTransaction` files share a transaction (and an `etl_runs` row), through the same
+    ///   cached statements, without a savepoint per file (see `apply`);
     /// - the billing months touched are queued as they are written and repriced once, at the
     ///   end (`RepriceQueue.drain`), instead of once per file.
     ///
@@ -38,7 +53,7 @@ extension Importer {
     /// imported (their transaction is committed and their months repriced).
     @discardableResult
     public func importFiles(
-        _ files: [String], options: ImportOptions, filesPerTransaction: Int = 64, now: UTCTime = .now(),
+        _ files: [String], options: ImportOptions, filesPerTransaction: Int = 16, now: UTCTime = .now(),
         read: (@Sendable (Int) throws -> Data)? = nil,
         each: (ImportSummary) -> Void = { _ in }
     ) throws -> BulkSummary {
@@ -66,47 +81,75 @@ extension Importer {
         var index = 0
         while index < files.count, failure == nil {
             let end = min(files.count, index + max(1, filesPerTransaction))
-            try db.transaction {
-                try db.run("INSERT INTO etl_runs (command, started_at, status) VALUES ('import', ?, 'running')", now.iso8601)
-                let runID = db.lastInsertRowID
-                var group = BulkSummary()
-                var warnings: [String] = []
-                while index < end {
-                    let file = files[index]
-                    do {
-                        let prepared = try prefetch.take(index).get()
-                        let summary = try load(prepared.batch, prepared: prepared.body, file: file, options: options, runID: runID, now: now)
-                        group.files += 1
-                        group.records += summary.records
-                        group.written += summary.counts.written
-                        group.unchanged += summary.counts.unchanged
+            // The group's files, kept until it commits: if one fails to load, the group is rolled
+            // back and the files before it are loaded again, one transaction each.
+            var group: [(file: String, prepared: PreparedFile)] = []
+            var loadFailure: (any Error)?
+            var committed = BulkSummary()
+            do {
+                try db.transaction {
+                    let runID = try startRun(now: now)
+                    var sums = BulkSummary()
+                    var warnings: [String] = []
+                    while index < end {
+                        let file = files[index]
+                        let prepared: PreparedFile
+                        do {
+                            prepared = try prefetch.take(index).get()
+                        } catch {
+                            failure = error as? ImportError ?? ImportError(file: file, message: "\(error)")
+                            break
+                        }
+                        let summary = try apply(prepared, file: file, options: options, runID: runID, now: now)
+                        group.append((file, prepared))
+                        sums.add(summary)
                         warnings += summary.warnings.map { "\(file): \($0)" }
                         each(summary)
-                    } catch let error as ImportError {
-                        failure = error
-                        break
-                    } catch {
-                        failure = ImportError(file: file, message: "\(error)")
-                        break
+                        index += 1
                     }
-                    index += 1
+                    if sums.files == 0 {
+                        // The group's first file failed: no run to log (as `importFile` logs none).
+                        try db.run("DELETE FROM etl_runs WHERE run_id = ?", runID)
+                        return
+                    }
+                    try finishRun(runID, sums, warnings: warnings, options: options, now: now)
+                    committed = sums
                 }
-                if group.files == 0 {
-                    // The group's first file failed: no run to log (as `importFile` logs none).
-                    try db.run("DELETE FROM etl_runs WHERE run_id = ?", runID)
-                    return
+                if committed.files > 0 { total.add(committed) }
+            } catch {
+                loadFailure = error
+            }
+            if let loadFailure {
+                // Rolled back: the files before the failing one again, one transaction each.
+                for (file, prepared) in group {
+                    try db.transaction {
+                        let runID = try startRun(now: now)
+                        var sums = BulkSummary()
+                        sums.add(try apply(prepared, file: file, options: options, runID: runID, now: now))
+                        try finishRun(runID, sums, warnings: [], options: options, now: now)
+                        total.add(sums)
+                    }
                 }
-                try finishRun(runID, group, warnings: warnings, options: options, now: now)
-                total.files += group.files
-                total.records += group.records
-                total.written += group.written
-                total.unchanged += group.unchanged
-                total.transactions += 1
+                let file = files[index]
+                failure = loadFailure as? ImportError ?? ImportError(file: file, message: "\(loadFailure)")
             }
         }
         total.repriced = try RepriceQueue(db: db).drain(config: config)
         if let failure { throw failure }
         return total
+    }
+
+    private func apply(_ prepared: PreparedFile, file: String, options: ImportOptions, runID: Int64, now: UTCTime) throws -> ImportSummary {
+        try apply(prepared.batch, file: file, options: options, skipIfStored: false, now: now) { store in
+            try store.store(
+                source: options.sourceName, stream: options.kind.stream, kind: options.kind.rawValue, request: file,
+                context: options.contextJSON, fetchedAt: now, prepared: prepared.body, runID: runID)
+        }
+    }
+
+    private func startRun(now: UTCTime) throws -> Int64 {
+        try db.run("INSERT INTO etl_runs (command, started_at, status) VALUES ('import', ?, 'running')", now.iso8601)
+        return db.lastInsertRowID
     }
 
     /// Closes a group's `etl_runs` row: how many files (pages) and records, and what they did.

@@ -191,18 +191,26 @@ public struct Importer {
         _ batch: FactBatch, file: String, options: ImportOptions, skipIfStored: Bool, now: UTCTime,
         storePage: (RawPageStore) throws -> (pageID: Int64, inserted: Bool)
     ) throws -> ImportSummary {
+        try db.transaction { try apply(batch, file: file, options: options, skipIfStored: skipIfStored, now: now, storePage: storePage) }
+    }
+
+    /// `load`'s work, in whatever transaction is open (`importFiles` runs it without a savepoint
+    /// per file: on SQLite's in-memory journals, nested savepoints cost time quadratic in the
+    /// transaction's size).
+    func apply(
+        _ batch: FactBatch, file: String, options: ImportOptions, skipIfStored: Bool, now: UTCTime,
+        storePage: (RawPageStore) throws -> (pageID: Int64, inserted: Bool)
+    ) throws -> ImportSummary {
         let source = options.sourceName
-        return try db.transaction {
-            let page = try storePage(RawPageStore(db))
-            var counts = FactWriter.Counts()
-            if page.inserted || !skipIfStored {
-                counts = try FactWriter(db: db).write(batch, pageID: page.pageID)
-                if counts.written > 0 { try enqueue(batch, kind: options.kind, source: source, now: now) }
-            }
-            return ImportSummary(
-                file: file, kind: options.kind, source: source, records: batch.records, counts: counts, newPage: page.inserted,
-                periods: batch.periods, warnings: batch.warnings)
+        let page = try storePage(RawPageStore(db))
+        var counts = FactWriter.Counts()
+        if page.inserted || !skipIfStored {
+            counts = try FactWriter(db: db).write(batch, pageID: page.pageID)
+            if counts.written > 0 { try enqueue(batch, kind: options.kind, source: source, now: now) }
         }
+        return ImportSummary(
+            file: file, kind: options.kind, source: source, records: batch.records, counts: counts, newPage: page.inserted,
+            periods: batch.periods, warnings: batch.warnings)
     }
 
     /// Usage documents queue the months they touch; a rate card, new subscriptions or users

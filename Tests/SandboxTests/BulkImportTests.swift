@@ -93,6 +93,29 @@ struct BulkImportTests {
         #expect(try db.scalar("SELECT count(*) FROM charges")?.int64 == 2000)
     }
 
+    /// A page that reads fine but that SQLite refuses (a record ending before it starts breaks
+    /// `usage`'s CHECK): its group is rolled back, the files before it loaded again, and nothing
+    /// of it or after it stays.
+    @Test func aFileThatCannotBeLoadedRollsBackOnlyItself() throws {
+        let work = try Workspace(pages: 3)
+        let bad = work.directory.appending(path: "backwards.json").path
+        try Data(
+            #"{"items":[{"usageStartTime":"2025-02-02T00:00:00+00:00","usageEndTime":"2025-02-01T00:00:00+00:00","resource":{"id":"m1"},"quantity":1}],"links":{"self":{"uri":"customers/c1/subscriptions/s1/utilizations/azure"}}}"#
+                .utf8
+        ).write(to: URL(fileURLWithPath: bad))
+        let db = try work.warehouse("w.db")
+        let error = #expect(throws: ImportError.self) {
+            try Importer(db: db, config: .defaults).importFiles(
+                [work.files[0], work.files[1], bad, work.files[2]], options: Self.options, filesPerTransaction: 10, now: Self.now)
+        }
+        #expect(error?.file == bad)
+        #expect(try db.scalar("SELECT count(*) FROM usage")?.int64 == 2000)
+        #expect(try db.scalar("SELECT count(*) FROM raw_pages")?.int64 == 2)
+        #expect(try db.scalar("SELECT count(*) FROM charges")?.int64 == 2000)
+        #expect(try db.scalar("SELECT count(*) FROM etl_runs WHERE status = 'ok'")?.int64 == 2)
+        #expect(try db.scalar("SELECT count(*) FROM usage WHERE account_id = 's1'")?.int64 == 0)
+    }
+
     @Test func aFileThatCannotBeReadIsNamed() throws {
         let work = try Workspace(pages: 1)
         let db = try work.warehouse("w.db")
