@@ -9,7 +9,7 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import", abstract: "Load saved API responses and exports from files.",
         discussion: """
             KIND is one of: \(ImportKind.names). \
-            Each file's bytes are stored and its facts upserted, up to 64 files per transaction, read and \
+            Each file's bytes are stored and its facts upserted, up to 16 files per transaction, read and \
             decoded ahead on a second thread; the billing months the files touch are repriced once, at the \
             end. Importing the same files twice changes nothing. `-` reads standard input; gzip files are \
             read as such. The first file that cannot be read stops the import with one line on standard \
