@@ -96,6 +96,7 @@ let package = Package(
             name: "SandboxTests",
             dependencies: ["Sandbox", "Extract", "Load", "Pipeline", "WarehouseCore", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "bench-http", dependencies: ["Extract", "Sandbox"], path: "Benchmarks/HTTP"),
+        .executableTarget(name: "bench-decode", dependencies: ["Extract", "Sandbox", "Transform", "Load", "Pipeline"], path: "Benchmarks/Decode"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,13 +36,47 @@ public struct RawPageStore {
         {
             return (existing, false)
         }
-        let compressed = try Zlib.deflate(body)
-        try db.run(
+        return try store(
+            source: source, stream: stream, kind: kind, request: request, context: context, fetchedAt: fetchedAt,
+            prepared: PreparedBody(sha256: sha, byteCount: body.count, compressed: try Zlib.deflate(body)), runID: runID)
+    }
+
+    /// A body hashed and compressed ahead of time, off the writing thread (bulk imports prepare
+    /// the next pages while SQLite writes the current one). Level 1 deflate: a few percent larger
+    /// than level 6 on JSON, several times faster, and inflated the same way.
+    public struct PreparedBody: Sendable {
+        public var sha256: String
+        public var byteCount: Int
+        public var compressed: Data
+
+        public init(sha256: String, byteCount: Int, compressed: Data) {
+            self.sha256 = sha256
+            self.byteCount = byteCount
+            self.compressed = compressed
+        }
+
+        public init(body: Data) throws {
+            self.init(sha256: SHA256Digest.hex(body), byteCount: body.count, compressed: try Zlib.deflate(body, level: 1))
+        }
+    }
+
+    /// Stores a prepared body; the same bytes for the same source and stream are stored once.
+    @discardableResult
+    public func store(
+        source: String, stream: String, kind: String, request: String, context: String = "{}",
+        fetchedAt: UTCTime = .now(), prepared: PreparedBody, runID: Int64? = nil
+    ) throws -> (pageID: Int64, inserted: Bool) {
+        if let existing = try db.cached("SELECT page_id FROM raw_pages WHERE source = ? AND stream = ? AND content_sha256 = ?")
+            .bind(source, stream, prepared.sha256).first({ $0.int64(0) })
+        {
+            return (existing, false)
+        }
+        try db.cached(
             """
             INSERT INTO raw_pages (run_id, source, stream, kind, request, context, fetched_at, content_sha256, byte_count, body)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            runID, source, stream, kind, request, context, fetchedAt.iso8601, sha, body.count, compressed)
+            """
+        ).bind(runID, source, stream, kind, request, context, fetchedAt.iso8601, prepared.sha256, prepared.byteCount, prepared.compressed).run()
         return (db.lastInsertRowID, true)
     }
 

@@ -87,7 +87,7 @@ public struct Importer {
                 try PartnerCenterSubscriptionsPage.decode(data, file: file), source: source, customer: options.customer)
         case .pcUtilization:
             return try Normalize.partnerCenterUtilization(
-                try PartnerCenterUtilizationPage.decode(data, file: file), source: source, customer: options.customer,
+                try UtilizationPageDecoder.decode(data, file: file), source: source, customer: options.customer,
                 subscription: options.subscription, file: file)
         case .pcRateCard:
             return Normalize.rateCard(try PartnerCenterRateCard.decode(data, file: file), source: source)
@@ -166,20 +166,51 @@ public struct Importer {
     ) throws -> ImportSummary {
         // The document as received, gzip undone (the reader undoes it again on rebuild anyway).
         let body = Zlib.isGzip(data) ? (try? Zlib.inflate(data)) ?? data : data
-        let source = options.sourceName
-        return try db.transaction {
-            let page = try RawPageStore(db).store(
-                source: source, stream: options.kind.stream, kind: options.kind.rawValue, request: file,
+        return try load(batch, file: file, options: options, skipIfStored: skipIfStored, now: now) { store in
+            try store.store(
+                source: options.sourceName, stream: options.kind.stream, kind: options.kind.rawValue, request: file,
                 context: options.contextJSON, fetchedAt: now, body: body, runID: runID)
-            var counts = FactWriter.Counts()
-            if page.inserted || !skipIfStored {
-                counts = try FactWriter(db: db).write(batch, pageID: page.pageID)
-                if counts.written > 0 { try enqueue(batch, kind: options.kind, source: source, now: now) }
-            }
-            return ImportSummary(
-                file: file, kind: options.kind, source: source, records: batch.records, counts: counts, newPage: page.inserted,
-                periods: batch.periods, warnings: batch.warnings)
         }
+    }
+
+    /// `load` with the body already hashed and compressed (`importFiles` prepares it on its
+    /// prefetch thread).
+    @discardableResult
+    public func load(
+        _ batch: FactBatch, prepared: RawPageStore.PreparedBody, file: String, options: ImportOptions, runID: Int64?, now: UTCTime,
+        skipIfStored: Bool = false
+    ) throws -> ImportSummary {
+        try load(batch, file: file, options: options, skipIfStored: skipIfStored, now: now) { store in
+            try store.store(
+                source: options.sourceName, stream: options.kind.stream, kind: options.kind.rawValue, request: file,
+                context: options.contextJSON, fetchedAt: now, prepared: prepared, runID: runID)
+        }
+    }
+
+    private func load(
+        _ batch: FactBatch, file: String, options: ImportOptions, skipIfStored: Bool, now: UTCTime,
+        storePage: (RawPageStore) throws -> (pageID: Int64, inserted: Bool)
+    ) throws -> ImportSummary {
+        try db.transaction { try apply(batch, file: file, options: options, skipIfStored: skipIfStored, now: now, storePage: storePage) }
+    }
+
+    /// `load`'s work, in whatever transaction is open (`importFiles` runs it without a savepoint
+    /// per file: on SQLite's in-memory journals, nested savepoints cost time quadratic in the
+    /// transaction's size).
+    func apply(
+        _ batch: FactBatch, file: String, options: ImportOptions, skipIfStored: Bool, now: UTCTime,
+        storePage: (RawPageStore) throws -> (pageID: Int64, inserted: Bool)
+    ) throws -> ImportSummary {
+        let source = options.sourceName
+        let page = try storePage(RawPageStore(db))
+        var counts = FactWriter.Counts()
+        if page.inserted || !skipIfStored {
+            counts = try FactWriter(db: db).write(batch, pageID: page.pageID)
+            if counts.written > 0 { try enqueue(batch, kind: options.kind, source: source, now: now) }
+        }
+        return ImportSummary(
+            file: file, kind: options.kind, source: source, records: batch.records, counts: counts, newPage: page.inserted,
+            periods: batch.periods, warnings: batch.warnings)
     }
 
     /// Usage documents queue the months they touch; a rate card, new subscriptions or users

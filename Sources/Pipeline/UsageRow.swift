@@ -80,17 +80,37 @@ struct UsageRow {
 
     /// `YYYY-MM-DD...`: the schema stores UTC ISO-8601 text, so the month and day are prefixes.
     static func isUTCStamp(_ text: String) -> Bool {
-        let bytes = Array(text.utf8.prefix(10))
-        guard bytes.count == 10, bytes[4] == 0x2d, bytes[7] == 0x2d else { return false }
-        return [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy { bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }
+        var position = 0
+        for byte in text.utf8 {
+            let ok = position == 4 || position == 7 ? byte == 0x2d : byte &- 0x30 < 10
+            guard ok else { return false }
+            position += 1
+            if position == 10 { return true }
+        }
+        return false
     }
 }
 
 extension String {
     /// Lower case for ASCII letters only: what SQLite's NOCASE collation folds, so grouping
     /// here agrees with the order and uniqueness of `COLLATE NOCASE` columns.
+    /// (A plain loop over the bytes: the generic `contains(where:)` and `map` it replaces were a
+    /// tenth of a bulk reprice's time.)
     var asciiLowercased: String {
-        guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5a }) else { return self }
-        return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 0x20 : $0 }, as: UTF8.self)
+        var upper = false
+        for byte in utf8 where byte &- 0x41 < 26 {
+            upper = true
+            break
+        }
+        guard upper else { return self }
+        let count = utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var i = 0
+            for byte in utf8 {
+                buffer[i] = byte &- 0x41 < 26 ? byte + 0x20 : byte
+                i += 1
+            }
+            return i
+        }
     }
 }

@@ -67,9 +67,9 @@ public struct PartnerCenterRoutes: SandboxRoutes {
             }
         }
         w.object("links") { w in
-            link(&w, "self", uri: "customers?size=\(size)", headers: [])
+            UtilizationPageWriter.link(&w, "self", uri: "customers?size=\(size)", headers: [])
             if offset + page.count < all.count {
-                link(&w, "next", uri: "customers?size=\(size)&seekOperation=Next",
+                UtilizationPageWriter.link(&w, "next", uri: "customers?size=\(size)&seekOperation=Next",
                     headers: [("MS-ContinuationToken", seekToken(kind: "customers", offset: offset + page.count, size: size, sandbox))])
             }
         }
@@ -111,7 +111,7 @@ public struct PartnerCenterRoutes: SandboxRoutes {
                 w.endObject()
             }
         }
-        w.object("links") { w in link(&w, "self", uri: "customers/\(customer.id)/subscriptions", headers: []) }
+        w.object("links") { w in UtilizationPageWriter.link(&w, "self", uri: "customers/\(customer.id)/subscriptions", headers: []) }
         w.object("attributes") { $0.member("objectType", "Collection") }
         w.endObject()
         return .json(200, w)
@@ -158,53 +158,21 @@ public struct PartnerCenterRoutes: SandboxRoutes {
         }
         let total = org.recordCount(sub, from: window.start, to: window.end)
         let upper = min(total, window.offset + window.size)
-        var w = JSONWriter(capacity: 800 * max(1, upper - window.offset), byteOrderMark: true)
-        w.beginObject()
-        w.member("totalCount", max(0, upper - window.offset))
-        w.array("items") { w in
-            for offset in window.offset..<max(window.offset, upper) {
-                writeRecord(&w, org.record(sub, from: window.start, to: window.end, offset: offset), details: window.details)
-            }
+        var next: (uri: String, token: String)?
+        if upper < total {
+            var following = window
+            following.offset = upper
+            next = ("customers/\(customer.id)/subscriptions/\(sub.id)/utilizations/azure?seek_operation=Next", following.token(sandbox))
         }
-        w.object("links") { w in
-            link(&w, "self", uri: "customers/\(customer.id)/subscriptions/\(sub.id)/utilizations/azure?start_time=\(window.start.iso8601)&end_time=\(window.end.iso8601)&granularity=Daily&show_details=\(window.details ? "True" : "False")&size=\(window.size)", headers: [])
-            if upper < total {
-                var next = window
-                next.offset = upper
-                link(&w, "next", uri: "customers/\(customer.id)/subscriptions/\(sub.id)/utilizations/azure?seek_operation=Next",
-                    headers: [("MS-ContinuationToken", next.token(sandbox))])
-            }
-        }
-        w.object("attributes") { $0.member("objectType", "Collection") }
-        w.endObject()
+        let offsets = window.offset..<max(window.offset, upper)
+        let w = UtilizationPageWriter.page(
+            offsets.lazy.map { org.record(sub, from: window.start, to: window.end, offset: $0) }, count: offsets.count,
+            details: window.details,
+            selfURI: UtilizationPageWriter.selfURI(
+                customerID: customer.id, subscriptionID: sub.id, start: window.start, end: window.end, details: window.details,
+                size: window.size),
+            next: next)
         return .json(200, w)
-    }
-
-    private func writeRecord(_ w: inout JSONWriter, _ r: SyntheticUsage, details: Bool) {
-        w.beginObject()
-        w.member("usageStartTime", offsetTime(r.usageStart))
-        w.member("usageEndTime", offsetTime(r.usageEnd))
-        w.object("resource") {
-            $0.member("id", r.meter.id)
-            $0.member("name", r.meter.name)
-            $0.member("category", r.meter.category)
-            $0.member("subcategory", r.meter.subcategory)
-            $0.member("region", r.meter.region)
-        }
-        w.member("quantity", number: r.quantityText)
-        w.member("unit", r.meter.unit)
-        w.object("infoFields") { _ in }
-        if details {
-            w.object("instanceData") { w in
-                w.member("resourceUri", r.resource.uri)
-                w.member("location", r.resource.location)
-                w.member("partNumber", "")
-                w.member("orderNumber", "")
-                if let tags = r.resource.tags { w.stringObject("tags", tags) }
-            }
-        }
-        w.object("attributes") { $0.member("objectType", "AzureUtilizationRecord") }
-        w.endObject()
     }
 
     // MARK: rate card
@@ -246,24 +214,6 @@ public struct PartnerCenterRoutes: SandboxRoutes {
     }
 
     // MARK: helpers
-
-    private func link(_ w: inout JSONWriter, _ name: String, uri: String, headers: [(String, String)]) {
-        w.object(name) { w in
-            w.member("uri", uri)
-            w.member("method", "GET")
-            w.array("headers") { w in
-                for (k, v) in headers {
-                    w.beginObject()
-                    w.member("key", k)
-                    w.member("value", v)
-                    w.endObject()
-                }
-            }
-        }
-    }
-
-    /// `2018-07-20T00:00:00+00:00`, the offset style of the real captures.
-    private func offsetTime(_ t: UTCTime) -> String { String(t.iso8601.dropLast()) + "+00:00" }
 
     private func seekToken(kind: String, offset: Int, size: Int, _ sandbox: SandboxState) -> String {
         let fields = "\(kind);\(offset);\(size)"

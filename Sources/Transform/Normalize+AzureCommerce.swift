@@ -7,12 +7,13 @@ extension Normalize {
     /// else `subscription`, else the resourceUri's subscription.
     public static func azureUsage(_ page: AzureUsageAggregatesPage, source: String, subscription: String?, file: String) throws -> FactBatch {
         var batch = FactBatch()
+        var memo = AzureUsageMemo()
         for (i, record) in page.items.enumerated() {
             let fromURI = record.resourceURI.map { ResourceURI(parsing: $0).subscriptionID } ?? nil
             guard let account = record.subscriptionID?.lowercased() ?? subscription?.lowercased() ?? fromURI else {
                 throw NormalizeError(file: file, message: "value[\(i)] names no subscription: pass --subscription for this file")
             }
-            addAzureUsage(record, source: source, account: account, customer: nil, to: &batch)
+            addAzureUsage(record, source: source, account: account, customer: nil, to: &batch, memo: &memo)
         }
         return batch
     }

@@ -19,20 +19,23 @@ extension Normalize {
         }
         let customerID = fromLink.customer ?? customer?.lowercased()
         var batch = FactBatch()
+        var memo = AzureUsageMemo()
         for record in page.items {
-            addAzureUsage(record, source: source, account: account, customer: customerID, to: &batch)
+            addAzureUsage(record, source: source, account: account, customer: customerID, to: &batch, memo: &memo)
         }
         return batch
     }
 
-    static func addAzureUsage(_ record: AzureUsageRecord, source: String, account: String, customer: String?, to batch: inout FactBatch) {
+    static func addAzureUsage(
+        _ record: AzureUsageRecord, source: String, account: String, customer: String?, to batch: inout FactBatch, memo: inout AzureUsageMemo
+    ) {
         batch.records += 1
         let meterID = record.meterID.lowercased()
-        let parts = record.resourceURI.map(ResourceURI.init(parsing:)) ?? ResourceURI()
-        let tags = JSONValue.object(record.tags).serialized
+        let (parts, tags) = memo.resource(record.resourceURI, tags: record.tags)
         var fact = UsageFact(
             source: source, accountID: account, resourceID: record.resourceURI ?? "", meterID: meterID,
-            usageStart: record.usageStart, usageEnd: record.usageEnd, quantity: record.quantity, unit: record.unit)
+            usageStart: memo.iso8601(record.usageStart), usageEnd: memo.iso8601(record.usageEnd), quantity: record.quantity,
+            unit: record.unit)
         fact.customerID = customer
         fact.subscriptionID = parts.subscriptionID ?? account
         fact.resourceGroup = parts.resourceGroup

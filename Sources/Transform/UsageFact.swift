@@ -39,6 +39,21 @@ public struct UsageFact: Hashable, Sendable {
         self.unit = unit
     }
 
+    /// The same with the times already formatted as ISO-8601 UTC text (`UTCTime.iso8601`).
+    init(
+        source: String, accountID: String, resourceID: String, meterID: String, usageStart: String, usageEnd: String,
+        quantity: Decimal, unit: String?
+    ) {
+        self.source = source
+        self.accountID = accountID
+        self.resourceID = resourceID
+        self.meterID = meterID
+        self.usageStart = usageStart
+        self.usageEnd = usageEnd
+        self.quantity = quantity
+        self.unit = unit
+    }
+
     /// The natural key, compared as the table does (account, resource and meter ignore case).
     public var naturalKey: [String] {
         [source, accountID.lowercased(), resourceID.lowercased(), meterID.lowercased(), usageStart, usageEnd]

@@ -9,10 +9,11 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import", abstract: "Load saved API responses and exports from files.",
         discussion: """
             KIND is one of: \(ImportKind.names). \
-            Each file is one transaction: its bytes are stored, its facts upserted and the billing months it \
-            touches repriced; importing the same file twice changes nothing. `-` reads standard input; gzip \
-            files are read as such. The first file that cannot be read stops the import with one line on \
-            standard error; files before it stay imported, that file changes nothing.
+            Each file's bytes are stored and its facts upserted, up to 16 files per transaction, read and \
+            decoded ahead on a second thread; the billing months the files touch are repriced once, at the \
+            end. Importing the same files twice changes nothing. `-` reads standard input; gzip files are \
+            read as such. The first file that cannot be read stops the import with one line on standard \
+            error; files before it stay imported (and repriced), that file changes nothing.
             """)
 
     @Option(help: ArgumentHelp("What the files hold (see below).", valueName: "kind"))
@@ -66,18 +67,16 @@ struct ImportCommand: AsyncParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             let db = try database.openForWriting()
             let importer = Importer(db: db, config: settings)
-            for file in files {
-                let name = file == "-" ? "<stdin>" : file
-                let data: Data
-                do {
-                    data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
-                } catch {
-                    throw ImportFailure("\(name): cannot read: \((error as NSError).localizedDescription)")
-                }
-                let summary = try importer.importFile(data, file: name, options: options)
-                for warning in summary.warnings { printError("\(name): warning: \(warning)") }
-                printOut(summary.line + "\n")
-            }
+            let paths = files
+            try importer.importFiles(
+                files.map { $0 == "-" ? "<stdin>" : $0 }, options: options,
+                read: { index in
+                    paths[index] == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: paths[index]))
+                },
+                each: { summary in
+                    for warning in summary.warnings { printError("\(summary.file): warning: \(warning)") }
+                    printOut(summary.line + "\n")
+                })
         }
     }
 }

@@ -13,7 +13,8 @@ struct SandboxCommand: AsyncParsableCommand {
             Binds 127.0.0.1 only. The data is synthetic and the same for the same --seed. Stop with Ctrl-C \
             (SIGINT) or SIGTERM; the exit code is then 0.
             Faults: \(SandboxFaults.names.map(\.0).joined(separator: ", ")), all, none.
-            """)
+            """,
+        subcommands: [SandboxGenerateCommand.self])
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
     var port: Int = 8765
@@ -24,8 +25,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Records per subscription per day: small (20), medium (1000), large (50000) or a number.")
     var scale: String = "small"
 
-    @Option(help: "Number of CSP customers (each with two Azure subscriptions and one license subscription).")
-    var customers: Int = 3
+    @Option(help: "Number of CSP customers, each with two Azure subscriptions and one license subscription (default 3; for `generate`, one per 20 pages).")
+    var customers: Int?
 
     @Option(help: "Faults to inject, comma-separated (e.g. throttle,not-ready), or all.")
     var faults: String = "none"
@@ -44,13 +45,13 @@ struct SandboxCommand: AsyncParsableCommand {
         if case .failure(let error) = SandboxFaults.parse(faults) { throw ValidationError("--faults: \(error)") }
         guard (0...100).contains(faultRate) else { throw ValidationError("--fault-rate must be 0...100") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
-        guard (0...1000).contains(customers) else { throw ValidationError("--customers must be 0...1000") }
+        if let customers, !(0...1000).contains(customers) { throw ValidationError("--customers must be 0...1000") }
     }
 
     func run() async throws {
         try await reportingErrors {
             let configuration = SandboxConfiguration(
-                port: port, seed: seed, customers: customers,
+                port: port, seed: seed, customers: customers ?? 3,
                 recordsPerDay: SandboxConfiguration.recordsPerDay(scale: scale) ?? 20,
                 faults: (try? SandboxFaults.parse(faults).get()) ?? [], faultPermille: faultRate * 10,
                 latency: .milliseconds(latency))

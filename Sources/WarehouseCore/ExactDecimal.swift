@@ -11,14 +11,16 @@ public enum ExactDecimal {
     public static func parse(_ text: some StringProtocol) -> Decimal? {
         let bytes = Array(text.utf8)
         guard isNumber(bytes) else { return nil }
-        return Decimal(string: String(decoding: bytes, as: UTF8.self), locale: posix)
+        // No locale: the separator is then ".", without asking ICU under a lock on every call
+        // (the grammar above already admits nothing else).
+        return Decimal(string: String(decoding: bytes, as: UTF8.self), locale: nil)
     }
 
     /// The canonical text of a decimal: no exponent, no trailing zeros after the point, "-0" as "0".
     public static func format(_ value: Decimal) -> String {
         if value.isZero { return "0" }
         var text = value.description
-        if text.contains(".") {
+        if text.utf8.contains(UInt8(ascii: ".")) {  // bytes: Foundation's `contains` bridges to NSString
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }
         }
@@ -46,8 +48,6 @@ public enum ExactDecimal {
         let text = format(value)
         return Int64(text)
     }
-
-    static let posix = Locale(identifier: "en_US_POSIX")
 
     /// The JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? ; a '+' sign and
     /// leading zeros ("007") are accepted too, as CSV exports write them.

@@ -4,6 +4,13 @@ public enum JSONString {
     /// `text` as a quoted JSON string: quotes, backslashes and control characters escaped,
     /// everything else (including non-ASCII) written as is.
     public static func quoted(_ text: String) -> String {
+        // Most text needs no escape: one scan of the bytes, then one copy.
+        var plain = true
+        for byte in text.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            plain = false
+            break
+        }
+        if plain { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Bulk import benchmark (issue 9), one command from a clean clone:
+#   scripts/bench-bulk.sh                 # 1,000 pages = 1 million utilization records
+#   PAGES=100 scripts/bench-bulk.sh       # a quick run
+# On the same generated pages (`warehouse sandbox generate`), it measures:
+#   1. `warehouse import` into an empty warehouse: records/s, peak RSS, file size;
+#   2. the same import again (idempotent): records/s, and that no row of any table changed
+#      (a checksum of every fact, charge and rollup table before and after must match);
+#   3. the Python way: orjson (else json) + sqlite3 executemany upserts into an equivalent table;
+#   4. sqlite3's own `.import` of the same rows flattened to CSV, the ceiling;
+# and prints a table, the ratios and the command to rerun; then the decoders alone on 100 pages
+# (Foundation, the general path, the fast decoder: bench-decode). Builds the release binaries itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAGES=${PAGES:-1000}
+WORK=${WORK:-/tmp/warehouse-bench-bulk}
+SEED=${SEED:-42}
+
+for tool in sqlite3 python3 /usr/bin/time; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "bench-bulk: $tool is missing; run scripts/install-deps.sh (or: sudo apt-get install -y sqlite3 python3 time)" >&2
+    exit 1
+  }
+done
+echo "bench-bulk: building the release binary (several minutes the first time) ..." >&2
+for product in warehouse bench-decode; do
+  swift build -c release --product "$product" >/dev/null 2>&1 || { echo "bench-bulk: release build failed (run: swift build -c release --product $product)" >&2; exit 1; }
+done
+BIN=.build/release/warehouse
+
+rm -rf "$WORK"
+mkdir -p "$WORK/pages"
+"$BIN" sandbox generate --pages "$PAGES" --out "$WORK/pages" --seed "$SEED" >&2
+RECORDS=$((PAGES * 1000))
+PAGE_FILES=("$WORK"/pages/utilization-*.json)
+JSON_MB=$(du -sm "$WORK/pages" | cut -f1)
+
+# run NAME CMD...: wall seconds and peak RSS (KiB) of one command, into $NAME.time.
+run() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || {
+    echo "bench-bulk: $name failed:" >&2
+    tail -5 "$WORK/$name.err" >&2
+    exit 1
+  }
+}
+seconds() { cut -d' ' -f1 "$WORK/$1.time"; }
+rss_mb() { echo "scale=1; $(cut -d' ' -f2 "$WORK/$1.time") / 1024" | bc; }
+rate() { echo "$RECORDS / $(seconds "$1")" | bc; }
+size_mb() { echo "scale=1; $(stat -c %s "$1") / 1048576" | bc; }
+# Every table an import writes but the run log (etl_runs grows by design), row by row.
+checksum() {
+  for table in usage meters resources customers subscriptions raw_pages charges charge_scopes cost_centers invoice_rollup; do
+    sqlite3 "$1" "SELECT * FROM $table ORDER BY 1, 2"
+  done | sha256sum | cut -c1-16
+}
+
+DB="$WORK/warehouse.db"
+"$BIN" init --db "$DB" >/dev/null
+echo "bench-bulk: 1. warehouse import of $RECORDS records ($JSON_MB MB of JSON) into an empty warehouse ..." >&2
+run fresh "$BIN" import "${PAGE_FILES[@]}" --kind pc-utilization --db "$DB"
+sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+ROWS=$(sqlite3 "$DB" "SELECT count(*) FROM usage")
+[ "$ROWS" = "$RECORDS" ] || { echo "bench-bulk: expected $RECORDS usage rows, found $ROWS" >&2; exit 1; }
+BEFORE=$(checksum "$DB")
+DB_MB=$(size_mb "$DB")
+
+echo "bench-bulk: 2. the same import again ..." >&2
+run again "$BIN" import "${PAGE_FILES[@]}" --kind pc-utilization --db "$DB"
+sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+AFTER=$(checksum "$DB")
+[ "$BEFORE" = "$AFTER" ] || { echo "bench-bulk: the re-import changed rows (checksum $BEFORE, then $AFTER)" >&2; exit 1; }
+
+echo "bench-bulk: 3. the Python way ..." >&2
+PYDB="$WORK/python.db"
+run python python3 scripts/bench_bulk_baseline.py upsert "$PYDB" "${PAGE_FILES[@]}"
+PARSER=$(sed -n 's/.*parser //p' "$WORK/python.out")
+sqlite3 "$PYDB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+
+echo "bench-bulk: 4. sqlite3 .import of the rows as CSV ..." >&2
+python3 scripts/bench_bulk_baseline.py csv "$WORK/rows.csv" "${PAGE_FILES[@]}"
+CSVDB="$WORK/import.db"
+python3 scripts/bench_bulk_baseline.py schema | sqlite3 "$CSVDB"
+printf '.mode csv\nBEGIN;\n.import %s usage\nCOMMIT;\n' "$WORK/rows.csv" >"$WORK/import.sql"
+run csv sqlite3 "$CSVDB" ".read $WORK/import.sql"
+
+USAGE_MB=$(sqlite3 "$DB" "SELECT round(sum(pgsize) / 1048576.0, 1) FROM dbstat WHERE name IN ('usage', 'usage_by_scope', 'usage_by_start') OR name LIKE 'sqlite_autoindex_usage%'" 2>/dev/null || echo "?")
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+printf '\n%-44s %12s %10s %12s %10s\n' "on $RECORDS records, $JSON_MB MB of JSON" "seconds" "records/s" "peak RSS MB" "file MB"
+printf '%-44s %12s %10s %12s %10s\n' "1. warehouse import, empty warehouse" "$(seconds fresh)" "$(rate fresh)" "$(rss_mb fresh)" "$DB_MB"
+printf '%-44s %12s %10s %12s %10s\n' "2. warehouse import again (no row changed)" "$(seconds again)" "$(rate again)" "$(rss_mb again)" "$(size_mb "$DB")"
+printf '%-44s %12s %10s %12s %10s\n' "3. Python: $PARSER + sqlite3 executemany" "$(seconds python)" "$(rate python)" "$(rss_mb python)" "$(size_mb "$PYDB")"
+printf '%-44s %12s %10s %12s %10s\n' "4. sqlite3 .import of the rows as CSV" "$(seconds csv)" "$(rate csv)" "$(rss_mb csv)" "$(size_mb "$CSVDB")"
+echo
+echo "warehouse / Python:  $(echo "scale=2; $(seconds python) / $(seconds fresh)" | bc)x the speed"
+echo "warehouse / .import: $(echo "scale=2; $(seconds csv) / $(seconds fresh)" | bc)x the speed"
+echo "usage table and its indexes: $USAGE_MB MB for $ROWS rows; the whole file $DB_MB MB (raw pages, charges and rollup included)"
+echo "load average during the run: $LOAD (2 cores)"
+echo
+.build/release/bench-decode 100
+echo
+echo "rerun: PAGES=$PAGES scripts/bench-bulk.sh"
