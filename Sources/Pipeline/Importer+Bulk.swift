@@ -86,6 +86,8 @@ extension Importer {
             var group: [(file: String, prepared: PreparedFile)] = []
             var loadFailure: (any Error)?
             var committed = BulkSummary()
+            // Reported only once their transaction has committed: a line printed is a file stored.
+            var reports: [ImportSummary] = []
             do {
                 try db.transaction {
                     let runID = try startRun(now: now)
@@ -104,7 +106,7 @@ extension Importer {
                         group.append((file, prepared))
                         sums.add(summary)
                         warnings += summary.warnings.map { "\(file): \($0)" }
-                        each(summary)
+                        reports.append(summary)
                         index += 1
                     }
                     if sums.files == 0 {
@@ -115,7 +117,10 @@ extension Importer {
                     try finishRun(runID, sums, warnings: warnings, options: options, now: now)
                     committed = sums
                 }
-                if committed.files > 0 { total.add(committed) }
+                if committed.files > 0 {
+                    total.add(committed)
+                    reports.forEach(each)
+                }
             } catch {
                 loadFailure = error
             }
@@ -125,10 +130,13 @@ extension Importer {
                     try db.transaction {
                         let runID = try startRun(now: now)
                         var sums = BulkSummary()
-                        sums.add(try apply(prepared, file: file, options: options, runID: runID, now: now))
-                        try finishRun(runID, sums, warnings: [], options: options, now: now)
+                        let summary = try apply(prepared, file: file, options: options, runID: runID, now: now)
+                        sums.add(summary)
+                        try finishRun(runID, sums, warnings: summary.warnings.map { "\(file): \($0)" }, options: options, now: now)
                         total.add(sums)
+                        reports = [summary]
                     }
+                    reports.forEach(each)
                 }
                 let file = files[index]
                 failure = loadFailure as? ImportError ?? ImportError(file: file, message: "\(loadFailure)")
