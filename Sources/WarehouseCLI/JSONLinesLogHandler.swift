@@ -20,13 +20,11 @@ struct JSONLinesLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String, function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
         var fields: [(String, String)] = [
-            ("time", UTCTime.now().iso8601), ("level", level.rawValue), ("label", label), ("message", message.description),
+            ("time", UTCTime.now().iso8601), ("level", event.level.rawValue), ("label", label), ("message", event.message.description),
         ]
-        let all = metadata.merging(extra ?? [:]) { $1 }
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in all.keys.sorted() { fields.append((key, all[key].map { "\($0)" } ?? "")) }
         Self.write(fields)
     }

@@ -99,7 +99,7 @@ import WarehouseCore
 @Suite struct SecretStoreTests {
     func file(_ text: String, mode: Int) throws -> String {
         let path = FileManager.default.temporaryDirectory.appending(path: "secrets-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: mode]))
         return path
     }
 

@@ -53,7 +53,7 @@ struct ArcGISPullTests {
         defer { Task { await server.stop() } }
         let asOf = UTCTime(year: 2026, month: 11, day: 15)
         let (start, end) = ArcGISHarness.lastMonth
-        try await h.pull(from: start, to: end, asOf: asOf)
+        _ = try await h.pull(from: start, to: end, asOf: asOf)
         let rows = try h.db.rows(
             "SELECT meter_id, quantity FROM usage WHERE user_name = ? AND meter_id LIKE 'stg.%' AND usage_start = ?",
             ArcGISOrganization.fixtureUsername, asOf.iso8601)

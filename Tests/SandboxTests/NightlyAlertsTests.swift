@@ -18,7 +18,7 @@ import WarehouseCore
         defer { try? FileManager.default.removeItem(at: dir) }
         let secrets = dir.appending(path: "secrets").path
         let text = server.warehouseSecrets.map { "\($0.key)=\($0.value)\n" }.joined()
-        FileManager.default.createFile(atPath: secrets, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: secrets, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]))
         let alerts = """
             alerts:
               admins: [gis-admins@example.org]

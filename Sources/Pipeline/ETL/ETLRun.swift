@@ -187,7 +187,7 @@ public struct ETLRun {
                 report.alertsError = "\(error)"
             }
         }
-        try db.transaction {
+        _ = try db.transaction {
             try db.run(
                 "UPDATE etl_runs SET status = ?, finished_at = ?, pages = ?, records = ?, detail = ? WHERE run_id = ?",
                 report.status.rawValue, max(UTCTime.now(), started).iso8601, report.results.reduce(0) { $0 + $1.pages },
