@@ -34,6 +34,15 @@ public struct ImportOptions: Sendable {
         if let asOf { members.append(.init(key: "as_of", value: .string(asOf.day))) }
         return JSONValue.object(JSONObject(members)).serialized
     }
+
+    /// The options a stored page was loaded with, read back from its `contextJSON` (what
+    /// `warehouse rebuild` decodes each page with); nil when `context` is not a JSON object.
+    public init?(kind: ImportKind, source: String, contextJSON context: String) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(context.utf8)) as? [String: Any] else { return nil }
+        self.init(
+            kind: kind, source: source, customer: object["customer"] as? String, subscription: object["subscription"] as? String,
+            org: object["org"] as? String, asOf: (object["as_of"] as? String).flatMap { UTCTime.parse($0) })
+    }
 }
 
 /// The outcome of importing one file.

@@ -45,7 +45,9 @@ public struct Rebuild {
             let writer = FactWriter(db: db)
             for page in try store.pages() {
                 guard let kind = ImportKind(rawValue: page.kind) else { continue }
-                let options = try Self.options(kind: kind, source: page.source, context: page.context, page: page.pageID)
+                guard let options = ImportOptions(kind: kind, source: page.source, contextJSON: page.context) else {
+                    throw ImportError(file: "raw page \(page.pageID)", message: "its context is not a JSON object")
+                }
                 let body = try store.body(page.pageID)
                 var batch = try Importer.decode(body, file: page.request, options: options, now: UTCTime.parse(page.fetchedAt) ?? now)
                 if period != nil { batch.retainUsage { $0.usageStart >= from && $0.usageStart < to } }
@@ -64,15 +66,5 @@ public struct Rebuild {
                 max(UTCTime.now(), now).iso8601, summary.pages, summary.usageRows, detail, summary.runID)
             return summary
         }
-    }
-
-    /// The import options a stored page was loaded with, from its `context` column.
-    static func options(kind: ImportKind, source: String, context: String, page: Int64) throws -> ImportOptions {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(context.utf8)) as? [String: Any] else {
-            throw ImportError(file: "raw page \(page)", message: "its context is not a JSON object")
-        }
-        return ImportOptions(
-            kind: kind, source: source, customer: object["customer"] as? String, subscription: object["subscription"] as? String,
-            org: object["org"] as? String, asOf: (object["as_of"] as? String).flatMap { UTCTime.parse($0) })
     }
 }

@@ -53,10 +53,7 @@ public struct RepriceQueue {
             var total = RepriceSummary()
             let repricer = Repricer(db: db, config: config)
             for (source, periods) in try pending().sorted(by: { $0.key < $1.key }) {
-                let summary = try repricer.repriceInTransaction(source: source, periods: periods)
-                total.scopes += summary.scopes
-                total.charges += summary.charges
-                total.unpricedScopes += summary.unpricedScopes
+                total.add(try repricer.repriceInTransaction(source: source, periods: periods))
             }
             try db.run("DELETE FROM pending_reprice")
             return total

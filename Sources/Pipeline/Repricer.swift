@@ -17,6 +17,13 @@ public struct RepriceSummary: Sendable, Equatable {
         self.charges = charges
         self.unpricedScopes = unpricedScopes
     }
+
+    /// Adds another reprice's counts to these.
+    public mutating func add(_ other: RepriceSummary) {
+        scopes += other.scopes
+        charges += other.charges
+        unpricedScopes += other.unpricedScopes
+    }
 }
 
 /// Usage the repricer cannot read (a quantity that is not a number, a date that is not one).

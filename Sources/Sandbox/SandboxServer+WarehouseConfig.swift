@@ -73,9 +73,13 @@ extension SandboxServer {
         """ + warehouseSourcesYAML(sources, backfillFrom: backfillFrom)
     }
 
-    /// `NAME=value` lines for a secrets file (or an environment) holding the sandbox-only
-    /// secrets the YAML names.
+    /// The sandbox-only secrets the YAML names, by variable (for an environment).
     public var warehouseSecrets: [String: String] {
         ["SANDBOX_CLIENT_SECRET": configuration.clientSecret, "SANDBOX_AGOL_PASSWORD": ArcGISOrganization.adminPassword]
+    }
+
+    /// The same as the text of a `secrets_file`: `NAME=value` lines, sorted.
+    public var warehouseSecretsFile: String {
+        warehouseSecrets.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
     }
 }

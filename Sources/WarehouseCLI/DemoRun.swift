@@ -71,7 +71,7 @@ struct DemoRun {
         let yaml = "# Written by `warehouse demo` for the sandbox on \(server.baseURL); rewritten every demo run.\n"
             + server.warehouseYAML([.partnerCenter, .arcgis], secretsFile: URL(fileURLWithPath: secrets).lastPathComponent)
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
-        let text = server.warehouseSecrets.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
+        let text = server.warehouseSecretsFile
         // Created owner-only before a byte is written (no window in which others could read it).
         let fd = open(secrets, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0, fchmod(fd, 0o600) == 0 else {

@@ -48,13 +48,7 @@ struct ImportCommand: AsyncParsableCommand {
             guard let kind = ImportKind(rawValue: kind) else {
                 throw ImportFailure("\(files[0]): unknown kind '\(kind)', expected one of: \(ImportKind.names)")
             }
-            var day: UTCTime?
-            if let asOf {
-                guard asOf.count == 10, let parsed = UTCTime.parse(asOf) else {
-                    throw ImportFailure("--as-of '\(asOf)': expected a day as YYYY-MM-DD")
-                }
-                day = parsed
-            }
+            let day = try asOf.map { try ETLCommand.day($0, option: "--as-of") }
             let options = ImportOptions(kind: kind, source: source, customer: customer, subscription: subscription, org: org, asOf: day)
             let settings = try WarehouseConfig.load(path: config)
             let lock: RunLock

@@ -80,7 +80,7 @@ struct CreditsCommandTests {
         defer { Task { await server.stop() } }
         let dir = try TemporaryDirectory()
         let secrets = dir.path("secrets.env")
-        try server.warehouseSecrets.map { "\($0.key)=\($0.value)" }.joined(separator: "\n").write(toFile: secrets, atomically: true, encoding: .utf8)
+        try server.warehouseSecretsFile.write(toFile: secrets, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets)
         let config = dir.path("warehouse.yaml")
         try server.warehouseYAML(.arcgis, secretsFile: "secrets.env").write(toFile: config, atomically: true, encoding: .utf8)

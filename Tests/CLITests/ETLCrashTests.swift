@@ -64,10 +64,7 @@ import WarehouseCore
         let store = RawPageStore(db)
         for page in try store.pages() where page.kind == ImportKind.pcUtilization.rawValue || page.kind == ImportKind.agolUsage.rawValue {
             let kind = try #require(ImportKind(rawValue: page.kind))
-            let context = try JSONSerialization.jsonObject(with: Data(page.context.utf8)) as? [String: Any] ?? [:]
-            let options = ImportOptions(
-                kind: kind, source: page.source, customer: context["customer"] as? String, subscription: context["subscription"] as? String,
-                org: context["org"] as? String)
+            let options = try #require(ImportOptions(kind: kind, source: page.source, contextJSON: page.context))
             let batch = try Importer.facts(try store.body(page.pageID), file: page.request, options: options)
             for fact in batch.usage {
                 let found = try db.scalar(

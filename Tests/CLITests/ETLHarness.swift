@@ -25,8 +25,7 @@ final class ETLHarness: @unchecked Sendable {
                 faultPermille: faultPermille, slowDelay: .milliseconds(300)))
         dir = try TemporaryDirectory()
         try writeConfig(sources: sources, backfillFrom: backfillFrom, extraYAML: extraYAML)
-        let text = server.warehouseSecrets.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
-        #expect(FileManager.default.createFile(atPath: secrets, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]))
+        #expect(FileManager.default.createFile(atPath: secrets, contents: Data(server.warehouseSecretsFile.utf8), attributes: [.posixPermissions: 0o600]))
     }
 
     deinit {

@@ -17,8 +17,7 @@ import WarehouseCore
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let secrets = dir.appending(path: "secrets").path
-        let text = server.warehouseSecrets.map { "\($0.key)=\($0.value)\n" }.joined()
-        #expect(FileManager.default.createFile(atPath: secrets, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]))
+        #expect(FileManager.default.createFile(atPath: secrets, contents: Data(server.warehouseSecretsFile.utf8), attributes: [.posixPermissions: 0o600]))
         let alerts = """
             alerts:
               admins: [gis-admins@example.org]

@@ -98,7 +98,7 @@ public enum RetryAfter {
 
 extension Duration {
     /// The duration in seconds as a Double (for arithmetic on waits only, never on money).
-    var seconds: Double {
+    public var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -120,7 +120,7 @@ public struct ETLRun {
             throw ConfigError(
                 file: file, key: "sources", message: "no source named '\(name)' (configured: \(config.sources.map(\.name).joined(separator: ", ")))")
         }
-        let secrets = try SecretStore(path: config.secretsFile, configFile: file)
+        let secrets = try config.secretStore(environment: ProcessInfo.processInfo.environment)
         return try config.sources.filter { options.sources.isEmpty || options.sources.contains($0.name) }.map {
             ($0, try SourceCredentials(source: $0, secrets: secrets))
         }
@@ -165,10 +165,7 @@ public struct ETLRun {
             result.written = counts.written
             result.warnings = counts.warnings
             do {
-                let summary = try RepriceQueue(db: db).drain(config: config)
-                report.repriced.scopes += summary.scopes
-                report.repriced.charges += summary.charges
-                report.repriced.unpricedScopes += summary.unpricedScopes
+                report.repriced.add(try RepriceQueue(db: db).drain(config: config))
             } catch {
                 result.errors.append("repricing: \(error)")
             }
@@ -195,10 +192,6 @@ public struct ETLRun {
         }
         return report
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 extension ETLReport {

@@ -32,8 +32,10 @@ extension SourcePull {
             try await self.daily(
                 stream: "utilization/\(target.subscription.lowercased())",
                 options: self.options(.pcUtilization, customer: target.customer, subscription: target.subscription)
-            ) { from, to in
-                client.utilization(customerID: target.customer, subscriptionID: target.subscription, from: from, to: to)
+            ) { from, to, each in
+                for try await page in client.utilization(customerID: target.customer, subscriptionID: target.subscription, from: from, to: to) {
+                    try await each(page)
+                }
             }
         }
     }
@@ -53,8 +55,8 @@ extension SourcePull {
             locale: source.locale ?? "en-US", region: source.region ?? "US")
         try loader.load(card, options: options(.azureRateCard), skipIfStored: false)
         return try await forEach(source.subscriptions) { subscription in
-            try await self.daily(stream: "usage/\(subscription.lowercased())", options: self.options(.azureUsage, subscription: subscription)) { from, to in
-                client.usageAggregates(subscriptionID: subscription, from: from, to: to)
+            try await self.daily(stream: "usage/\(subscription.lowercased())", options: self.options(.azureUsage, subscription: subscription)) { from, to, each in
+                for try await page in client.usageAggregates(subscriptionID: subscription, from: from, to: to) { try await each(page) }
             }
         }
     }
@@ -75,20 +77,15 @@ extension SourcePull {
             try loader.load(page, options: options(.agolItems, org: org, asOf: asOf), skipIfStored: false)
         }
         try loader.advance(stream: "snapshots", to: asOf.startOfDay)
-        guard var window = try window("usage") else { return ["snapshots: \(asOf.day)"] }
-        let oldest = options.now.startOfDay.adding(days: 1 - ArcGISClient.usageRetentionDays)
-        if window.start < oldest { window = StreamWindow(start: oldest, end: window.end) }
         // One request per UTC day, like the Azure streams: a re-pulled day is asked the same
         // question as the first time, so unchanged data comes back byte for byte and is skipped.
-        var applyAll = options.fullRefresh
-        for day in window.days {
-            try await client.usage(orgID: org, from: day, to: day.adding(days: 1), now: options.now) { page in
-                if try loader.load(page, options: options(.agolUsage, org: org), checkpoint: ("usage", day.adding(days: 1)), skipIfStored: !applyAll) {
-                    applyAll = true
-                }
-            }
+        let usage = try await daily(
+            stream: "usage", options: options(.agolUsage, org: org),
+            earliest: options.now.startOfDay.adding(days: 1 - ArcGISClient.usageRetentionDays)
+        ) { from, to, each in
+            try await client.usage(orgID: org, from: from, to: to, now: options.now, each)
         }
-        return ["snapshots: \(asOf.day)", "usage: \(window)"]
+        return ["snapshots: \(asOf.day)"] + (usage.map { [$0] } ?? [])
     }
 
     /// A folder of files (cost exports dropped by Azure, credits reports saved by hand): every

@@ -63,18 +63,21 @@ struct SourcePull {
         return windows.sorted()
     }
 
-    /// Loads a usage stream day by day: `pages(day, nextDay)` fetches one day. A day's last page
-    /// carries the checkpoint; pages identical to stored ones are skipped until the first page
-    /// that differs, after which every later page is applied again (in order, so a correction
-    /// read later still wins).
+    /// Loads a usage stream day by day: `fetch(day, nextDay, each)` asks the API about one UTC
+    /// day and hands each page to `each`. A day's last page carries the checkpoint; pages
+    /// identical to stored ones are skipped until the first page that differs, after which every
+    /// later page is applied again (in order, so a correction read later still wins). No day
+    /// before `earliest` is asked for (what the API no longer keeps).
     func daily(
-        stream: String, options importOptions: ImportOptions, pages: @escaping @Sendable (UTCTime, UTCTime) -> AsyncThrowingStream<FetchedPage, any Error>
+        stream: String, options importOptions: ImportOptions, earliest: UTCTime? = nil,
+        fetch: (UTCTime, UTCTime, (FetchedPage) async throws -> Void) async throws -> Void
     ) async throws -> String? {
-        guard let window = try window(stream) else { return nil }
+        guard var window = try window(stream) else { return nil }
+        if let earliest, window.start < earliest { window = StreamWindow(start: earliest, end: window.end) }
         var applyAll = options.fullRefresh
         for day in window.days {
             let next = day.adding(days: 1)
-            for try await page in pages(day, next) {
+            try await fetch(day, next) { page in
                 let new = try loader.load(
                     page, options: importOptions, checkpoint: page.hasMore ? nil : (stream, next), skipIfStored: !applyAll)
                 if new { applyAll = true }
