@@ -4,7 +4,6 @@ import PackageDescription
 // Dependencies, each for one reason:
 // - swift-argument-parser: the `warehouse` command line.
 // - swift-log: one logging API for the library targets and the CLI.
-// - swift-configuration (YAML trait, over Yams): the `warehouse.yaml` file plus environment overrides.
 // - swift-crypto: SHA-256 of every raw page (Apple's, BoringSSL-backed on Linux).
 // - hummingbird: the loopback sandbox server (SwiftNIO underneath; no hand-rolled sockets).
 // C libraries through pkg-config: libsqlite3, libcurl, zlib.
@@ -19,11 +18,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-configuration", from: "1.0.0", traits: ["YAML"]),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
-        // Yams (already swift-configuration's YAML parser): warehouse.yaml holds lists of maps
-        // (cost_centers.rules), which swift-configuration's YAMLSnapshot rejects.
+        // Yams: reads warehouse.yaml, which holds lists of maps (cost_centers.rules).
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
@@ -37,17 +34,25 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
-        // Shared primitives: zlib codec, SHA-256, exact decimals and money, UTC time.
+        // The modules follow the data flow (README, "How the code is laid out"):
+        //   WarehouseCore <- Transport <- Extract <- Transform <- Streams <- Ingest <- Pipeline
+        //   Load <- Marts <- Ingest;  Load <- Query;  Config <- Marts;  Alerts <- Pipeline
+        // Shared primitives: zlib codec, SHA-256, exact decimals and money, JSON, UTC time.
         .target(
             name: "WarehouseCore",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        // libcurl over real HTTP, retries and redaction: what Extract and Alerts (SMTP) share.
+        .target(
+            name: "Transport",
+            dependencies: ["WarehouseCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
+        // The vendors' APIs: clients and decoders of their documents.
         .target(
             name: "Extract",
-            dependencies: [
-                "WarehouseCore", "CCurl",
-                .product(name: "Logging", package: "swift-log"),
-            ]),
+            dependencies: ["WarehouseCore", "Transport", .product(name: "Logging", package: "swift-log")]),
+        // Staging: decoded documents to facts; pricing and cost-center rules as pure functions.
         .target(name: "Transform", dependencies: ["WarehouseCore", "Extract"]),
+        // Each source stream declared once: its kind, raw stream, decoder and what a re-pull replaces.
+        .target(name: "Streams", dependencies: ["WarehouseCore", "Extract", "Transform"]),
         // schema.sql at the package root is embedded into Load at build time (no resource bundle to lose
         // when the binary is copied elsewhere).
         .executableTarget(name: "embed-schema", path: "Plugins/EmbedSchemaTool"),
@@ -56,7 +61,23 @@ let package = Package(
             name: "Load",
             dependencies: ["WarehouseCore", "CSQLite"],
             plugins: ["EmbedSchema"]),
-        .target(name: "Query", dependencies: ["WarehouseCore", "Load", "Transform"]),
+        // warehouse.yaml: pricing, cost centers, sources, secrets, alert settings.
+        .target(
+            name: "Config",
+            dependencies: ["WarehouseCore", "Transport", "Extract", "Transform", "Streams", .product(name: "Yams", package: "Yams")]),
+        // The marts: charges and rollups, the only writers of them.
+        .target(name: "Marts", dependencies: ["WarehouseCore", "Transform", "Load", "Config"]),
+        // The one loader: raw page, facts, reprice queue and checkpoint in one transaction per batch.
+        .target(name: "Ingest", dependencies: ["WarehouseCore", "Extract", "Transform", "Streams", "Load", "Marts", "Config"]),
+        // Reads the warehouse: invoices, reports, exports, ad-hoc SQL.
+        .target(name: "Query", dependencies: ["WarehouseCore", "Load"]),
+        // Budget and threshold alerts, their no-spam ledger, SMTP and ArcGIS notifications, credit top-ups.
+        .target(
+            name: "Alerts",
+            dependencies: [
+                "WarehouseCore", "CCurl", "Transport", "Extract", "Streams", "Load", "Config", "Ingest", "Query",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "Sandbox",
             dependencies: [
@@ -64,19 +85,19 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The nightly run only: sources, windows, pulls, the run's record.
         .target(
             name: "Pipeline",
             dependencies: [
-                "WarehouseCore", "Extract", "Transform", "Load", "Query",
-                .product(name: "Configuration", package: "swift-configuration"),
+                "WarehouseCore", "Transport", "Extract", "Streams", "Load", "Config", "Marts", "Ingest", "Alerts",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
             ]),
         // The commands, one file each; thin wrappers over the libraries. A library so tests can drive it.
         .target(
             name: "WarehouseCLI",
             dependencies: [
-                "WarehouseCore", "Extract", "Transform", "Load", "Query", "Pipeline", "Sandbox",
+                "WarehouseCore", "Transport", "Extract", "Streams", "Load", "Config", "Marts", "Ingest", "Query", "Alerts", "Pipeline",
+                "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -84,19 +105,33 @@ let package = Package(
             name: "warehouse",
             dependencies: ["WarehouseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // Shared by the test targets and the benchmarks: drivers of the clients that the product
+        // does not need (a whole ArcGIS pull, every utilization page of a partner).
+        .target(
+            name: "TestSupport", dependencies: ["WarehouseCore", "Extract", "Streams", "Load", "Config", "Ingest"], path: "Tests/TestSupport"),
         .testTarget(name: "WarehouseCoreTests", dependencies: ["WarehouseCore"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "WarehouseCore"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Load"], resources: [.copy("Golden")]),
-        .testTarget(name: "CLITests", dependencies: ["WarehouseCLI", "Load", "Query", "Pipeline", "Sandbox", "Transform", "WarehouseCore"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "WarehouseCLI", "Load", "Query", "Pipeline", "Ingest", "Streams", "Config", "Marts", "Sandbox", "Transform", "WarehouseCore",
+            ]),
         .testTarget(name: "TransformTests", dependencies: ["Transform", "WarehouseCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Transform", "Load", "WarehouseCore"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WarehouseCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ImportTests", dependencies: ["Pipeline", "Transform", "Extract", "Load", "WarehouseCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Config", "Marts", "Streams", "Transform", "Load", "WarehouseCore"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transport", "WarehouseCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ImportTests", dependencies: ["Ingest", "Streams", "Config", "Transform", "Extract", "Load", "WarehouseCore"],
+            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "Extract", "Load", "Pipeline", "WarehouseCore", .product(name: "Logging", package: "swift-log")]),
-        .executableTarget(name: "bench-http", dependencies: ["Extract", "Sandbox"], path: "Benchmarks/HTTP"),
-        .executableTarget(name: "bench-decode", dependencies: ["Extract", "Sandbox", "Transform", "Load", "Pipeline"], path: "Benchmarks/Decode"),
+            dependencies: [
+                "Sandbox", "Transport", "Extract", "Streams", "Load", "Config", "Ingest", "Alerts", "Marts", "Pipeline", "TestSupport", "WarehouseCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(name: "bench-http", dependencies: ["Extract", "Transport", "Sandbox", "TestSupport"], path: "Benchmarks/HTTP"),
+        .executableTarget(
+            name: "bench-decode", dependencies: ["Extract", "Sandbox", "Transform", "Load", "Streams", "Config", "Ingest"], path: "Benchmarks/Decode"),
     ],
     swiftLanguageModes: [.v6]
 )

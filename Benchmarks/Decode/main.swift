@@ -6,7 +6,7 @@
 // Not a test: scripts/bench-bulk.sh runs it (`bench-decode [PAGES]`, default 100).
 import Extract
 import Load
-import Pipeline
+import Ingest
 import Foundation
 import Sandbox
 import Transform

@@ -5,6 +5,8 @@
 import Extract
 import Foundation
 import Sandbox
+import TestSupport
+import Transport
 import Synchronization
 import WarehouseCore
 
@@ -30,8 +32,8 @@ let marker = Data("\"usageStartTime\"".utf8)
 let totals = Mutex((pages: 0, records: 0, bytes: 0))
 let clock = ContinuousClock()
 let began = clock.now
-try await client.forEachUtilizationPage(from: start, to: end, concurrency: concurrency) { page in
-    guard page.kind == PageKind.partnerCenterUtilization else { return }
+try await client.forEachUtilizationPage(from: start, to: end, concurrency: concurrency) { utilization in
+    let page = utilization.page
     // Count record openings with a plain byte scan (Data.range(of:) copies on Linux).
     let records = page.body.withUnsafeBytes { raw -> Int in
         let bytes = raw.bindMemory(to: UInt8.self)

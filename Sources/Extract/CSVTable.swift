@@ -1,4 +1,5 @@
 import Foundation
+import WarehouseCore
 
 /// RFC 4180 CSV: fields separated by commas, records by CRLF or LF; a field in double quotes may
 /// hold commas, line breaks and doubled quotes (`""`). A quote inside an unquoted field is kept as

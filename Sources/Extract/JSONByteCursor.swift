@@ -1,4 +1,5 @@
 import Foundation
+import WarehouseCore
 
 /// A forward-only JSON scanner over raw bytes for decoders specialized to one document shape
 /// (`UtilizationPageDecoder`): no tree, no per-key `String`, strict RFC 8259 syntax.

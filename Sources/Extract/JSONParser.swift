@@ -1,4 +1,5 @@
 import Foundation
+import WarehouseCore
 
 /// A strict JSON parser (RFC 8259) over bytes that keeps numbers as their text.
 ///

@@ -1,5 +1,4 @@
 import Foundation
-import Transform
 import WarehouseCore
 
 /// Rounding money to cents so that every displayed total is the sum of its displayed parts.

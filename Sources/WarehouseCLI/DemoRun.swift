@@ -5,6 +5,12 @@ import Pipeline
 import Query
 import Sandbox
 import WarehouseCore
+import Transport
+import Alerts
+import Streams
+import Marts
+import Ingest
+import Config
 
 /// The demo: sandbox up, configuration written, the nightly run, an invoice, next steps.
 struct DemoRun {

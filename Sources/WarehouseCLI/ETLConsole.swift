@@ -5,6 +5,12 @@ import Logging
 import Pipeline
 import Synchronization
 import WarehouseCore
+import Transport
+import Alerts
+import Streams
+import Marts
+import Ingest
+import Config
 
 /// What `etl` (and `demo`) print while and after running: a progress line per source on a
 /// terminal, nothing under cron unless something fails, or JSON lines for log collectors; and

@@ -3,12 +3,18 @@ import Foundation
 import Load
 import Pipeline
 import WarehouseCore
+import Transport
+import Alerts
+import Streams
+import Marts
+import Ingest
+import Config
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Load saved API responses and exports from files.",
         discussion: """
-            KIND is one of: \(ImportKind.names). \
+            KIND is one of: \(StreamSpec.names). \
             Each file's bytes are stored and its facts upserted, up to 16 files per transaction, read and \
             decoded ahead on a second thread; the billing months the files touch are repriced once, at the \
             end. Importing the same files twice changes nothing. `-` reads standard input; gzip files are \
@@ -45,8 +51,8 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             guard !files.isEmpty else { throw ValidationError("give at least one file (or - for standard input)") }
-            guard let kind = ImportKind(rawValue: kind) else {
-                throw ImportFailure("\(files[0]): unknown kind '\(kind)', expected one of: \(ImportKind.names)")
+            guard let kind = StreamSpec.named(kind) else {
+                throw ImportFailure("\(files[0]): unknown kind '\(kind)', expected one of: \(StreamSpec.names)")
             }
             let day = try asOf.map { try ETLCommand.day($0, option: "--as-of") }
             let options = ImportOptions(kind: kind, source: source, customer: customer, subscription: subscription, org: org, asOf: day)
@@ -60,7 +66,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             defer { withExtendedLifetime(lock) {} }
             let db = try database.openForWriting()
-            let importer = Importer(db: db, config: settings)
+            let importer = Loader(db: db, config: settings)
             let paths = files
             try importer.importFiles(
                 files.map { $0 == "-" ? "<stdin>" : $0 }, options: options,

@@ -2,6 +2,12 @@ import ArgumentParser
 import Foundation
 import Load
 import Pipeline
+import Transport
+import Alerts
+import Streams
+import Marts
+import Ingest
+import Config
 
 /// `warehouse rebuild`: facts and charges again from the stored raw pages, no API calls.
 struct RebuildCommand: AsyncParsableCommand {

@@ -1,5 +1,9 @@
+import Config
 import Foundation
+import Ingest
 import Load
+import Marts
+import Streams
 import Testing
 
 /// `warehouse alerts` as a user runs it: what it prints, its exit codes, and that the SMTP

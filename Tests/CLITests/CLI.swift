@@ -1,4 +1,8 @@
+import Config
 import Foundation
+import Ingest
+import Marts
+import Streams
 
 /// Runs the built `warehouse` executable as a user would, capturing its output and exit code.
 struct CLI {

@@ -1,6 +1,10 @@
+import Config
 import Foundation
+import Ingest
 import Load
+import Marts
 import Sandbox
+import Streams
 import Testing
 
 @Suite struct DemoCommandTests {

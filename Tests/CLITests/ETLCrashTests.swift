@@ -1,6 +1,10 @@
+import Config
 import Foundation
+import Ingest
 import Load
+import Marts
 import Pipeline
+import Streams
 import Testing
 import WarehouseCore
 
@@ -62,10 +66,10 @@ import WarehouseCore
         #expect(try db.integrityCheck() == ["ok"])
         #expect(try db.rows("PRAGMA foreign_key_check").isEmpty)
         let store = RawPageStore(db)
-        for page in try store.pages() where page.kind == ImportKind.pcUtilization.rawValue || page.kind == ImportKind.agolUsage.rawValue {
-            let kind = try #require(ImportKind(rawValue: page.kind))
+        for page in try store.pages() where page.kind == StreamSpec.pcUtilization.name || page.kind == StreamSpec.agolUsage.name {
+            let kind = try #require(StreamSpec.named(page.kind))
             let options = try #require(ImportOptions(kind: kind, source: page.source, contextJSON: page.context))
-            let batch = try Importer.facts(try store.body(page.pageID), file: page.request, options: options)
+            let batch = try Loader.decode(try store.body(page.pageID), file: page.request, options: options, now: .now())
             for fact in batch.usage {
                 let found = try db.scalar(
                     "SELECT count(*) FROM usage WHERE source = ? AND account_id = ? AND resource_id = ? AND meter_id = ? AND usage_start = ? AND usage_end = ?",

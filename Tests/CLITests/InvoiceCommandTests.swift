@@ -1,5 +1,9 @@
+import Config
 import Foundation
+import Ingest
 import Load
+import Marts
+import Streams
 import Testing
 
 /// `warehouse invoice`, `report` and `export focus` end to end, on a small priced warehouse.

@@ -1,5 +1,9 @@
+import Config
 import Foundation
+import Ingest
 import Load
+import Marts
+import Streams
 import Testing
 
 /// End to end through the real binary: a tiered rate card and a month of utilization go in through

@@ -1,5 +1,9 @@
+import Config
 import Foundation
+import Ingest
 import Load
+import Marts
+import Streams
 import Testing
 
 /// `warehouse sandbox generate` then `warehouse import` of what it wrote, on the built binary:

@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 /// A fixture file's bytes, from the test bundle's `Fixtures` folder.
 enum Fixture {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Transport
 import WarehouseCore
 
 @testable import Extract

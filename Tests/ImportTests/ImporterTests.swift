@@ -1,18 +1,21 @@
+import Config
 import Extract
 import Foundation
+import Ingest
 import Load
 import Pipeline
+import Streams
 import Testing
 import WarehouseCore
 
 @Suite struct ImporterTests {
     struct Sample: Sendable, CustomTestStringConvertible {
         let fixture: String
-        let kind: ImportKind
+        let kind: StreamSpec
         var org: String? = nil
         let table: String
         let rows: Int64
-        var testDescription: String { "\(fixture) as \(kind.rawValue)" }
+        var testDescription: String { "\(fixture) as \(kind.name)" }
     }
 
     static let now = UTCTime(year: 2026, month: 11, day: 20, hour: 6)
@@ -41,7 +44,7 @@ import WarehouseCore
     @Test(arguments: samples)
     func importingTwiceChangesNothing(_ s: Sample) throws {
         let w = try TestWarehouse()
-        let importer = Importer(db: w.db, config: .defaults)
+        let importer = Loader(db: w.db, config: .defaults)
         let options = ImportOptions(kind: s.kind, org: s.org)
         let data = try Fixture.data(s.fixture)
         let first = try importer.importFile(data, file: s.fixture, options: options, now: Self.now)
@@ -65,7 +68,7 @@ import WarehouseCore
     @Test func rawPageKeepsKindStreamRequestAndContext() throws {
         let w = try TestWarehouse()
         let options = ImportOptions(kind: .agolItems, org: "ORG", asOf: UTCTime(year: 2026, month: 11, day: 15))
-        try Importer(db: w.db, config: .defaults).importFile(try Fixture.data("items-page.json"), file: "items-page.json", options: options, now: Self.now)
+        try Loader(db: w.db, config: .defaults).importFile(try Fixture.data("items-page.json"), file: "items-page.json", options: options, now: Self.now)
         let row = try #require(try w.db.rows("SELECT source, stream, kind, request, context, run_id FROM raw_pages").first)
         #expect(row[0...4].map(\.description) == ["arcgis", "items", "agol-items", "items-page.json", #"{"org":"ORG","as_of":"2026-11-15"}"#])
         #expect(row[5].int64 == 1)
@@ -76,7 +79,7 @@ import WarehouseCore
 
     @Test func gzipIsStoredAsTheDocument() throws {
         let w = try TestWarehouse()
-        let importer = Importer(db: w.db, config: .defaults)
+        let importer = Loader(db: w.db, config: .defaults)
         try importer.importFile(try Fixture.data("GetAzureRateCard.json"), file: "a.json", options: ImportOptions(kind: .pcRateCard), now: Self.now)
         let again = try importer.importFile(
             try Fixture.data("GetAzureRateCard.json.gz"), file: "a.json.gz", options: ImportOptions(kind: .pcRateCard), now: Self.now)
@@ -86,7 +89,7 @@ import WarehouseCore
 
     @Test func repulledRateCardReplacesItsTiers() throws {
         let w = try TestWarehouse()
-        let importer = Importer(db: w.db, config: .defaults)
+        let importer = Loader(db: w.db, config: .defaults)
         try importer.importFile(try Fixture.data("ratecard-two-tiers.json"), file: "a", options: ImportOptions(kind: .pcRateCard), now: Self.now)
         #expect(try w.db.rows("SELECT tier_min, unit_price FROM rates ORDER BY CAST(tier_min AS REAL)").map { $0.map(\.description) }
             == [["0", "1.99"], ["100", "0.99"], ["1000", "0.5"]])
@@ -97,7 +100,7 @@ import WarehouseCore
 
     @Test func usageDoesNotEraseWhatTheRateCardSaysOfAMeter() throws {
         let w = try TestWarehouse()
-        let importer = Importer(db: w.db, config: .defaults)
+        let importer = Loader(db: w.db, config: .defaults)
         try importer.importFile(try Fixture.data("RateCard-spec-example.json"), file: "r", options: ImportOptions(kind: .azureRateCard), now: Self.now)
         let usage = #"{"value":[{"properties":{"subscriptionId":"S1","usageStartTime":"2017-09-03T00:00:00Z","usageEndTime":"2017-09-04T00:00:00Z","meterId":"1D7518E5-BC2F-4A93-9057-1B3047856645","quantity":150,"unit":"Hours"}}]}"#
         try importer.importFile(Data(usage.utf8), file: "u", options: ImportOptions(kind: .azureUsage), now: Self.now)
@@ -107,7 +110,7 @@ import WarehouseCore
 
     @Test func sourceOptionAndCostColumns() throws {
         let w = try TestWarehouse()
-        try Importer(db: w.db, config: .defaults).importFile(
+        try Loader(db: w.db, config: .defaults).importFile(
             try Fixture.data("cost-export-mca.csv"), file: "m.csv", options: ImportOptions(kind: .azureCostExport, source: "contoso-mca"), now: Self.now)
         let row = try #require(try w.db.rows("SELECT source, cost, cost_currency, resource_group, tags, usage_start FROM usage").first)
         #expect(row.map(\.description) == ["contoso-mca", "0.8", "EUR", "demo", #"{"CostCenter":"Ops","note":"say \"hi\""}"#, "2026-10-05T00:00:00Z"])
@@ -115,7 +118,7 @@ import WarehouseCore
 
     struct Bad: Sendable, CustomTestStringConvertible {
         let name: String
-        let kind: ImportKind
+        let kind: StreamSpec
         let body: Data
         var org: String? = nil
         let message: String
@@ -139,7 +142,7 @@ import WarehouseCore
     @Test(arguments: try badInputs())
     func badInputLeavesTheWarehouseAsItWas(_ c: Bad) throws {
         let w = try TestWarehouse()
-        let importer = Importer(db: w.db, config: .defaults)
+        let importer = Loader(db: w.db, config: .defaults)
         try importer.importFile(try Fixture.data("GetAzureUtilization.json"), file: "good", options: ImportOptions(kind: .pcUtilization), now: Self.now)
         let before = try w.dump()
         let error = try #require(throws: ImportError.self) {

@@ -1,5 +1,8 @@
+import Config
 import Extract
 import Foundation
+import Ingest
+import Streams
 import Testing
 import WarehouseCore
 

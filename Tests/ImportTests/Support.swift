@@ -1,5 +1,8 @@
+import Config
 import Foundation
+import Ingest
 import Load
+import Streams
 
 /// Fixture bytes: this target's own `Fixtures`, else the readers' fixtures in `Tests/ExtractTests/Fixtures`
 /// (shared, not copied).

@@ -1,5 +1,8 @@
+import Config
 import Foundation
+import Marts
 import Pipeline
+import Streams
 import Testing
 import WarehouseCore
 

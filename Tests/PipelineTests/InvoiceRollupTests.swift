@@ -1,6 +1,9 @@
+import Config
 import Foundation
 import Load
+import Marts
 import Pipeline
+import Streams
 import Testing
 import WarehouseCore
 

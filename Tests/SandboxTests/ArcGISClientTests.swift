@@ -1,7 +1,13 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 /// The ArcGIS client against the sandbox, page by page (no warehouse).
@@ -18,7 +24,7 @@ struct ArcGISClientTests {
         var starts: [Int] = []
         var names: [String] = []
         let orgID = h.organization.id
-        try await client.users(orgID: orgID, asOf: .now()) { page in
+        try await client.users(orgID: orgID) { page in
             let object = try Self.json(page)
             starts.append((object["start"] as? NSNumber)?.intValue ?? -1)
             names += (object["users"] as? [[String: Any]] ?? []).compactMap { $0["username"] as? String }
@@ -37,7 +43,7 @@ struct ArcGISClientTests {
         defer { Task { await server.stop() } }
         let client = h.client()
         var pages = 0
-        try await client.users(orgID: h.organization.id, asOf: .now()) { _ in pages += 1 }
+        try await client.users(orgID: h.organization.id) { _ in pages += 1 }
         #expect(pages == 3)
         #expect(await client.tokens.fetchCount == 3)
         #expect(h.server.state.injectedFaults.isEmpty)
@@ -49,9 +55,9 @@ struct ArcGISClientTests {
         let server = h.server
         defer { Task { await server.stop() } }
         let client = h.client(.refreshToken(clientID: ArcGISOrganization.clientID, refreshToken: h.server.configuration.refreshToken))
-        let (page, orgID) = try await client.portal(asOf: .now())
+        let (page, orgID) = try await client.portal()
         #expect(orgID == h.organization.id)
-        #expect(page.context["org"] == orgID)
+        #expect(page.request.contains("/portals/self"))
     }
 
     @Test(arguments: [
@@ -62,7 +68,7 @@ struct ArcGISClientTests {
         let h = try await ArcGISHarness(SandboxConfiguration(seed: 5))
         let server = h.server
         defer { Task { await server.stop() } }
-        let error = await #expect(throws: ArcGISRequestError.self, "\(name)") { _ = try await h.client(credentials).portal(asOf: .now()) }
+        let error = await #expect(throws: ArcGISRequestError.self, "\(name)") { _ = try await h.client(credentials).portal() }
         #expect(error?.error.code == 400)
         #expect(error?.description.contains(message) == true)
         #expect(error?.description.contains("not-the-") == false)
@@ -119,7 +125,7 @@ struct ArcGISClientTests {
         ])
         let response = try await h.http.send(HTTPRequest(url: url))
         #expect(response.status == 200)
-        let error = try #require(((try Self.json(FetchedPage(stream: "", kind: "", request: "", body: response.body, fetchedAt: .now(), context: [:])))["error"]) as? [String: Any])
+        let error = try #require(((try Self.json(FetchedPage(request: "", body: response.body, fetchedAt: .now())))["error"]) as? [String: Any])
         #expect(error["code"] as? Int == 400)
         #expect(error["details"] is String)
     }
@@ -144,7 +150,7 @@ struct ArcGISClientTests {
         #expect((try await get(10_001)["error"] as? [String: Any])?["code"] as? Int == 400)
 
         var names: [String] = []
-        try await client.users(orgID: h.organization.id, asOf: .now()) { page in
+        try await client.users(orgID: h.organization.id) { page in
             names += (try Self.json(page)["users"] as? [[String: Any]] ?? []).compactMap { $0["username"] as? String }
         }
         #expect(names.count == 12_000)

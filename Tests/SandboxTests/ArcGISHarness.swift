@@ -1,8 +1,14 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Load
 import Pipeline
 import Sandbox
+import Streams
+import TestSupport
+import Transport
 import WarehouseCore
 
 /// A sandbox serving an ArcGIS Online org on port 0, a client signed in to it, and a fresh

@@ -1,9 +1,15 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Load
 import Pipeline
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 /// The ArcGIS Online pull end to end: sandbox -> client -> Importer -> warehouse.
@@ -75,7 +81,7 @@ struct ArcGISPullTests {
     /// path turns only the `credits` var into usage, so a level never becomes a quantity.
     @Test func storageLevelsInUsageAreNeverSummed() throws {
         let body = #"{"startTime":1761955200000,"endTime":1762128000000,"period":"1d","data":[{"name":"Parcels","etype":"stg","stype":"features","stg":[["1761955200000","31457280"],["1762041600000","31457280"]],"credits":[["1761955200000","0.24"],["1762041600000","0.24"]]}]}"#
-        let batch = try Importer.facts(Data(body.utf8), file: "usage.json", options: ImportOptions(kind: .agolUsage, org: "org1"))
+        let batch = try Loader.decode(Data(body.utf8), file: "usage.json", options: ImportOptions(kind: .agolUsage, org: "org1"), now: .now())
         #expect(batch.usage.map(\.quantity) == [Decimal(24) / 100, Decimal(24) / 100])
         #expect(batch.usage.allSatisfy { $0.meterID == "stg.features" && $0.unit == "credits" })
     }

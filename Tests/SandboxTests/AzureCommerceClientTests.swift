@@ -1,7 +1,13 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 struct AzureCommerceClientTests {

@@ -1,9 +1,16 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Load
+import Marts
 import Pipeline
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 /// `Importer.importFiles` (issue 9): the same warehouse as importing file by file, idempotent,
@@ -44,9 +51,9 @@ struct BulkImportTests {
     @Test func sameWarehouseAsFileByFile() throws {
         let work = try Workspace(pages: 5)
         let bulk = try work.warehouse("bulk.db"), single = try work.warehouse("single.db")
-        let summary = try Importer(db: bulk, config: .defaults).importFiles(work.files, options: Self.options, filesPerTransaction: 2, now: Self.now)
+        let summary = try Loader(db: bulk, config: .defaults).importFiles(work.files, options: Self.options, filesPerTransaction: 2, now: Self.now)
         for file in work.files {
-            try Importer(db: single, config: .defaults).importFile(
+            try Loader(db: single, config: .defaults).importFile(
                 try Data(contentsOf: URL(fileURLWithPath: file)), file: file, options: Self.options, now: Self.now)
         }
         #expect(summary.files == 5)
@@ -62,7 +69,7 @@ struct BulkImportTests {
     @Test func reimportChangesNoRow() throws {
         let work = try Workspace(pages: 3)
         let db = try work.warehouse("w.db")
-        let importer = Importer(db: db, config: .defaults)
+        let importer = Loader(db: db, config: .defaults)
         try importer.importFiles(work.files, options: Self.options, now: Self.now)
         let before = try Self.content(db)
         let changes = db.totalChanges
@@ -82,7 +89,7 @@ struct BulkImportTests {
         let files = [work.files[0], work.files[1], bad, work.files[2]]
         let db = try work.warehouse("w.db")
         let error = #expect(throws: ImportError.self) {
-            try Importer(db: db, config: .defaults).importFiles(files, options: Self.options, filesPerTransaction: 10, now: Self.now)
+            try Loader(db: db, config: .defaults).importFiles(files, options: Self.options, filesPerTransaction: 10, now: Self.now)
         }
         #expect(error?.file == bad)
         #expect(error?.description.contains("bad.json") == true)
@@ -105,7 +112,7 @@ struct BulkImportTests {
         ).write(to: URL(fileURLWithPath: bad))
         let db = try work.warehouse("w.db")
         let error = #expect(throws: ImportError.self) {
-            try Importer(db: db, config: .defaults).importFiles(
+            try Loader(db: db, config: .defaults).importFiles(
                 [work.files[0], work.files[1], bad, work.files[2]], options: Self.options, filesPerTransaction: 10, now: Self.now)
         }
         #expect(error?.file == bad)
@@ -121,7 +128,7 @@ struct BulkImportTests {
         let db = try work.warehouse("w.db")
         let missing = work.directory.appending(path: "missing.json").path
         let error = #expect(throws: ImportError.self) {
-            try Importer(db: db, config: .defaults).importFiles(work.files + [missing], options: Self.options, now: Self.now)
+            try Loader(db: db, config: .defaults).importFiles(work.files + [missing], options: Self.options, now: Self.now)
         }
         #expect(error?.description.hasPrefix(missing + ": cannot read") == true)
         #expect(try db.scalar("SELECT count(*) FROM usage")?.int64 == 1000)

@@ -1,9 +1,15 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Load
 import Pipeline
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 /// `credits allocate` against the sandbox's ArcGIS Online org over real HTTP: the top-ups land

@@ -1,8 +1,14 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Sandbox
+import Streams
 import Synchronization
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 struct HTTPClientOptionsTests {

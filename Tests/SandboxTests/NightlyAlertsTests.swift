@@ -1,9 +1,15 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Logging
 import Pipeline
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 /// The nightly run sends the alerts after loading, to a real SMTP server, and a second night

@@ -1,7 +1,13 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 struct PartnerCenterClientTests {
@@ -58,7 +64,7 @@ struct PartnerCenterClientTests {
         var truth = GroundTruth()
         var pages = 0
         for try await page in client.utilization(customerID: customer.id, subscriptionID: sub.id, from: Harness.windowStart, to: Harness.windowEnd) {
-            try RecordReader.addPartnerCenter(page, to: &truth)
+            try RecordReader.addPartnerCenter(page, subscription: sub.id, to: &truth)
             pages += 1
         }
         #expect(pages == 14)
@@ -119,7 +125,7 @@ struct PartnerCenterClientTests {
         let (customer, sub) = try #require(harness.server.organization.usageSubscriptions.first)
         var truth = GroundTruth()
         for try await page in harness.partnerCenter().utilization(customerID: customer.id, subscriptionID: sub.id, from: Harness.windowStart, to: Harness.windowEnd) {
-            try RecordReader.addPartnerCenter(page, to: &truth)
+            try RecordReader.addPartnerCenter(page, subscription: sub.id, to: &truth)
         }
         #expect(truth == harness.server.organization.groundTruth(sub, from: Harness.windowStart, to: Harness.windowEnd))
         // Two 204s with Retry-After: 1 before the page, not the 100 ms backoff.
@@ -163,7 +169,7 @@ struct PartnerCenterClientTests {
         let (page, usage) = try await client.subscriptions(customerID: customers[0])
         #expect(usage == harness.server.organization.customers[0].subscriptions.filter { $0.billingType == "usage" }.map(\.id))
         #expect(usage.count == 2)
-        #expect(page.context["customerId"] == customers[0])
+        #expect(page.request.contains("/customers/\(customers[0])/subscriptions"))
     }
 
     @Test func rateCardComesBackWithTieredMeters() async throws {

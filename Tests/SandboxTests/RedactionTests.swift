@@ -1,5 +1,11 @@
+import Alerts
+import Config
 import Extract
+import Ingest
+import Streams
+import TestSupport
 import Testing
+import Transport
 
 struct RedactionTests {
     @Test(arguments: [

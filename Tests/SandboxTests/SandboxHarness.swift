@@ -1,8 +1,14 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Logging
 import Sandbox
+import Streams
 import Synchronization
+import TestSupport
+import Transport
 import WarehouseCore
 
 /// Records the waits the HTTP client asks for instead of sleeping, so retry tests run instantly
@@ -110,9 +116,8 @@ enum RecordReader {
         Int64((((value as? NSNumber)?.doubleValue ?? .nan) * 1_000_000).rounded())
     }
 
-    /// Partner Center utilization: subscription from the page context, the rest from each item.
-    static func addPartnerCenter(_ page: FetchedPage, to truth: inout GroundTruth) throws {
-        let sub = page.context["subscriptionId"] ?? ""
+    /// Partner Center utilization: the subscription it was asked for, the rest from each item.
+    static func addPartnerCenter(_ page: FetchedPage, subscription sub: String, to truth: inout GroundTruth) throws {
         for case let item as [String: Any] in try json(page.body)["items"] as? [Any] ?? [] {
             let resource = item["resource"] as? [String: Any]
             let instance = item["instanceData"] as? [String: Any]
@@ -147,17 +152,9 @@ final class TruthAccumulator: Sendable {
     var truth: GroundTruth { state.withLock { $0.truth } }
     var utilizationPages: Int { state.withLock { $0.utilizationPages } }
 
-    func add(_ page: FetchedPage) throws {
-        guard page.kind == PageKind.partnerCenterUtilization || page.kind == PageKind.commerceUsage else {
-            state.withLock { $0.pages += 1 }
-            return
-        }
+    func add(_ utilization: UtilizationPage) throws {
         var local = GroundTruth()
-        if page.kind == PageKind.commerceUsage {
-            try RecordReader.addCommerce(page, to: &local)
-        } else {
-            try RecordReader.addPartnerCenter(page, to: &local)
-        }
+        try RecordReader.addPartnerCenter(utilization.page, subscription: utilization.subscriptionID, to: &local)
         state.withLock {
             $0.truth.count += local.count
             $0.truth.checksum &+= local.checksum

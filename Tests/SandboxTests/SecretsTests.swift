@@ -1,8 +1,14 @@
+import Alerts
+import Config
 import Extract
 import Foundation
+import Ingest
 import Load
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 /// Secrets never reach the warehouse file or the logs: a run against the sandbox with
@@ -31,10 +37,10 @@ struct SecretsTests {
         var stored = 0
         for customer in try await refreshClient.customerIDs() {
             let (page, subs) = try await refreshClient.subscriptions(customerID: customer)
-            try store.store(source: "sandbox-csp", stream: page.stream, kind: page.kind, request: page.request, context: page.contextJSON, fetchedAt: page.fetchedAt, body: page.body)
+            try store.store(source: "sandbox-csp", stream: StreamSpec.pcSubscriptions.stream, kind: StreamSpec.pcSubscriptions.name, request: page.request, context: "{}", fetchedAt: page.fetchedAt, body: page.body)
             for sub in subs {
                 for try await page in refreshClient.utilization(customerID: customer, subscriptionID: sub, from: Harness.windowStart, to: Harness.windowEnd) {
-                    try store.store(source: "sandbox-csp", stream: page.stream, kind: page.kind, request: page.request, context: page.contextJSON, fetchedAt: page.fetchedAt, body: page.body)
+                    try store.store(source: "sandbox-csp", stream: StreamSpec.pcUtilization.stream, kind: StreamSpec.pcUtilization.name, request: page.request, context: "{}", fetchedAt: page.fetchedAt, body: page.body)
                     stored += 1
                 }
             }

@@ -1,6 +1,12 @@
+import Alerts
+import Config
 import Foundation
+import Ingest
 import Sandbox
+import Streams
+import TestSupport
 import Testing
+import Transport
 import WarehouseCore
 
 struct SyntheticOrganizationTests {

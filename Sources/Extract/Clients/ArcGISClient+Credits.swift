@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 import WarehouseCore
 
 /// One user's new credit allocation: the absolute number of credits assigned, not an increment,

@@ -1,20 +1,21 @@
 import Foundation
 import Logging
+import Transport
 import WarehouseCore
 
 /// A failure of the ArcGIS client that is not the service's own error (a window out of range,
 /// a users listing that cannot be covered).
 public struct ArcGISClientError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 
 /// The ArcGIS Online calls of the nightly pull (contracts/agol.md): `portals/self`, every user
 /// (past the 10,000-result paging cap by partitioning on username prefixes), every item of the
 /// org (`size: -1` from search fetched from `content/items/{id}`), and credit usage per user,
-/// service type and day in ≤ 90-day chunks. Each response is handed on as a `FetchedPage`
-/// whose `kind` is the matching `warehouse import --kind` and whose `context` carries `org`
-/// (and `as_of`), so the Importer path loads it unchanged.
+/// service type and day in ≤ 90-day chunks. Each response is handed on as a `FetchedPage`; the
+/// caller knows its stream (`StreamSpec.agolUsers`, ...) and loads it as `warehouse import` would.
 ///
 /// Every request carries the token as the `token` parameter (redacted wherever the URL is
 /// shown or stored); an HTTP-200 error envelope 498/499/GWM_0003 gets a new token and the same
@@ -59,17 +60,17 @@ public final class ArcGISClient: Sendable {
 
     /// One GET of `path?query` with the token; a rejected token is replaced and the request sent
     /// once more (same URL, so no page is lost or repeated).
-    func fetch(_ path: String, _ query: [(String, String)], kind: String, stream: String, context: [String: String]) async throws -> (page: FetchedPage, root: JSONNode) {
+    func fetch(_ path: String, _ query: [(String, String)]) async throws -> (page: FetchedPage, root: JSONNode) {
         let (response, root) = try await call { token in
             HTTPRequest(url: "\(self.sharingURL)/\(path)?\(URLText.query(query + [("f", "json"), ("token", token)]))")
         }
-        let page = FetchedPage(stream: stream, kind: kind, request: response.url, body: response.body, fetchedAt: .now(), context: context)
+        let page = FetchedPage(request: response.url, body: response.body, fetchedAt: .now())
         return (page, root)
     }
 
     /// Sends the request `build` makes with a token (plus `Accept` and the token's `Referer`),
     /// checks the error envelope, and on 498/499/GWM_0003 gets a new token and sends it once more.
-    func call(_ build: @Sendable (String) -> HTTPRequest) async throws -> (response: HTTPResponse, root: JSONNode) {
+    public func call(_ build: @Sendable (String) -> HTTPRequest) async throws -> (response: HTTPResponse, root: JSONNode) {
         var retried = false
         while true {
             let token = try await tokens.token()
@@ -95,41 +96,38 @@ public final class ArcGISClient: Sendable {
     // MARK: Calls
 
     /// `GET portals/self`; returns the page and the org id.
-    public func portal(asOf: UTCTime) async throws -> (page: FetchedPage, orgID: String) {
-        let (page, root) = try await fetch("portals/self", [], kind: "agol-self", stream: "portal", context: ["as_of": asOf.day])
+    public func portal() async throws -> (page: FetchedPage, orgID: String) {
+        let (page, root) = try await fetch("portals/self", [])
         guard let id = try root.optionalString("id"), !id.isEmpty else {
             throw ArcGISClientError(message: "\(page.request): portals/self has no org id")
         }
-        var named = page
-        named.context["org"] = id
-        return (named, id)
+        return (page, id)
     }
 
     /// Every user of the org, 100 a page, following `nextStart` until -1. Past the paging cap,
     /// the listing is split by username prefix (recursively, until each part pages whole), and
     /// the parts must add up to the org's total: nobody missed, nobody twice.
-    public func users(orgID: String, asOf: UTCTime, _ each: (FetchedPage) async throws -> Void) async throws {
-        let context = ["org": orgID, "as_of": asOf.day]
-        _ = try await userPart(orgID: orgID, filter: nil, context: context, each)
+    public func users(orgID: String, _ each: (FetchedPage) async throws -> Void) async throws {
+        _ = try await userPart(orgID: orgID, filter: nil, each)
     }
 
     /// Pages one part (`filter` nil: all users; `abc*`: a prefix; `abc`: that exact name) and
     /// returns how many users it covered.
-    private func userPart(orgID: String, filter: String?, context: [String: String], _ each: (FetchedPage) async throws -> Void) async throws -> Int64 {
+    private func userPart(orgID: String, filter: String?, _ each: (FetchedPage) async throws -> Void) async throws -> Int64 {
         let path = "portals/\(URLText.encode(orgID))/users"
         func query(_ start: Int64) -> [(String, String)] {
             [("start", String(start)), ("num", String(pageSize)), ("sortField", "username"), ("sortOrder", "asc")]
                 + (filter.map { [("username", $0)] } ?? [])
         }
-        let (first, root) = try await fetch(path, query(1), kind: "agol-users", stream: "users", context: context)
+        let (first, root) = try await fetch(path, query(1))
         let total = try root.optionalInt64("total") ?? 0
         if total > Int64(Self.pagingCap), filter == nil || filter!.hasSuffix("*") {
             let prefix = filter.map { String($0.dropLast()) } ?? ""
             guard prefix.count < 64 else { throw ArcGISClientError(message: "users: cannot split '\(prefix)*' below the paging cap") }
             logger.info("users past the paging cap; splitting by username prefix", metadata: ["prefix": "\(prefix)", "total": "\(total)"])
             var covered: Int64 = 0
-            if !prefix.isEmpty { covered += try await userPart(orgID: orgID, filter: prefix, context: context, each) }
-            for c in Self.usernameAlphabet { covered += try await userPart(orgID: orgID, filter: prefix + c + "*", context: context, each) }
+            if !prefix.isEmpty { covered += try await userPart(orgID: orgID, filter: prefix, each) }
+            for c in Self.usernameAlphabet { covered += try await userPart(orgID: orgID, filter: prefix + c + "*", each) }
             guard covered == total else {
                 throw ArcGISClientError(
                     message: "users: the username partitions of '\(prefix)*' cover \(covered) of \(total) users (a username starts with a character outside \(Self.usernameAlphabet.joined()))")
@@ -142,7 +140,7 @@ public final class ArcGISClient: Sendable {
             received += Int64(try node.optionalArray("users").count)
             try await each(page)
             guard let next = try node.optionalInt64("nextStart"), next > 0 else { break }
-            (page, node) = try await fetch(path, query(next), kind: "agol-users", stream: "users", context: context)
+            (page, node) = try await fetch(path, query(next))
         }
         guard received == total else {
             throw ArcGISClientError(message: "users\(filter.map { " '\($0)'" } ?? ""): paging returned \(received) of \(total) users")
@@ -152,17 +150,15 @@ public final class ArcGISClient: Sendable {
 
     /// Every item of the org via `search?q=orgid:<id>`, 100 a page; each item search reports as
     /// `size: -1` is fetched from `content/items/{id}` and handed on as its own page.
-    public func items(orgID: String, asOf: UTCTime, _ each: (FetchedPage) async throws -> Void) async throws {
-        let context = ["org": orgID, "as_of": asOf.day]
+    public func items(orgID: String, _ each: (FetchedPage) async throws -> Void) async throws {
         var start: Int64 = 1
         while true {
             let (page, root) = try await fetch(
-                "search", [("q", "orgid:\(orgID)"), ("start", String(start)), ("num", String(pageSize)), ("sortField", "modified"), ("sortOrder", "asc")],
-                kind: "agol-items", stream: "items", context: context)
+                "search", [("q", "orgid:\(orgID)"), ("start", String(start)), ("num", String(pageSize)), ("sortField", "modified"), ("sortOrder", "asc")],)
             try await each(page)
             for item in try root.optionalArray("results") where (try item.optionalInt64("size") ?? 0) < 0 {
                 let id = try item.requiredString("id")
-                try await each(try await fetch("content/items/\(URLText.encode(id))", [], kind: "agol-items", stream: "items", context: context).page)
+                try await each(try await fetch("content/items/\(URLText.encode(id))", []).page)
             }
             guard let next = try root.optionalInt64("nextStart"), next > 0 else { break }
             if next > Int64(Self.pagingCap) {
@@ -189,18 +185,9 @@ public final class ArcGISClient: Sendable {
                 ("startTime", String(chunk.epochMilliseconds)), ("endTime", String(chunkEnd.epochMilliseconds)), ("period", "1d"),
                 ("groupby", "username,stype,etype"), ("vars", "credits,num"),
             ]
-            let context = ["org": orgID, "start": chunk.iso8601, "end": chunkEnd.iso8601]
-            try await each(try await fetch("portals/\(URLText.encode(orgID))/usage", query, kind: "agol-usage", stream: "usage", context: context).page)
+            try await each(try await fetch("portals/\(URLText.encode(orgID))/usage", query).page)
             chunk = chunkEnd
         }
     }
 
-    /// The whole pull: portals/self, users, items, then usage for `[start, end)`.
-    public func pull(from start: UTCTime, to end: UTCTime, asOf: UTCTime = .now(), _ each: (FetchedPage) async throws -> Void) async throws {
-        let (portalPage, orgID) = try await portal(asOf: asOf)
-        try await each(portalPage)
-        try await users(orgID: orgID, asOf: asOf, each)
-        try await items(orgID: orgID, asOf: asOf, each)
-        try await usage(orgID: orgID, from: start, to: end, now: max(asOf, .now()), each)
-    }
 }

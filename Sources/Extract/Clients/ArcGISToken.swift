@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Transport
 import WarehouseCore
 
 /// How the warehouse signs in to ArcGIS Online. An org-admin *user* token is needed for

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Transport
 import WarehouseCore
 
 /// Sends bearer-authorized GETs for one API and turns each answer into a `FetchedPage` plus its
@@ -17,7 +18,7 @@ struct AuthorizedFetcher: Sendable {
     let logger: Logger
 
     func fetch(
-        url: String, headers: [(name: String, value: String)] = [], stream: String, kind: String, context: [String: String]
+        url: String, headers: [(name: String, value: String)] = [], 
     ) async throws -> (page: FetchedPage, json: Any) {
         var reauthenticated = false
         var unauthorized = 0
@@ -31,8 +32,7 @@ struct AuthorizedFetcher: Sendable {
                 let (response, json) = try await http.send(request) { response in
                     UncheckedJSON(value: try HTTPClient.parseJSON(response))
                 }
-                let page = FetchedPage(
-                    stream: stream, kind: kind, request: response.url, body: response.body, fetchedAt: .now(), context: context)
+                let page = FetchedPage(request: response.url, body: response.body, fetchedAt: .now())
                 return (page, json.value)
             } catch let error as HTTPError where error.statusCode == 401 && unauthorized < 3 {
                 unauthorized += 1

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Transport
 import WarehouseCore
 
 /// How an app signs in to Azure AD (v1 endpoint).

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Transport
 import WarehouseCore
 
 /// Where and how to reach the Azure Commerce API (direct, non-CSP subscriptions).
@@ -57,10 +58,9 @@ public final class AzureCommerceClient: Sendable {
         let first = "\(configuration.managementURL)/subscriptions/\(URLText.encode(subscriptionID))/providers/Microsoft.Commerce/UsageAggregates?\(query)"
         let cursor = PageCursor(url: first, headers: [])
         let fetcher = self.fetcher
-        let context = ["subscriptionId": subscriptionID, "start": start.iso8601, "end": end.iso8601]
         return AsyncThrowingStream {
             guard let (url, _) = cursor.take() else { return nil }
-            var (page, json) = try await fetcher.fetch(url: url, stream: "usage", kind: PageKind.commerceUsage, context: context)
+            var (page, json) = try await fetcher.fetch(url: url)
             // `nextLink` is absolute and already carries `continuationToken`, encoded: use it as is.
             if let next = JSONPeek.string(json, "nextLink"), !next.isEmpty {
                 cursor.set(url: next, headers: [])
@@ -77,8 +77,7 @@ public final class AzureCommerceClient: Sendable {
         let query = URLText.query([("api-version", configuration.apiVersion), ("$filter", filter)])
         let url = "\(configuration.managementURL)/subscriptions/\(URLText.encode(subscriptionID))/providers/Microsoft.Commerce/RateCard?\(query)"
         return try await fetcher.fetch(
-            url: url, stream: "ratecard", kind: PageKind.commerceRateCard,
-            context: ["subscriptionId": subscriptionID, "offerDurableId": offerDurableID, "currency": currency]
+            url: url
         ).page
     }
 }

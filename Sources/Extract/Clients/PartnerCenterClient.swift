@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Transport
 import WarehouseCore
 
 /// Where and how to reach Partner Center.
@@ -61,8 +62,7 @@ public final class PartnerCenterClient: Sendable {
 
     /// `GET /v1/customers?size=N`, then `links.next` to the end.
     public func customers() -> AsyncThrowingStream<FetchedPage, any Error> {
-        pages(first: "\(configuration.baseURL)/customers?size=\(configuration.customerPageSize)", stream: "customers",
-            kind: PageKind.partnerCenterCustomers, context: [:])
+        pages(first: "\(configuration.baseURL)/customers?size=\(configuration.customerPageSize)")
     }
 
     /// Every customer id, following all pages.
@@ -81,8 +81,7 @@ public final class PartnerCenterClient: Sendable {
     /// "usage"`) subscriptions, the only ones the utilization API serves.
     public func subscriptions(customerID: String) async throws -> (page: FetchedPage, usageSubscriptionIDs: [String]) {
         let (page, json) = try await fetcher.fetch(
-            url: "\(configuration.baseURL)/customers/\(URLText.encode(customerID))/subscriptions", stream: "subscriptions",
-            kind: PageKind.partnerCenterSubscriptions, context: ["customerId": customerID])
+            url: "\(configuration.baseURL)/customers/\(URLText.encode(customerID))/subscriptions")
         let ids = JSONPeek.array(json, "items").compactMap { item -> String? in
             guard let sub = item as? [String: Any], (sub["billingType"] as? String)?.lowercased() == "usage" else { return nil }
             return sub["id"] as? String
@@ -99,8 +98,7 @@ public final class PartnerCenterClient: Sendable {
             ("show_details", "true"), ("size", String(configuration.utilizationPageSize)),
         ])
         let url = "\(configuration.baseURL)/customers/\(URLText.encode(customerID))/subscriptions/\(URLText.encode(subscriptionID))/utilizations/azure?\(query)"
-        return pages(first: url, stream: "utilization", kind: PageKind.partnerCenterUtilization,
-            context: ["customerId": customerID, "subscriptionId": subscriptionID, "start": start.iso8601, "end": end.iso8601])
+        return pages(first: url)
     }
 
     /// `GET /v1/ratecards/azure?currency=…&region=…`.
@@ -109,48 +107,18 @@ public final class PartnerCenterClient: Sendable {
         if let currency { items.append(("currency", currency)) }
         if let region { items.append(("region", region)) }
         let url = "\(configuration.baseURL)/ratecards/azure" + (items.isEmpty ? "" : "?\(URLText.query(items))")
-        return try await fetcher.fetch(url: url, stream: "ratecard", kind: PageKind.partnerCenterRateCard, context: [:]).page
-    }
-
-    /// Every utilization page of every usage-based subscription of every customer for the
-    /// window, `concurrency` subscriptions at a time; `body` is awaited before that subscription's
-    /// next page is fetched (back-pressure), and may be called from several tasks at once.
-    public func forEachUtilizationPage(
-        from start: UTCTime, to end: UTCTime, concurrency: Int = 4, _ body: @escaping @Sendable (FetchedPage) async throws -> Void
-    ) async throws {
-        var targets: [(String, String)] = []
-        for customer in try await customerIDs() {
-            let (page, ids) = try await subscriptions(customerID: customer)
-            try await body(page)
-            targets += ids.map { (customer, $0) }
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            func startOne() {
-                let (customer, sub) = targets[next]
-                next += 1
-                group.addTask {
-                    for try await page in self.utilization(customerID: customer, subscriptionID: sub, from: start, to: end) {
-                        try await body(page)
-                    }
-                }
-            }
-            while next < targets.count && next < max(1, concurrency) { startOne() }
-            while try await group.next() != nil {
-                if next < targets.count { startOne() }
-            }
-        }
+        return try await fetcher.fetch(url: url).page
     }
 
     /// Pages from `first`, then each `links.next`: `GET {base}/{next.uri}` with every
     /// `next.headers` entry sent as is; stops when `links.next` is absent.
-    private func pages(first: String, stream: String, kind: String, context: [String: String]) -> AsyncThrowingStream<FetchedPage, any Error> {
+    private func pages(first: String) -> AsyncThrowingStream<FetchedPage, any Error> {
         let cursor = PageCursor(url: first, headers: [])
         let fetcher = self.fetcher
         let base = configuration.baseURL
         return AsyncThrowingStream {
             guard let (url, headers) = cursor.take() else { return nil }
-            var (page, json) = try await fetcher.fetch(url: url, headers: headers, stream: stream, kind: kind, context: context)
+            var (page, json) = try await fetcher.fetch(url: url, headers: headers)
             if let next = JSONPeek.object(JSONPeek.object(JSONPeek.object(json)?["links"])?["next"]),
                 let uri = next["uri"] as? String
             {

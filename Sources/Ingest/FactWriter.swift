@@ -1,0 +1,85 @@
+import Config
+import Foundation
+import Load
+import Transform
+import WarehouseCore
+
+/// Writes a `FactBatch` through `FactStore` (one cached statement per table) inside the caller's
+/// transaction: facts to rows, exact decimals as canonical text.
+public struct FactWriter {
+    public struct Counts: Sendable, Equatable {
+        /// Rows inserted, changed or (stale rate tiers) deleted.
+        public var written = 0
+        /// Rows already there, identical.
+        public var unchanged = 0
+    }
+
+    let db: Database
+
+    public init(db: Database) { self.db = db }
+
+    /// Upserts every fact of `batch`, each fact row pointing at raw page `pageID`.
+    @discardableResult
+    public func write(_ batch: FactBatch, pageID: Int64?) throws -> Counts {
+        let store = FactStore(db)
+        func text(_ d: Decimal?) -> String? { d.map(ExactDecimal.format) }
+        try store.upsert(
+            FactStore.customers, rows: batch.customers.map { [$0.source, $0.customerID, $0.companyName, $0.domain, $0.tenantID, $0.relationship] })
+        try store.upsert(
+            FactStore.subscriptions,
+            rows: batch.subscriptions.map { [$0.source, $0.subscriptionID, $0.customerID, $0.offerID, $0.offerName, $0.billingType, $0.status] })
+        try store.upsert(
+            FactStore.users,
+            rows: batch.users.map { [$0.source, $0.userName, $0.orgID, $0.fullName, $0.email, $0.role, $0.tags, $0.disabled, $0.createdAt] })
+        try store.upsert(
+            FactStore.meters, rows: batch.meters.map { [$0.source, $0.meterID, $0.name, $0.category, $0.subcategory, $0.region, $0.unit] })
+        try store.upsert(
+            FactStore.resources,
+            rows: batch.resources.map {
+                [$0.source, $0.resourceID, $0.subscriptionID, $0.resourceGroup, $0.providerType, $0.name, $0.location, $0.owner, $0.tags]
+            })
+        var tiers: [[String]: Set<String>] = [:]
+        for rate in batch.rates {
+            tiers[[rate.source, rate.meterID, rate.currency, rate.effectiveDate], default: []].insert(ExactDecimal.format(rate.tierMin))
+        }
+        for (key, keep) in tiers {
+            try store.deleteTiers(source: key[0], meterID: key[1], currency: key[2], effectiveDate: key[3], keeping: keep)
+        }
+        try store.upsert(
+            FactStore.rates,
+            rows: batch.rates.map {
+                [
+                    $0.source, $0.meterID, $0.currency, $0.effectiveDate, ExactDecimal.format($0.tierMin), ExactDecimal.format($0.unitPrice),
+                    ExactDecimal.format($0.includedQuantity), $0.tierMode, pageID,
+                ]
+            })
+        try store.upsert(
+            FactStore.offerTerms,
+            rows: batch.offerTerms.map {
+                [$0.source, $0.name, $0.currency, $0.effectiveDate, ExactDecimal.format($0.discount), Normalize.jsonArray($0.excludedMeterIDs), pageID]
+            })
+        try store.upsert(
+            FactStore.usage,
+            rows: batch.usage.map {
+                [
+                    $0.source, $0.accountID, $0.resourceID, $0.meterID, $0.usageStart, $0.usageEnd, ExactDecimal.format($0.quantity), $0.unit,
+                    $0.customerID, $0.subscriptionID, $0.resourceGroup, $0.userName, $0.location, $0.tags, text($0.cost), $0.costCurrency, pageID,
+                ]
+            })
+        try store.upsert(
+            FactStore.storageSnapshots,
+            rows: batch.storageSnapshots.map {
+                [
+                    $0.source, $0.itemID, $0.snapshotDate, $0.owner, $0.itemType, $0.title, $0.storageClass, $0.sizeBytes, $0.featureBytes,
+                    $0.attachmentBytes, pageID,
+                ]
+            })
+        try store.upsert(
+            FactStore.creditBudgets,
+            rows: batch.creditBudgets.map { [$0.source, $0.userName, $0.snapshotDate, text($0.assignedCredits), text($0.availableCredits), pageID] })
+        try store.upsert(
+            FactStore.orgCredits,
+            rows: batch.orgCredits.map { [$0.source, $0.orgID, $0.snapshotDate, ExactDecimal.format($0.availableCredits), $0.budgetingEnabled, pageID] })
+        return Counts(written: store.written, unchanged: store.unchanged)
+    }
+}

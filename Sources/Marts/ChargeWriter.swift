@@ -1,0 +1,131 @@
+import Config
+import Foundation
+import Load
+import Transform
+import WarehouseCore
+
+/// Writes priced scopes, charges, their `invoice_rollup` rows and cost centers, touching only rows
+/// whose values changed.
+struct ChargeWriter {
+    let db: Database
+    let now: String
+    /// Cost-center keys present in `cost_centers` (charges reference them).
+    private var knownKeys: Set<String> = []
+    /// Scopes priced in this run, to find the ones whose usage is gone.
+    private var seen: Set<ScopeKey> = []
+
+    /// `upsertCharge`, held rather than looked up per row (`Database.cached` hashes the SQL text).
+    private let chargeStatement: Statement
+
+    init(db: Database, now: String) throws {
+        self.db = db
+        self.now = now
+        chargeStatement = try db.cached(Self.upsertCharge)
+        knownKeys = Set(try db.cached("SELECT cost_center_key FROM cost_centers").map { $0.string(0) })
+    }
+
+    static let upsertCharge = """
+        INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency, cost_center)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, cost_center_key = excluded.cost_center_key,
+            amount_micros = excluded.amount_micros, currency = excluded.currency, cost_center = excluded.cost_center
+        """
+
+    static let upsertScope = """
+        INSERT INTO charge_scopes (source, account_id, meter_id, period, total_quantity, currency, cost_micros, bands, discount, priced_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (source, account_id, meter_id, period) DO UPDATE SET total_quantity = excluded.total_quantity,
+            currency = excluded.currency, cost_micros = excluded.cost_micros, bands = excluded.bands,
+            discount = excluded.discount, priced_at = excluded.priced_at
+        """
+
+    /// Writes one priced scope: its charges (one per row, `costCenters` in row order) and its
+    /// `charge_scopes` row, each only when it differs from what is stored.
+    mutating func write(scope key: ScopeKey, rows: [UsageRow], price: ScopePrice, costCenters: [String]) throws {
+        seen.insert(key)
+        var rollup: [InvoiceRollup.Key: InvoiceRollup.Sums] = [:]
+        for (index, row) in rows.enumerated() {
+            let name = costCenters[index]
+            let charge = price.lines[index]
+            let wanted = UsageRow.CurrentCharge(
+                period: key.period, costCenterKey: CostCenterNames.key(name), amountMicros: charge.amountMicros,
+                currency: charge.currency, costCenter: name)
+            let rollupKey = InvoiceRollup.Key(
+                period: key.period, source: key.source, accountID: row.accountID, meterID: row.meterID, unit: row.unit,
+                currency: charge.currency, costCenterKey: wanted.costCenterKey, userName: row.userName,
+                customerID: row.customerID, subscriptionID: row.subscriptionID, resourceGroup: row.resourceGroup)
+            rollup[rollupKey, default: InvoiceRollup.Sums()].add(quantity: row.line.quantity, amountMicros: charge.amountMicros)
+            if row.current == wanted { continue }
+            if knownKeys.insert(wanted.costCenterKey).inserted {
+                try db.run("INSERT OR IGNORE INTO cost_centers (cost_center_key, display_name) VALUES (?, ?)", wanted.costCenterKey, name)
+            }
+            try chargeStatement.bind(
+                row.usageID, key.period, wanted.costCenterKey, charge.amountMicros, charge.currency, name
+            ).run()
+        }
+
+        try InvoiceRollup.replaceScope(
+            db, scope: InvoiceRollup.Scope(period: key.period, source: key.source, accountID: key.account, meterID: key.meter),
+            wanted: rollup)
+
+        let total = ExactDecimal.format(price.totalQuantity)
+        let bands = PriceBand.json(price.bands)
+        let discount = ExactDecimal.format(price.discount)
+        let stored = try db.cached("""
+            SELECT total_quantity, currency, cost_micros, bands, discount FROM charge_scopes
+            WHERE source = ? AND account_id = ? AND meter_id = ? AND period = ?
+            """).bind(key.source, key.account, key.meter, key.period).first { row in
+            row.string(0) == total && row.optionalString(1) == price.currency && row.optionalInt64(2) == price.costMicros
+                && row.string(3) == bands && row.string(4) == discount
+        }
+        if stored == true { return }
+        // A new row takes the first spelling of its ids (an existing one keeps its own).
+        let account = rows.map(\.accountID).min() ?? key.account
+        let meter = rows.map(\.meterID).min() ?? key.meter
+        try db.cached(Self.upsertScope).bind(
+            key.source, account, meter, key.period, total, price.currency, price.costMicros, bands, discount, now
+        ).run()
+    }
+
+    /// Deletes the scopes (and their rollup rows) of the range that no usage has any more (their
+    /// usage was deleted).
+    mutating func deleteStaleScopes(source: String?, from: String, to: String) throws {
+        let stale = try db.cached("""
+            SELECT source, account_id, meter_id, period FROM charge_scopes
+            WHERE (?1 IS NULL OR source = ?1) AND period >= ?2 AND period < ?3
+            """).bind(source.map { SQLValue.text($0) } ?? .null, from, to).map { row in
+            ScopeKey(source: row.string(0), account: row.string(1).asciiLowercased, meter: row.string(2).asciiLowercased, period: row.string(3))
+        }.filter { !seen.contains($0) }
+        for key in stale {
+            try db.run(
+                "DELETE FROM charge_scopes WHERE source = ? AND account_id = ? AND meter_id = ? AND period = ?",
+                key.source, key.account, key.meter, key.period)
+        }
+        for scope in try InvoiceRollup.scopes(db, source: source, from: from, to: to)
+        where !seen.contains(ScopeKey(source: scope.source, account: scope.accountID, meter: scope.meterID, period: scope.period)) {
+            try InvoiceRollup.deleteScope(db, scope)
+        }
+    }
+
+    /// Shows each cost center in its most common spelling over all charges, and drops cost
+    /// centers no charge uses any more. Writes only what differs.
+    mutating func refreshCostCenters() throws {
+        // Counted here rather than with GROUP BY: SQLite would sort every charge in a temporary
+        // b-tree (60 MB for a million, in memory while a bulk import keeps its journals there).
+        var spellings: [String: [String: Int]] = [:]
+        try db.cached("SELECT cost_center_key, COALESCE(cost_center, cost_center_key) FROM charges").forEachRow { row in
+            spellings[row.string(0), default: [:]][row.string(1), default: 0] += 1
+        }
+        let stored = try db.cached("SELECT cost_center_key, display_name FROM cost_centers").map { ($0.string(0), $0.string(1)) }
+        for (key, display) in stored {
+            guard let counts = spellings[key], let wanted = CostCenterNames.displayName(counts) else {
+                try db.run("DELETE FROM cost_centers WHERE cost_center_key = ?", key)
+                knownKeys.remove(key)
+                continue
+            }
+            if wanted != display {
+                try db.run("UPDATE cost_centers SET display_name = ? WHERE cost_center_key = ?", wanted, key)
+            }
+        }
+    }
+}

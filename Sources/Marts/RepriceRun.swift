@@ -1,0 +1,82 @@
+import Config
+import Foundation
+import Load
+import Transform
+import WarehouseCore
+
+/// The state of one `reprice` call.
+struct RepriceRun {
+    let db: Database
+    let config: WarehouseConfig
+    let now: String
+    let pricer: ScopePricer
+    let rules: CostCenterRules
+    let effectiveRules: [CostCenterRule]
+    var reference: ReferenceData
+    var writer: ChargeWriter
+    var summary = RepriceSummary()
+
+    init(db: Database, config: WarehouseConfig, now: String) throws {
+        self.db = db
+        self.config = config
+        self.now = now
+        pricer = ScopePricer(creditPrice: config.pricing.creditPrice, currency: config.currency)
+        rules = config.costCenters
+        effectiveRules = config.costCenters.effectiveRules
+        reference = ReferenceData(db: db, config: config)
+        writer = try ChargeWriter(db: db, now: now)
+    }
+
+    /// The usage of one period range, with each row's current charge, in scope order.
+    static let usageSQL = """
+        SELECT u.usage_id, u.source, u.account_id, u.meter_id, u.resource_id, u.usage_start, u.usage_end,
+               u.quantity, u.unit, u.customer_id, u.subscription_id, u.resource_group, u.user_name, u.tags,
+               u.cost, u.cost_currency,
+               c.usage_id IS NOT NULL, c.period, c.cost_center_key, c.amount_micros, c.currency, c.cost_center
+        FROM usage u LEFT JOIN charges c ON c.usage_id = u.usage_id
+        WHERE (?1 IS NULL OR u.source = ?1) AND u.usage_start >= ?2 AND u.usage_start < ?3
+        ORDER BY u.source, u.account_id, u.meter_id, u.usage_start
+        """
+
+    mutating func reprice(source: String?, from: String, to: String) throws {
+        var scope: [UsageRow] = []
+        // Each scope is priced and written as soon as the scan leaves it. Writing while the scan
+        // is open is safe here: the scan drives on `usage`, which is not written, and only charges
+        // of rows already visited change (charges are probed by usage_id, one row at a time).
+        try db.cached(Self.usageSQL).bind(source.map { SQLValue.text($0) } ?? .null, from, to).forEachRow { row in
+            let usage = try UsageRow(row)
+            if let last = scope.last, last.scopeKey != usage.scopeKey {
+                try priceScope(scope)
+                scope.removeAll(keepingCapacity: true)
+            }
+            scope.append(usage)
+        }
+        if !scope.isEmpty { try priceScope(scope) }
+        try writer.deleteStaleScopes(source: source, from: from, to: to)
+    }
+
+    mutating func priceScope(_ rows: [UsageRow]) throws {
+        guard let first = rows.first else { return }
+        let key = first.scopeKey
+        let lines = rows.map(\.line)
+        let schedule = try reference.schedule(source: first.source, meter: key.meter)
+        let terms = try reference.offerTerms(source: first.source)
+        let periodStart = key.period + "-01"
+        let price = pricer.price(lines, schedule: schedule) { currency in
+            OfferTerm.discount(terms, meterID: key.meter, currency: currency, periodStart: periodStart)
+        }
+        var names: [String] = []
+        names.reserveCapacity(rows.count)
+        for row in rows {
+            names.append(try reference.costCenter(for: row, rules: rules, effective: effectiveRules))
+        }
+        try writer.write(scope: key, rows: rows, price: price, costCenters: names)
+        summary.scopes += 1
+        summary.charges += rows.count
+        if price.hasUnpricedLines { summary.unpricedScopes += 1 }
+    }
+
+    mutating func finish() throws {
+        try writer.refreshCostCenters()
+    }
+}
