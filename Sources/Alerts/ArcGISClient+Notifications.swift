@@ -19,7 +19,7 @@ extension ArcGISClient {
         ]
         let (response, root) = try await call { token in HTTPRequest.form(url: url, fields: fields + [("token", token)]) }
         guard (try? root.optional("success")?.bool()) == true else {
-            throw ArcGISClientError(message: "\(response.url): createNotification did not answer success: true")
+            throw ArcGISError(place: response.url, code: nil, message: "createNotification did not answer success: true")
         }
     }
 }

@@ -11,7 +11,7 @@ public enum ArcGIS {
         do {
             try DocumentReader.checkArcGISError(root)
         } catch let error as ArcGISError {
-            throw ArcGISDocumentError(file: file, error: error)
+            throw error.at(file)
         }
         do {
             return try body(root)
@@ -27,13 +27,6 @@ public enum ArcGIS {
         if ms < 0 { return nil }
         return UTCTime(seconds: ms / 1000)
     }
-}
-
-/// An ArcGIS error envelope read from a file: the file and the service's error (with its code).
-public struct ArcGISDocumentError: Error, Sendable, CustomStringConvertible {
-    public var file: String
-    public var error: ArcGISError
-    public var description: String { "\(file): \(error)" }
 }
 
 /// `GET /sharing/rest/portals/self`.

@@ -28,21 +28,47 @@ public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible
     }
 }
 
-/// The body of an ArcGIS error envelope, which comes with HTTP 200:
-/// `{"error":{"code":498,"message":"Invalid token.","details":[...]}}` or the server style
-/// `{"status":"error","messages":["Token Expired."],"code":498}`.
+/// The one ArcGIS error type: the service's error envelope, which comes with HTTP 200
+/// (`{"error":{"code":498,"message":"Invalid token.","details":[...]}}` or the server style
+/// `{"status":"error","messages":["Token Expired."],"code":498}`), or a failure the client found
+/// itself (no `code`); with the file or redacted request URL it came from.
 /// See https://developers.arcgis.com/rest/users-groups-and-items/common-parameters/ (error handling).
 public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var code: Int
+    /// The file or (redacted) request URL; empty until known.
+    public var place: String
+    /// The service's error code; nil when the client itself found the answer wanting.
+    public var code: Int?
     public var message: String
     public var messageCode: String?
     public var details: [String]
+
+    public init(place: String = "", code: Int?, message: String, messageCode: String? = nil, details: [String] = []) {
+        self.place = place
+        self.code = code
+        self.message = message
+        self.messageCode = messageCode
+        self.details = details
+    }
+
+    /// A failure the client found itself (a missing field, a paging total that does not add up).
+    public init(_ message: String, place: String = "") {
+        self.init(place: place, code: nil, message: message)
+    }
+
+    /// The same error, placed at `place` (a file name or a redacted URL).
+    public func at(_ place: String) -> ArcGISError {
+        var placed = self
+        placed.place = place
+        return placed
+    }
 
     /// 498 (invalid or expired token), 499 (token required) and GWM_0003: re-authenticate and retry once.
     public var isAuthenticationError: Bool { code == 498 || code == 499 || messageCode == "GWM_0003" }
 
     public var description: String {
-        var text = "ArcGIS error \(code): \(message)"
+        var text = place.isEmpty ? "" : place + ": "
+        guard let code else { return text + message }
+        text += "ArcGIS error \(code): \(message)"
         let extra = details.filter { $0 != message }
         if !extra.isEmpty { text += " (\(extra.joined(separator: "; ")))" }
         return text

@@ -174,16 +174,16 @@ import WarehouseCore
             { _ = try ArcGISUsersPage.decode(data, file: c.fixture) }, { _ = try ArcGISPortal.decode(data, file: c.fixture) },
             { _ = try ArcGISItemsPage.decode(data, file: c.fixture) }, { _ = try ArcGISUsageResponse.decode(data, file: c.fixture) },
         ] as [() throws -> Void] {
-            let error = try #require(throws: ArcGISDocumentError.self) { try decode() }
-            #expect(error.error.code == c.code)
+            let error = try #require(throws: ArcGISError.self) { try decode() }
+            #expect(error.code == c.code)
             #expect(error.description == "\(c.fixture): \(c.text)")
         }
     }
 
     @Test func serverStyleErrorEnvelope() throws {
         let body = Data(#"{"status":"error","messages":["Token Expired."],"code":498}"#.utf8)
-        let error = try #require(throws: ArcGISDocumentError.self) { try ArcGISUsersPage.decode(body, file: "x.json") }
-        #expect(error.error.code == 498)
-        #expect(error.error.isAuthenticationError)
+        let error = try #require(throws: ArcGISError.self) { try ArcGISUsersPage.decode(body, file: "x.json") }
+        #expect(error.code == 498)
+        #expect(error.isAuthenticationError)
     }
 }

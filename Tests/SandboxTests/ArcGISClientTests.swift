@@ -68,8 +68,8 @@ struct ArcGISClientTests {
         let h = try await ArcGISHarness(SandboxConfiguration(seed: 5))
         let server = h.server
         defer { Task { await server.stop() } }
-        let error = await #expect(throws: ArcGISRequestError.self, "\(name)") { _ = try await h.client(credentials).portal() }
-        #expect(error?.error.code == 400)
+        let error = await #expect(throws: ArcGISError.self, "\(name)") { _ = try await h.client(credentials).portal() }
+        #expect(error?.code == 400)
         #expect(error?.description.contains(message) == true)
         #expect(error?.description.contains("not-the-") == false)
     }
@@ -103,7 +103,7 @@ struct ArcGISClientTests {
         let server = h.server
         defer { Task { await server.stop() } }
         let now = UTCTime.now()
-        let error = await #expect(throws: ArcGISClientError.self) {
+        let error = await #expect(throws: ArcGISError.self) {
             try await h.client().usage(orgID: h.organization.id, from: now.adding(days: -800), to: now.adding(days: -790), now: now) { _ in }
         }
         #expect(error?.description.contains("two years") == true)

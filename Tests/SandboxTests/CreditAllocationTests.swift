@@ -88,10 +88,10 @@ struct CreditAllocationTests {
         #expect(try db.scalar("SELECT count(*) FROM etl_runs WHERE command = 'allocate'")?.int64 == 0)
 
         // The sandbox itself answers with AGOL's error envelope, and the client surfaces it.
-        let error = await #expect(throws: ArcGISRequestError.self) {
+        let error = await #expect(throws: ArcGISError.self) {
             _ = try await client.assignUserCredits(orgID: "self", [CreditAssignment(username: ArcGISOrganization.adminUsername, credits: 10)])
         }
-        #expect(error?.error.message.contains("budgeting") == true)
+        #expect(error?.message.contains("budgeting") == true)
     }
 
     @Test func moreThan100AssignmentsInOneRequestAreRefusedBeforeSending() async throws {
@@ -100,7 +100,7 @@ struct CreditAllocationTests {
         defer { Task { await server.stop() } }
         let before = harness.server.state.requestCount
         let assignments = (0..<101).map { CreditAssignment(username: "user\($0)", credits: 1) }
-        await #expect(throws: ArcGISClientError.self) { _ = try await harness.client().assignUserCredits(orgID: "self", assignments) }
+        await #expect(throws: ArcGISError.self) { _ = try await harness.client().assignUserCredits(orgID: "self", assignments) }
         #expect(harness.server.state.requestCount == before)
         // An unknown user comes back in notAssignedUsers; a known one is assigned.
         let known = harness.organization.users[1].username

@@ -21,12 +21,12 @@ extension ArcGISClient {
     /// `POST portals/{orgId}/assignUserCredits` with `userAssignments=[{"username":…,"credits":…}]`
     /// (form-encoded, token in the body so it never reaches a URL): sets each user's allocation.
     /// Returns the users the service did not assign (`notAssignedUsers`); throws the service's
-    /// error envelope (budgeting off, too many users) as `ArcGISRequestError`, and more than
-    /// 100 assignments at once as `ArcGISClientError` before sending anything.
+    /// error envelope (budgeting off, too many users) as `ArcGISError`, and more than
+    /// 100 assignments at once as `ArcGISError` before sending anything.
     /// https://developers.arcgis.com/rest/users-groups-and-items/assign-user-credits/
     public func assignUserCredits(orgID: String, _ assignments: [CreditAssignment]) async throws -> [String] {
         guard assignments.count <= Self.maxCreditAssignments else {
-            throw ArcGISClientError(message: "assignUserCredits: \(assignments.count) users in one request; the service takes at most \(Self.maxCreditAssignments)")
+            throw ArcGISError("assignUserCredits: \(assignments.count) users in one request; the service takes at most \(Self.maxCreditAssignments)")
         }
         guard !assignments.isEmpty else { return [] }
         let list = "[" + assignments.map { "{\"username\":\(JSONString.quoted($0.username)),\"credits\":\(ExactDecimal.format($0.credits))}" }
@@ -36,7 +36,7 @@ extension ArcGISClient {
             HTTPRequest.form(url: url, fields: [("userAssignments", list), ("f", "json"), ("token", token)])
         }
         guard (try? root.optional("success")?.bool()) == true else {
-            throw ArcGISClientError(message: "\(response.url): assignUserCredits did not answer success: true")
+            throw ArcGISError(place: response.url, code: nil, message: "assignUserCredits did not answer success: true")
         }
         // Entries are user names; tolerate {"username": …} objects too.
         return try root.optionalArray("notAssignedUsers").map { node in

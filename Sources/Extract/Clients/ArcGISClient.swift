@@ -3,14 +3,6 @@ import Logging
 import Transport
 import WarehouseCore
 
-/// A failure of the ArcGIS client that is not the service's own error (a window out of range,
-/// a users listing that cannot be covered).
-public struct ArcGISClientError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// The ArcGIS Online calls of the nightly pull (contracts/agol.md): `portals/self`, every user
 /// (past the 10,000-result paging cap by partitioning on username prefixes), every item of the
 /// org (`size: -1` from search fetched from `content/items/{id}`), and credit usage per user,
@@ -84,10 +76,10 @@ public final class ArcGISClient: Sendable {
                 if error.isAuthenticationError && !retried {
                     retried = true
                     await tokens.invalidate(token)
-                    logger.notice("ArcGIS token rejected; getting a new one", metadata: ["url": "\(response.url)", "code": "\(error.code)"])
+                    logger.notice("ArcGIS token rejected; getting a new one", metadata: ["url": "\(response.url)", "code": "\(error.code ?? 0)"])
                     continue
                 }
-                throw ArcGISRequestError(url: response.url, error: error)
+                throw error.at(response.url)
             }
             return (response, root)
         }
@@ -99,7 +91,7 @@ public final class ArcGISClient: Sendable {
     public func portal() async throws -> (page: FetchedPage, orgID: String) {
         let (page, root) = try await fetch("portals/self", [])
         guard let id = try root.optionalString("id"), !id.isEmpty else {
-            throw ArcGISClientError(message: "\(page.request): portals/self has no org id")
+            throw ArcGISError("portals/self has no org id", place: page.request)
         }
         return (page, id)
     }
@@ -123,14 +115,13 @@ public final class ArcGISClient: Sendable {
         let total = try root.optionalInt64("total") ?? 0
         if total > Int64(Self.pagingCap), filter == nil || filter!.hasSuffix("*") {
             let prefix = filter.map { String($0.dropLast()) } ?? ""
-            guard prefix.count < 64 else { throw ArcGISClientError(message: "users: cannot split '\(prefix)*' below the paging cap") }
+            guard prefix.count < 64 else { throw ArcGISError("users: cannot split '\(prefix)*' below the paging cap") }
             logger.info("users past the paging cap; splitting by username prefix", metadata: ["prefix": "\(prefix)", "total": "\(total)"])
             var covered: Int64 = 0
             if !prefix.isEmpty { covered += try await userPart(orgID: orgID, filter: prefix, each) }
             for c in Self.usernameAlphabet { covered += try await userPart(orgID: orgID, filter: prefix + c + "*", each) }
             guard covered == total else {
-                throw ArcGISClientError(
-                    message: "users: the username partitions of '\(prefix)*' cover \(covered) of \(total) users (a username starts with a character outside \(Self.usernameAlphabet.joined()))")
+                throw ArcGISError("users: the username partitions of '\(prefix)*' cover \(covered) of \(total) users (a username starts with a character outside \(Self.usernameAlphabet.joined()))")
             }
             return covered
         }
@@ -143,7 +134,7 @@ public final class ArcGISClient: Sendable {
             (page, node) = try await fetch(path, query(next))
         }
         guard received == total else {
-            throw ArcGISClientError(message: "users\(filter.map { " '\($0)'" } ?? ""): paging returned \(received) of \(total) users")
+            throw ArcGISError("users\(filter.map { " '\($0)'" } ?? ""): paging returned \(received) of \(total) users")
         }
         return total
     }
@@ -162,7 +153,7 @@ public final class ArcGISClient: Sendable {
             }
             guard let next = try root.optionalInt64("nextStart"), next > 0 else { break }
             if next > Int64(Self.pagingCap) {
-                throw ArcGISClientError(message: "items: the org has more than \(Self.pagingCap) items; search past the paging cap is not supported yet")
+                throw ArcGISError("items: the org has more than \(Self.pagingCap) items; search past the paging cap is not supported yet")
             }
             start = next
         }
@@ -175,9 +166,9 @@ public final class ArcGISClient: Sendable {
         let to = end == end.startOfDay ? end : end.startOfDay.adding(days: 1)
         let oldest = now.startOfDay.adding(days: -Self.usageRetentionDays)
         guard from >= oldest else {
-            throw ArcGISClientError(message: "usage: \(from.day) is more than two years ago; ArcGIS Online keeps usage since \(oldest.day) only")
+            throw ArcGISError("usage: \(from.day) is more than two years ago; ArcGIS Online keeps usage since \(oldest.day) only")
         }
-        guard from < to else { throw ArcGISClientError(message: "usage: empty window \(from.day)..\(to.day)") }
+        guard from < to else { throw ArcGISError("usage: empty window \(from.day)..\(to.day)") }
         var chunk = from
         while chunk < to {
             let chunkEnd = min(chunk.adding(days: Self.usageChunkDays), to)

@@ -13,13 +13,6 @@ public enum ArcGISCredentials: Sendable {
     case refreshToken(clientID: String, refreshToken: String)
 }
 
-/// A failed ArcGIS request: the redacted URL and the service's error envelope.
-public struct ArcGISRequestError: Error, Sendable, CustomStringConvertible {
-    public var url: String
-    public var error: ArcGISError
-    public var description: String { "\(url): \(error)" }
-}
-
 /// Gets and caches an ArcGIS token, and gets a new one `refreshMargin` seconds before it
 /// expires (`expires` in ms from generateToken, `expires_in` s from OAuth2) or when a caller
 /// reports it rejected (498/499/GWM_0003). The token is registered with `Redaction`, so it never
@@ -89,7 +82,7 @@ public actor ArcGISTokenProvider {
         do {
             try DocumentReader.checkArcGISError(root)
         } catch let error as ArcGISError {
-            throw ArcGISRequestError(url: response.url, error: error)
+            throw error.at(response.url)
         }
         let issued = now()
         if let token = try? root.optionalString("token"), !token.isEmpty {
@@ -105,6 +98,6 @@ public actor ArcGISTokenProvider {
             let lifetime = ((try? root.optionalInt64("expires_in")) ?? nil) ?? 1800
             return (token, issued.addingTimeInterval(TimeInterval(lifetime)))
         }
-        throw ArcGISRequestError(url: response.url, error: ArcGISError(code: 0, message: "the token response has no token", messageCode: nil, details: []))
+        throw ArcGISError("the token response has no token", place: response.url)
     }
 }
