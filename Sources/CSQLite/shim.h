@@ -1,6 +1,7 @@
 #ifndef WAREHOUSE_CSQLITE_SHIM_H
 #define WAREHOUSE_CSQLITE_SHIM_H
 #include <sqlite3.h>
+#include <stdio.h>
 
 /// SQLITE_TRANSIENT is a cast of -1 to a function pointer, which Swift cannot import; this wrapper
 /// binds text that SQLite copies at once, so a Swift string's buffer may go away after the call.
@@ -21,6 +22,22 @@ static inline int warehouse_sqlite3_enable_defensive(sqlite3 *db) {
 #else
     return SQLITE_OK;
 #endif
+}
+
+/// Statement tracing for `WAREHOUSE_SQL_TRACE`: each statement's SQL text as prepared (with `?`
+/// placeholders, never the values bound to them) is appended to `file`, one line each.
+/// https://www.sqlite.org/c3ref/trace_v2.html
+static int warehouse_sqlite3_trace_line(unsigned mask, void *context, void *statement, void *text) {
+    (void)statement;
+    if (mask == SQLITE_TRACE_STMT && text != 0) {
+        fputs((const char *)text, (FILE *)context);
+        fputc('\n', (FILE *)context);
+    }
+    return 0;
+}
+
+static inline int warehouse_sqlite3_trace_to(sqlite3 *db, FILE *file) {
+    return sqlite3_trace_v2(db, SQLITE_TRACE_STMT, warehouse_sqlite3_trace_line, file);
 }
 
 #endif

@@ -16,6 +16,8 @@ public final class Database {
     public let mode: Mode
     private var cache: [String: Statement] = [:]
     private var transactionDepth = 0
+    /// Where `WAREHOUSE_SQL_TRACE` sends the statements run (nil: not traced).
+    private var trace: UnsafeMutablePointer<FILE>?
 
     /// Opens (and for `.readWrite`, creates) the file at `path`. `busyTimeout` is how long a
     /// statement waits for another connection's lock before failing with SQLITE_BUSY.
@@ -40,6 +42,7 @@ public final class Database {
             try SQLiteError.check(sqlite3_busy_timeout(db, Int32(clamping: ms)), db)
             try SQLiteError.check(sqlite3_extended_result_codes(db, 1), db)
             try SQLiteError.check(warehouse_sqlite3_enable_defensive(db), db)
+            try startTrace(db)
             if mode == .readWrite {
                 try execute("PRAGMA journal_mode = WAL")
                 try execute("PRAGMA synchronous = NORMAL")
@@ -52,8 +55,22 @@ public final class Database {
         } catch {
             cache.removeAll()
             sqlite3_close_v2(db)
+            if let trace { fclose(trace) }
             throw error
         }
+    }
+
+    /// With `WAREHOUSE_SQL_TRACE=FILE` set, appends the text of every statement this connection
+    /// runs to FILE (placeholders, never bound values): how the README shows that the nightly run
+    /// opens one transaction per page and no savepoint.
+    private func startTrace(_ db: OpaquePointer) throws {
+        guard let path = ProcessInfo.processInfo.environment["WAREHOUSE_SQL_TRACE"], !path.isEmpty else { return }
+        guard let file = fopen(path, "a") else {
+            throw SQLiteError(code: SQLITE_CANTOPEN, message: "WAREHOUSE_SQL_TRACE: cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        setvbuf(file, nil, _IOLBF, 0)
+        trace = file
+        try SQLiteError.check(warehouse_sqlite3_trace_to(db, file), db)
     }
 
     deinit {
@@ -62,6 +79,7 @@ public final class Database {
         // A deinit cannot report an error; close_v2 only fails on a misuse that the cache removal rules out.
         let code = sqlite3_close_v2(handle)
         assert(code == SQLITE_OK, "sqlite3_close_v2 failed: \(code)")
+        if let trace { fclose(trace) }
     }
 
     /// Creates an empty file readable and writable by its owner only.

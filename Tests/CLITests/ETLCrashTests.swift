@@ -10,7 +10,8 @@ import WarehouseCore
 
 /// `warehouse etl` killed with SIGKILL at random moments: after every kill the file is whole, no
 /// half batch is visible, and a following run ends with exactly what an uninterrupted run makes.
-/// `scripts/crash-test.sh N` does the same with as many kills as you like.
+/// `scripts/crash-test.sh N` does the same with as many kills as you like; `WAREHOUSE_CRASH_SEED`
+/// replays the kill moments of a printed seed.
 @Suite struct ETLCrashTests {
     static let night = "2026-11-02T03:00:00Z"
 
@@ -24,8 +25,9 @@ import WarehouseCore
         let expectedFacts = try ETLHarness.facts(reference)
         let expectedInvoices = [try await ETLHarness.invoice(reference, period: "2026-10"), try await ETLHarness.invoice(reference, period: "2026-11")]
 
-        var seed = UInt64(clock.now.hashValue & 0xffff)
-        print("crash test: seed \(seed), an uninterrupted run takes \(full) ms")
+        // WAREHOUSE_CRASH_SEED=N replays a failed run's kill moments (as far as timing allows).
+        var seed = ProcessInfo.processInfo.environment["WAREHOUSE_CRASH_SEED"].flatMap { UInt64($0) } ?? UInt64(clock.now.hashValue & 0xffff)
+        print("crash test: seed \(seed) (replay: WAREHOUSE_CRASH_SEED=\(seed) swift test --filter ETLCrashTests), an uninterrupted run takes \(full) ms")
         // Rounds of two kills on a fresh file, then a run to the end, until 20 kills have landed
         // inside a run (a kill after the run ended is not counted).
         var landed = 0, attempts = 0, round = 0
