@@ -109,20 +109,24 @@ let package = Package(
         // does not need (a whole ArcGIS pull, every utilization page of a partner).
         .target(
             name: "TestSupport", dependencies: ["WarehouseCore", "Extract", "Streams", "Load", "Config", "Ingest"], path: "Tests/TestSupport"),
-        .testTarget(name: "WarehouseCoreTests", dependencies: ["WarehouseCore"]),
-        .testTarget(name: "LoadTests", dependencies: ["Load", "WarehouseCore"]),
+        .testTarget(name: "WarehouseCoreTests", dependencies: ["WarehouseCore", "TestSupport"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "WarehouseCore"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transport", "WarehouseCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TransformTests", dependencies: ["Transform", "Extract", "TestSupport", "WarehouseCore"]),
+        .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "WarehouseCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Streams", "Transform", "TestSupport", "WarehouseCore"]),
+        .testTarget(name: "MartsTests", dependencies: ["Marts", "Config", "Transform", "Load", "TestSupport", "WarehouseCore"]),
+        .testTarget(
+            name: "IngestTests", dependencies: ["Ingest", "Streams", "Config", "Transform", "Extract", "Load", "TestSupport", "WarehouseCore"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Load"], resources: [.copy("Golden")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "WarehouseCore"]),
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "WarehouseCLI", "Load", "Query", "Pipeline", "Ingest", "Streams", "Config", "Marts", "Sandbox", "Transform", "WarehouseCore",
+                "WarehouseCLI", "Load", "Query", "Pipeline", "Ingest", "Streams", "Config", "Marts", "Sandbox", "Transform", "TestSupport",
+                "WarehouseCore",
             ]),
-        .testTarget(name: "TransformTests", dependencies: ["Transform", "WarehouseCore"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Config", "Marts", "Streams", "Transform", "Load", "WarehouseCore"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transport", "WarehouseCore"], resources: [.copy("Fixtures")]),
-        .testTarget(
-            name: "ImportTests", dependencies: ["Ingest", "Streams", "Config", "Transform", "Extract", "Load", "WarehouseCore"],
-            resources: [.copy("Fixtures")]),
         .testTarget(
             name: "SandboxTests",
             dependencies: [

@@ -1,7 +1,6 @@
 import Config
 import Extract
 import Foundation
-import Transport
 
 /// One condition the warehouse found that someone should hear about.
 ///

@@ -1,8 +1,6 @@
-import Config
 import Extract
 import Foundation
 import Load
-import Transport
 import WarehouseCore
 
 /// The no-spam rule, kept in `alert_deliveries` (migration 3).

@@ -1,7 +1,6 @@
 import Config
 import Extract
 import Foundation
-import Transport
 import WarehouseCore
 
 /// The words of the alert mails: a user's own figures, or the administrators' digest of every

@@ -3,7 +3,6 @@ import Extract
 import Foundation
 import Load
 import Query
-import Transport
 import WarehouseCore
 
 /// Evaluates the configured rules against the warehouse as it stands: pure reads, exact

@@ -1,7 +1,5 @@
-import Config
 import Extract
 import Foundation
-import Transport
 
 /// One e-mail: a plain-text and an HTML version of the same content, as a MIME
 /// `multipart/alternative` message (RFC 2046 §5.1.4), so every mail client shows one of them.

@@ -1,6 +1,4 @@
-import Config
 import Extract
-import Transport
 /// Something that delivers a `MailMessage` or throws: `SMTPSender` in production; the alert run
 /// depends on this, not on SMTP, so another channel can stand in.
 public protocol MailTransport: Sendable {

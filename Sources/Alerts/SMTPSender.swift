@@ -1,5 +1,4 @@
 import CCurl
-import Config
 import Extract
 import Foundation
 import Transport

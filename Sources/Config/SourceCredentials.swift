@@ -1,6 +1,5 @@
 import Extract
 import Foundation
-import Transport
 
 /// A source's sign-in, resolved from the environment or the secrets file before the run starts.
 public enum SourceCredentials: Sendable {

@@ -1,4 +1,3 @@
-import Config
 import Extract
 import Foundation
 import Load

@@ -1,4 +1,3 @@
-import Config
 import Foundation
 
 /// Computes `produce(0)`, `produce(1)`, ... on one background thread, at most `depth` items

@@ -6,7 +6,6 @@ import Ingest
 import Load
 import Logging
 import Marts
-import Streams
 import Transport
 import WarehouseCore
 

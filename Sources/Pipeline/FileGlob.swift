@@ -1,8 +1,5 @@
-import Config
 import Foundation
 import Ingest
-import Streams
-import Transport
 
 #if canImport(Glibc)
     import Glibc

@@ -1,10 +1,8 @@
-import Config
 import Extract
 import Foundation
 import Ingest
 import Streams
 import Synchronization
-import Transport
 import WarehouseCore
 
 /// One source's side of a run: loads its pages through the warehouse's one `Loader` (a

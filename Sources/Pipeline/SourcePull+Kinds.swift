@@ -4,7 +4,6 @@ import Foundation
 import Ingest
 import Logging
 import Streams
-import Transport
 import WarehouseCore
 
 extension SourcePull {

@@ -1,6 +1,5 @@
 import Extract
 import Foundation
-import Ingest
 import Streams
 import Config
 import Transport

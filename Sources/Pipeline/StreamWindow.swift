@@ -1,8 +1,4 @@
-import Config
 import Foundation
-import Ingest
-import Streams
-import Transport
 import WarehouseCore
 
 /// The days a windowed stream reads in one run: from its checkpoint minus the re-pull days (so

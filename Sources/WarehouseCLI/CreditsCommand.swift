@@ -2,11 +2,7 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import WarehouseCore
-import Transport
 import Alerts
-import Streams
-import Marts
-import Ingest
 import Config
 
 /// `warehouse credits`: ArcGIS Online credit budgets.

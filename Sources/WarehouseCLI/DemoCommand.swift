@@ -2,11 +2,6 @@ import ArgumentParser
 import Foundation
 import Pipeline
 import WarehouseCore
-import Transport
-import Alerts
-import Streams
-import Marts
-import Ingest
 import Config
 
 /// `warehouse demo`: the whole pipeline on the built-in sandbox, in one command.

@@ -6,10 +6,6 @@ import Query
 import Sandbox
 import WarehouseCore
 import Transport
-import Alerts
-import Streams
-import Marts
-import Ingest
 import Config
 
 /// The demo: sandbox up, configuration written, the nightly run, an invoice, next steps.

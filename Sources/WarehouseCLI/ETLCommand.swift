@@ -5,12 +5,6 @@ import Load
 import Logging
 import Pipeline
 import WarehouseCore
-import Transport
-import Alerts
-import Streams
-import Marts
-import Ingest
-import Config
 
 /// `warehouse etl`: the nightly run, for cron or a systemd timer.
 struct ETLCommand: AsyncParsableCommand {

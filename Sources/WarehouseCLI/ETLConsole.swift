@@ -6,10 +6,6 @@ import Pipeline
 import Synchronization
 import WarehouseCore
 import Transport
-import Alerts
-import Streams
-import Marts
-import Ingest
 import Config
 
 /// What `etl` (and `demo`) print while and after running: a progress line per source on a

@@ -3,10 +3,7 @@ import Foundation
 import Load
 import Pipeline
 import WarehouseCore
-import Transport
-import Alerts
 import Streams
-import Marts
 import Ingest
 import Config
 

@@ -2,10 +2,6 @@ import ArgumentParser
 import Foundation
 import Load
 import Pipeline
-import Transport
-import Alerts
-import Streams
-import Marts
 import Ingest
 import Config
 

@@ -1,9 +1,6 @@
-import Config
 import Foundation
-import Ingest
 import Load
-import Marts
-import Streams
+import TestSupport
 import Testing
 
 /// `warehouse alerts` as a user runs it: what it prints, its exit codes, and that the SMTP

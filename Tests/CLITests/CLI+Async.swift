@@ -1,8 +1,4 @@
-import Config
 import Foundation
-import Ingest
-import Marts
-import Streams
 
 extension CLI {
     /// A started `warehouse` process whose output is collected on Dispatch threads, so awaiting

@@ -1,8 +1,4 @@
-import Config
 import Foundation
-import Ingest
-import Marts
-import Streams
 
 /// Runs the built `warehouse` executable as a user would, capturing its output and exit code.
 struct CLI {
@@ -60,15 +56,4 @@ struct CLI {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
-}
-
-/// A temporary directory for one test, removed afterwards.
-final class TemporaryDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appending(path: "warehouse-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appending(path: name).path }
 }

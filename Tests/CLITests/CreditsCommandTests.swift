@@ -1,10 +1,8 @@
 import Config
 import Foundation
-import Ingest
 import Load
-import Marts
 import Sandbox
-import Streams
+import TestSupport
 import Testing
 
 /// `warehouse credits allocate` against the sandbox's ArcGIS Online org (port 0, real HTTP):

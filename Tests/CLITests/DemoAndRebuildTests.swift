@@ -1,10 +1,7 @@
-import Config
 import Foundation
-import Ingest
 import Load
-import Marts
 import Sandbox
-import Streams
+import TestSupport
 import Testing
 
 @Suite struct DemoCommandTests {

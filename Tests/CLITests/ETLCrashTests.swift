@@ -1,8 +1,6 @@
-import Config
 import Foundation
 import Ingest
 import Load
-import Marts
 import Pipeline
 import Streams
 import Testing

@@ -1,10 +1,6 @@
-import Config
 import Foundation
-import Ingest
 import Load
-import Marts
 import Sandbox
-import Streams
 import Testing
 import WarehouseCore
 

@@ -1,9 +1,6 @@
-import Config
 import Foundation
-import Ingest
 import Load
-import Marts
-import Streams
+import TestSupport
 import Testing
 
 @Suite struct InitCommandTests {

@@ -1,9 +1,7 @@
-import Config
 import Foundation
-import Ingest
 import Load
 import Marts
-import Streams
+import TestSupport
 import Testing
 
 /// `warehouse invoice`, `report` and `export focus` end to end, on a small priced warehouse.

@@ -1,9 +1,6 @@
-import Config
 import Foundation
-import Ingest
 import Load
-import Marts
-import Streams
+import TestSupport
 import Testing
 
 /// End to end through the real binary: a tiered rate card and a month of utilization go in through

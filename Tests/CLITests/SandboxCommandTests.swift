@@ -1,8 +1,4 @@
-import Config
 import Foundation
-import Ingest
-import Marts
-import Streams
 import Testing
 
 /// `warehouse sandbox` as a user runs it: it prints where it listens and its credentials, and a

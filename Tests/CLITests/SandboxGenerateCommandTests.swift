@@ -1,9 +1,6 @@
-import Config
 import Foundation
-import Ingest
 import Load
-import Marts
-import Streams
+import TestSupport
 import Testing
 
 /// `warehouse sandbox generate` then `warehouse import` of what it wrote, on the built binary:

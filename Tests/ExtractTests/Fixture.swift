@@ -1,5 +1,4 @@
 import Foundation
-import Transport
 
 /// A fixture file's bytes, from the test bundle's `Fixtures` folder.
 enum Fixture {

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import Transport
 import WarehouseCore
 
 @testable import Extract

@@ -1,10 +1,11 @@
 import Foundation
 import Load
+import TestSupport
 import Testing
 
 @Suite struct DatabaseTests {
     @Test func statementErrorsCarryCodeMessageAndSQL() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let error = try #require(throws: SQLiteError.self) { try t.db.prepare("SELEC 1") }
         #expect(error.primaryCode == 1)
         #expect(error.statement == "SELEC 1")
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func constraintErrorsNeverShowBoundValues() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let secret = "s3cr3t-value-\(UUID().uuidString)"
         try t.db.run("INSERT INTO cost_centers (cost_center_key, display_name) VALUES (?, ?)", "ops", secret)
         let error = try #require(throws: SQLiteError.self) {
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func checkConstraintsRejectBadStates() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         // A cost-center key must be lower case; a finished run needs a finished_at.
         #expect(throws: SQLiteError.self) {
             try t.db.run("INSERT INTO cost_centers (cost_center_key, display_name) VALUES ('Ops', 'Ops')")
@@ -41,7 +42,7 @@ import Testing
 
     @Test func throwingTransactionLeavesNothingBehind() throws {
         struct Boom: Error {}
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         #expect(throws: Boom.self) {
             try t.db.transaction {
                 try t.db.run("INSERT INTO cost_centers VALUES ('a', 'A')")
@@ -55,7 +56,7 @@ import Testing
 
     @Test func nestedFailureUndoesOnlyTheInnerWork() throws {
         struct Boom: Error {}
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         try t.db.transaction {
             try t.db.run("INSERT INTO cost_centers VALUES ('a', 'A')")
             _ = try? t.db.transaction {
@@ -67,7 +68,7 @@ import Testing
     }
 
     @Test func sqlErrorInsideTransactionRollsBack() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         #expect(throws: SQLiteError.self) {
             try t.db.transaction {
                 try t.db.run("INSERT INTO cost_centers VALUES ('a', 'A')")
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func newFileIsOwnerOnlyAndUsesWAL() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let attributes = try FileManager.default.attributesOfItem(atPath: t.path)
         let permissions = try #require(attributes[.posixPermissions] as? NSNumber).intValue
         #expect(permissions & 0o077 == 0)
@@ -87,7 +88,7 @@ import Testing
     }
 
     @Test func readOnlyConnectionRefusesWrites() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let reader = try Database.openWarehouseReadOnly(path: t.path)
         let error = try #require(throws: SQLiteError.self) {
             try reader.run("INSERT INTO cost_centers VALUES ('a', 'A')")
@@ -96,13 +97,13 @@ import Testing
     }
 
     @Test func multipleStatementsInOnePrepareAreRefused() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         #expect(throws: SQLiteError.self) { try t.db.prepare("SELECT 1; DROP TABLE usage") }
         #expect(try t.count("usage") == 0)
     }
 
     @Test func typedColumnReads() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let row = try #require(
             try t.db.prepare("SELECT 42, 'text', NULL, x'00ff', 1.5").first { row in
                 (row.int64(0), row.string(1), row.isNull(2), row.data(3), row.double(4), row.optionalString(2))

@@ -1,10 +1,11 @@
 import Foundation
 import Load
+import TestSupport
 import Testing
 
 @Suite struct MigrationTests {
     @Test func migratingTwiceIsANoOp() throws {
-        let t = try TestDatabase(migrated: false)
+        let t = try TestWarehouse(migrated: false)
         #expect(try t.db.migrate() == Migrations.all.map(\.version))
         #expect(try t.db.migrate() == [])
         #expect(try t.count("schema_version") == Int64(Migrations.all.count))
@@ -13,7 +14,7 @@ import Testing
     }
 
     @Test func aVersionOneFileMigratesKeepingItsRows() throws {
-        let t = try TestDatabase(migrated: false)
+        let t = try TestWarehouse(migrated: false)
         try t.db.transaction {
             try t.db.execute(Migrations.schemaSQL)
             try t.db.run("INSERT INTO schema_version VALUES (1, '2026-01-01T00:00:00Z')")
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func aForeignDatabaseIsNotTouched() throws {
-        let t = try TestDatabase(migrated: false)
+        let t = try TestWarehouse(migrated: false)
         try t.db.execute("CREATE TABLE mine (x)")
         let error = try #require(throws: SchemaError.self) { try t.db.migrate() }
         #expect(error.message.contains("not a warehouse file"))
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func aNewerSchemaIsRefused() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         try t.db.run("INSERT INTO schema_version VALUES (99, '2030-01-01T00:00:00Z')")
         let error = try #require(throws: SchemaError.self) { try t.db.migrate() }
         #expect(error.message.contains("newer"))
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func viewsAreQueryable() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         for view in ["invoice_lines", "usage_daily", "credits_by_user_month", "cost_by_cost_center_month", "unpriced_usage",
                      "latest_credit_budgets", "last_runs"] {
             #expect(try t.db.prepare("SELECT * FROM \(view)").map { $0.count }.isEmpty)

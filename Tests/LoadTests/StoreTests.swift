@@ -1,11 +1,12 @@
 import Foundation
 import Load
+import TestSupport
 import Testing
 import WarehouseCore
 
 @Suite struct RawPageStoreTests {
     @Test func storesOnceAndReadsBackExactBytes() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let store = RawPageStore(t.db)
         let body = Data("\u{FEFF}{\"items\":[1,2,3]}".utf8)
         let first = try store.store(source: "pc", stream: "utilization", kind: "pc-utilization", request: "file.json", body: body)
@@ -20,7 +21,7 @@ import WarehouseCore
     }
 
     @Test func bodyIsStoredCompressed() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let body = Data(String(repeating: "{\"quantity\":0.0053}", count: 5000).utf8)
         let page = try RawPageStore(t.db).store(source: "s", stream: "x", kind: "k", request: "r", body: body)
         let storedBytes = try #require(try t.db.scalar("SELECT length(body) FROM raw_pages WHERE page_id = ?", page.pageID)?.int64)
@@ -28,14 +29,14 @@ import WarehouseCore
     }
 
     @Test func emptyBodyRoundTrips() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let store = RawPageStore(t.db)
         let page = try store.store(source: "s", stream: "x", kind: "k", request: "r", body: Data())
         #expect(try store.body(page.pageID) == Data())
     }
 
     @Test func corruptionIsDetected() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let store = RawPageStore(t.db)
         let page = try store.store(source: "s", stream: "x", kind: "k", request: "r", body: Data("original".utf8))
         try t.db.run("UPDATE raw_pages SET body = ? WHERE page_id = ?", try Zlib.deflate(Data("tampered".utf8)), page.pageID)
@@ -60,7 +61,7 @@ import WarehouseCore
     }
 
     @Test func upsertingTheSameBatchTwiceChangesNothing() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         let rows = Self.batch()
         let firstChanged = try t.db.transaction {
             try BulkUpsert(t.db, table: "usage", columns: Self.columns, key: Self.key).upsert(rows: rows)
@@ -78,7 +79,7 @@ import WarehouseCore
     }
 
     @Test func aChangedRecordReplacesItsEarlierVersion() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         var row = Self.batch()[0]
         try t.db.transaction { _ = try BulkUpsert(t.db, table: "usage", columns: Self.columns, key: Self.key).upsert(row) }
         row[6] = "99.5"
@@ -88,7 +89,7 @@ import WarehouseCore
     }
 
     @Test func aFailingBatchCommitsNothing() throws {
-        let t = try TestDatabase()
+        let t = try TestWarehouse()
         var rows = Self.batch()
         rows.append(["pc", "sub-1", "r", "m", "2026-10-02T00:00:00Z", "2026-10-01T00:00:00Z", "1", "Hours", "{}"])  // ends before it starts
         #expect(throws: SQLiteError.self) {

@@ -1,12 +1,7 @@
-import Alerts
 import Config
 import Foundation
-import Ingest
 import Load
 import Pipeline
-import Streams
-import TestSupport
-import Transport
 import WarehouseCore
 
 /// A fresh warehouse with a small ArcGIS Online org in it, built so each rule fires for known

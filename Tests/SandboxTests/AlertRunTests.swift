@@ -2,13 +2,9 @@ import Alerts
 import Config
 import Extract
 import Foundation
-import Ingest
 import Load
 import Pipeline
-import Streams
-import TestSupport
 import Testing
-import Transport
 import WarehouseCore
 
 /// Alerts end to end: the rules over a known warehouse, real mail over SMTP (libcurl) to a real

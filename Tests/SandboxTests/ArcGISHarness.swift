@@ -1,4 +1,3 @@
-import Alerts
 import Config
 import Extract
 import Foundation
@@ -6,7 +5,6 @@ import Ingest
 import Load
 import Pipeline
 import Sandbox
-import Streams
 import TestSupport
 import Transport
 import WarehouseCore

@@ -2,14 +2,10 @@ import Alerts
 import Config
 import Extract
 import Foundation
-import Ingest
 import Load
 import Pipeline
 import Sandbox
-import Streams
-import TestSupport
 import Testing
-import Transport
 import WarehouseCore
 
 /// `delivery: arcgis`: alerts through ArcGIS Online's own notification endpoint

@@ -1,4 +1,3 @@
-import Alerts
 import Config
 import Extract
 import Foundation
@@ -7,9 +6,7 @@ import Load
 import Pipeline
 import Sandbox
 import Streams
-import TestSupport
 import Testing
-import Transport
 import WarehouseCore
 
 /// The ArcGIS Online pull end to end: sandbox -> client -> Importer -> warehouse.

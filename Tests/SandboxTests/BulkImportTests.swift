@@ -1,5 +1,3 @@
-import Alerts
-import Config
 import Extract
 import Foundation
 import Ingest
@@ -8,9 +6,7 @@ import Marts
 import Pipeline
 import Sandbox
 import Streams
-import TestSupport
 import Testing
-import Transport
 import WarehouseCore
 
 /// `Importer.importFiles` (issue 9): the same warehouse as importing file by file, idempotent,

@@ -2,12 +2,9 @@ import Alerts
 import Config
 import Extract
 import Foundation
-import Ingest
 import Load
 import Pipeline
 import Sandbox
-import Streams
-import TestSupport
 import Testing
 import Transport
 import WarehouseCore

@@ -1,13 +1,9 @@
-import Alerts
 import Config
 import Extract
 import Foundation
-import Ingest
 import Logging
 import Pipeline
 import Sandbox
-import Streams
-import TestSupport
 import Testing
 import Transport
 import WarehouseCore

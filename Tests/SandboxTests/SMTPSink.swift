@@ -1,10 +1,4 @@
-import Alerts
-import Config
 import Foundation
-import Ingest
-import Streams
-import TestSupport
-import Transport
 
 /// A real SMTP server on 127.0.0.1 (`scripts/smtp-sink.py`, aiosmtpd) for one test: started on a
 /// free port, each accepted message kept as a JSON file, stopped by closing its standard input.

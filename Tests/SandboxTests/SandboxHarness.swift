@@ -1,11 +1,7 @@
-import Alerts
-import Config
 import Extract
 import Foundation
-import Ingest
 import Logging
 import Sandbox
-import Streams
 import Synchronization
 import TestSupport
 import Transport

@@ -1,12 +1,8 @@
-import Alerts
-import Config
 import Extract
 import Foundation
-import Ingest
 import Load
 import Sandbox
 import Streams
-import TestSupport
 import Testing
 import Transport
 import WarehouseCore

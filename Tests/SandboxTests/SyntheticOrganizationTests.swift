@@ -1,12 +1,6 @@
-import Alerts
-import Config
 import Foundation
-import Ingest
 import Sandbox
-import Streams
-import TestSupport
 import Testing
-import Transport
 import WarehouseCore
 
 struct SyntheticOrganizationTests {

@@ -1,12 +1,6 @@
-import Alerts
-import Config
 import Extract
 import Foundation
-import Ingest
-import Streams
-import TestSupport
 import Testing
-import Transport
 import WarehouseCore
 
 @testable import Sandbox

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Transform
 import WarehouseCore
@@ -27,7 +28,6 @@ struct TierCase: CustomTestStringConvertible, Sendable {
     }
 }
 
-func dec(_ text: String) -> Decimal { ExactDecimal.parse(text) ?? .nan }
 
 @Suite struct TieredPricingTests {
     static let azureEgress = [("0", "0.0832"), ("1024", "0.0819"), ("51200", "0.0806"), ("512000", "0.0794")]

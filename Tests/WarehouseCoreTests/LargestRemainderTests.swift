@@ -1,8 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import WarehouseCore
 
-private func dec(_ text: String) -> Decimal { ExactDecimal.parse(text) ?? .nan }
 
 @Suite struct LargestRemainderTests {
     static let cases: [(String, [String], Int64, [Int64])] = [

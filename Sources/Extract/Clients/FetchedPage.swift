@@ -1,5 +1,4 @@
 import Foundation
-import Transport
 import WarehouseCore
 
 /// One response body as fetched, ready for the loader: the bytes exactly as received (after HTTP

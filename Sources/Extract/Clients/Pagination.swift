@@ -1,6 +1,5 @@
 import Foundation
 import Synchronization
-import Transport
 
 /// Where a paged stream goes next: set by the page just fetched, taken by the next pull.
 /// Pull-based paging (`AsyncThrowingStream(unfolding:)`) fetches a page only when the consumer

@@ -1,5 +1,4 @@
 import Foundation
-import Transport
 
 /// The token cache shared by the token providers (Azure AD, ArcGIS Online): one token at a
 /// time, replaced `refreshMargin` seconds before it expires or when a caller reports it

@@ -1,8 +1,6 @@
-import Config
 import Extract
 import Foundation
-import Ingest
-import Streams
+import TestSupport
 import Testing
 import WarehouseCore
 

@@ -1,10 +1,5 @@
-import Alerts
-import Config
 import Extract
 import Foundation
-import Ingest
-import Streams
-import TestSupport
 import Testing
 import Transport
 import WarehouseCore

@@ -1,9 +1,5 @@
-import Config
 import Foundation
 import Load
-import Marts
-import Pipeline
-import Streams
 
 /// A fresh warehouse file with helpers that insert facts the way the import writes them.
 final class PricingFixture {

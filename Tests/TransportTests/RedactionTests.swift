@@ -1,9 +1,4 @@
-import Alerts
-import Config
 import Extract
-import Ingest
-import Streams
-import TestSupport
 import Testing
 import Transport
 

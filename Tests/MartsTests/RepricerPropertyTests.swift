@@ -1,9 +1,7 @@
-import Config
 import Foundation
 import Load
 import Marts
-import Pipeline
-import Streams
+import TestSupport
 import Testing
 import Transform
 import WarehouseCore

@@ -1,8 +1,5 @@
 import Config
 import Foundation
-import Marts
-import Pipeline
-import Streams
 import Testing
 import WarehouseCore
 

@@ -1,9 +1,6 @@
-import Config
 import Foundation
 import Load
 import Marts
-import Pipeline
-import Streams
 import Testing
 import WarehouseCore
 

@@ -5,6 +5,7 @@ import Ingest
 import Load
 import Pipeline
 import Streams
+import TestSupport
 import Testing
 import WarehouseCore
 

@@ -1,8 +1,6 @@
 import Config
 import Foundation
-import Marts
-import Pipeline
-import Streams
+import TestSupport
 import Testing
 import Transform
 import WarehouseCore
@@ -127,7 +125,6 @@ import WarehouseCore
     }
 }
 
-func dec(_ text: String) -> Decimal { ExactDecimal.parse(text) ?? .nan }
 
 extension WarehouseConfigTests {
     /// The configuration shown in the README parses, and means what the README says of it.
