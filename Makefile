@@ -18,6 +18,7 @@ demo: build
 	.build/release/warehouse demo
 
 test: test-deps
+	python3 scripts/check-layout.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

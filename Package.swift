@@ -133,9 +133,9 @@ let package = Package(
                 "Sandbox", "Transport", "Extract", "Streams", "Load", "Config", "Ingest", "Alerts", "Marts", "Pipeline", "TestSupport", "WarehouseCore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .executableTarget(name: "bench-http", dependencies: ["Extract", "Transport", "Sandbox", "TestSupport"], path: "Benchmarks/HTTP"),
+        .executableTarget(name: "bench-http", dependencies: ["WarehouseCore", "Extract", "Transport", "Sandbox", "TestSupport"], path: "Benchmarks/HTTP"),
         .executableTarget(
-            name: "bench-decode", dependencies: ["Extract", "Sandbox", "Transform", "Load", "Streams", "Config", "Ingest"], path: "Benchmarks/Decode"),
+            name: "bench-decode", dependencies: ["WarehouseCore", "Extract", "Sandbox", "Transform", "Load", "Streams", "Config", "Ingest"], path: "Benchmarks/Decode"),
     ],
     swiftLanguageModes: [.v6]
 )

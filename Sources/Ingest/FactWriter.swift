@@ -37,21 +37,7 @@ public struct FactWriter {
             rows: batch.resources.map {
                 [$0.source, $0.resourceID, $0.subscriptionID, $0.resourceGroup, $0.providerType, $0.name, $0.location, $0.owner, $0.tags]
             })
-        var tiers: [[String]: Set<String>] = [:]
-        for rate in batch.rates {
-            tiers[[rate.source, rate.meterID, rate.currency, rate.effectiveDate], default: []].insert(ExactDecimal.format(rate.tierMin))
-        }
-        for (key, keep) in tiers {
-            try store.deleteTiers(source: key[0], meterID: key[1], currency: key[2], effectiveDate: key[3], keeping: keep)
-        }
-        try store.upsert(
-            FactStore.rates,
-            rows: batch.rates.map {
-                [
-                    $0.source, $0.meterID, $0.currency, $0.effectiveDate, ExactDecimal.format($0.tierMin), ExactDecimal.format($0.unitPrice),
-                    ExactDecimal.format($0.includedQuantity), $0.tierMode, pageID,
-                ]
-            })
+        try writeRates(batch, pageID: pageID, store: store)
         try store.upsert(
             FactStore.offerTerms,
             rows: batch.offerTerms.map {
@@ -80,5 +66,25 @@ public struct FactWriter {
             FactStore.orgCredits,
             rows: batch.orgCredits.map { [$0.source, $0.orgID, $0.snapshotDate, ExactDecimal.format($0.availableCredits), $0.budgetingEnabled, pageID] })
         return Counts(written: store.written, unchanged: store.unchanged)
+    }
+
+    /// Rate tiers: a meter's tiers on an effective date are replaced whole (a tier the card no
+    /// longer lists is deleted), then upserted.
+    private func writeRates(_ batch: FactBatch, pageID: Int64?, store: FactStore) throws {
+        var tiers: [[String]: Set<String>] = [:]
+        for rate in batch.rates {
+            tiers[[rate.source, rate.meterID, rate.currency, rate.effectiveDate], default: []].insert(ExactDecimal.format(rate.tierMin))
+        }
+        for (key, keep) in tiers {
+            try store.deleteTiers(source: key[0], meterID: key[1], currency: key[2], effectiveDate: key[3], keeping: keep)
+        }
+        try store.upsert(
+            FactStore.rates,
+            rows: batch.rates.map {
+                [
+                    $0.source, $0.meterID, $0.currency, $0.effectiveDate, ExactDecimal.format($0.tierMin), ExactDecimal.format($0.unitPrice),
+                    ExactDecimal.format($0.includedQuantity), $0.tierMode, pageID,
+                ]
+            })
     }
 }

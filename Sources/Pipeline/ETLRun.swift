@@ -150,33 +150,7 @@ public struct ETLRun {
         // Months a killed run queued and never repriced.
         report.repriced = try loader.drain()
         for (source, credentials) in plan {
-            var result = SourceResult(name: source.name, kind: source.kind)
-            let clock = ContinuousClock()
-            let began = clock.now
-            let progress = self.progress
-            let sourceLoader = SourceLoader(loader: loader, runID: runID, source: source.name) { counts in
-                let elapsed = clock.now - began
-                progress(ETLProgress(source: source.name, pages: counts.pages, records: counts.records, seconds: elapsed.seconds, finished: nil))
-            }
-            do {
-                result.windows = try await SourcePull(source: source, credentials: credentials, options: options, http: http, logger: logger, loader: sourceLoader).run()
-            } catch {
-                result.errors.append("\(error)")
-            }
-            let counts = sourceLoader.snapshot
-            result.pages = counts.pages
-            result.skippedPages = counts.skipped
-            result.records = counts.records
-            result.written = counts.written
-            result.warnings = counts.warnings
-            do {
-                report.repriced.add(try loader.drain())
-            } catch {
-                result.errors.append("repricing: \(error)")
-            }
-            result.seconds = (clock.now - began).seconds
-            progress(ETLProgress(source: source.name, pages: result.pages, records: result.records, seconds: result.seconds, finished: result))
-            report.results.append(result)
+            report.results.append(await pull(source, credentials, loader: loader, runID: runID, repriced: &report.repriced))
         }
         if config.canSendAlerts {
             // After loading, so the alerts see tonight's figures; their own `etl_runs` row and
@@ -195,6 +169,42 @@ public struct ETLRun {
                 detail: report.detail)
         }
         return report
+    }
+
+    /// One source's part of the run: its streams pulled and loaded, then the months they
+    /// touched repriced. Its failure is recorded in the result, never thrown.
+    private func pull(
+        _ source: SourceConfiguration, _ credentials: SourceCredentials, loader: Loader, runID: Int64, repriced: inout RepriceSummary
+    ) async -> SourceResult {
+        var result = SourceResult(name: source.name, kind: source.kind)
+        let clock = ContinuousClock()
+        let began = clock.now
+        let progress = self.progress
+        let sourceLoader = SourceLoader(loader: loader, runID: runID, source: source.name) { counts in
+            let elapsed = clock.now - began
+            progress(ETLProgress(source: source.name, pages: counts.pages, records: counts.records, seconds: elapsed.seconds, finished: nil))
+        }
+        do {
+            result.windows = try await SourcePull(
+                source: source, credentials: credentials, options: options, http: http, logger: logger, loader: sourceLoader
+            ).run()
+        } catch {
+            result.errors.append("\(error)")
+        }
+        let counts = sourceLoader.snapshot
+        result.pages = counts.pages
+        result.skippedPages = counts.skipped
+        result.records = counts.records
+        result.written = counts.written
+        result.warnings = counts.warnings
+        do {
+            repriced.add(try loader.drain())
+        } catch {
+            result.errors.append("repricing: \(error)")
+        }
+        result.seconds = (clock.now - began).seconds
+        progress(ETLProgress(source: source.name, pages: result.pages, records: result.records, seconds: result.seconds, finished: result))
+        return result
     }
 }
 

@@ -47,14 +47,6 @@ public enum Redaction {
         return redactKnown(String(text[...q]) + redacted + String(text[fragmentStart...]))
     }
 
-    /// Header value as it may be shown: `Authorization` and cookies hidden entirely.
-    public static func redactHeader(name: String, value: String) -> String {
-        switch name.lowercased() {
-        case "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key": return placeholder
-        default: return redactKnown(value)
-        }
-    }
-
     /// Free text (a response body prefix, an error message): JSON members and form fields with
     /// secret names, `Bearer` credentials and registered values replaced.
     public static func redactText(_ text: String) -> String {

@@ -3,7 +3,6 @@ import Extract
 import Foundation
 import Ingest
 import Load
-import Pipeline
 import Streams
 import TestSupport
 import Testing

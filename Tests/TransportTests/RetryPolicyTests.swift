@@ -1,4 +1,3 @@
-import Extract
 import Foundation
 import Testing
 import Transport
