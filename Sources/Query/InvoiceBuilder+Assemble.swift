@@ -45,7 +45,7 @@ extension InvoiceBuilder {
             return (unassigned ? "Unassigned" : labels[group.lowercased()] ?? labels[group] ?? group, unassigned)
         }
         func meterName(_ line: LineKey) -> String {
-            meters[MeterKey(source: line.source, meterID: line.meterID)]?.name ?? line.meterID
+            meters[MeterKey(source: line.source, meterID: line.meterID)]?.name ?? ArcGISServiceTypes.name(of: line.meterID) ?? line.meterID
         }
 
         var invoices: [CurrencyInvoice] = []
@@ -154,6 +154,7 @@ extension InvoiceBuilder {
                 .forEachRow { result[$0.string(0).lowercased()] = $0.string(1) }
         case .meter:
             for (key, info) in meters { if let name = info.name { result[key.meterID] = name } }
+            for (code, name) in ArcGISServiceTypes.names where result[code] == nil { result[code] = name }
         case .user, .subscription, .resourceGroup:
             break
         }
