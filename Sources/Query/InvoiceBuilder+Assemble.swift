@@ -66,6 +66,7 @@ extension InvoiceBuilder {
                     if a.meterName != b.meterName { return a.meterName < b.meterName }
                     return (a.source, a.meterID, a.unit ?? "") < (b.source, b.meterID, b.unit ?? "")
                 }
+                Self.distinguishSameNames(&built, meters: meters)
                 groups.append(InvoiceGroup(
                     key: name, isUnassigned: unassigned, amountMicros: built.reduce(0) { $0 + $1.amountMicros },
                     subtotalCents: 0, lines: built))
@@ -131,13 +132,16 @@ extension InvoiceBuilder {
     struct MeterInfo {
         var name: String?
         var unit: String?
+        var subcategory: String?
+        var region: String?
     }
 
     func meterNames() throws -> [MeterKey: MeterInfo] {
         var result: [MeterKey: MeterInfo] = [:]
-        try db.prepare("SELECT source, meter_id, name, unit FROM meters").forEachRow { row in
-            result[MeterKey(source: row.string(0), meterID: row.string(1).lowercased())] =
-                MeterInfo(name: row.optionalString(2).flatMap { $0.isEmpty ? nil : $0 }, unit: row.optionalString(3))
+        try db.prepare("SELECT source, meter_id, name, unit, subcategory, region FROM meters").forEachRow { row in
+            result[MeterKey(source: row.string(0), meterID: row.string(1).lowercased())] = MeterInfo(
+                name: row.optionalString(2).flatMap { $0.isEmpty ? nil : $0 }, unit: row.optionalString(3),
+                subcategory: row.optionalString(4), region: row.optionalString(5))
         }
         return result
     }
@@ -154,6 +158,9 @@ extension InvoiceBuilder {
                 .forEachRow { result[$0.string(0).lowercased()] = $0.string(1) }
         case .meter:
             for (key, info) in meters { if let name = info.name { result[key.meterID] = name } }
+            // Groups are meters here: same-named ones get their qualifier, as lines do.
+            let named = meters.compactMap { key, info in info.name.map { (key: key, name: $0) } }
+            for (key, name) in Self.distinctNames(named, meters: meters) { result[key.meterID] = name }
             for (code, name) in ArcGISServiceTypes.names where result[code] == nil { result[code] = name }
         case .user, .subscription, .resourceGroup:
             break
