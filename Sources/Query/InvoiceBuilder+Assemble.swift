@@ -15,7 +15,8 @@ extension InvoiceBuilder {
     func assemble(request: InvoiceRequest, buckets: [BucketKey: Bucket]) throws -> Invoice {
         let meters = try meterNames()
         let labels = try groupLabels(request.grouping, meters: meters)
-        let scopes = request.tiers ? try ScopeBands.load(db, period: request.period) : [:]
+        // Every line needs its scopes' bands: they state its unit price, or show it blends several.
+        let scopes = try ScopeBands.load(db, period: request.period)
 
         // currency -> group id -> line -> (bucket sums, per-account quantities for tiers)
         var priced: [String: [String: [LineKey: LineSums]]] = [:]
@@ -32,7 +33,7 @@ extension InvoiceBuilder {
             sums.records += bucket.records
             sums.amountMicros += bucket.amountMicros
             sums.quantity += bucket.quantity
-            if request.tiers { sums.accounts[key.account, default: 0] += bucket.quantity }
+            sums.accounts[key.account, default: 0] += bucket.quantity
             if let currency = key.currency {
                 priced[currency, default: [:]][line.group, default: [:]][line] = sums
             } else {
@@ -54,12 +55,15 @@ extension InvoiceBuilder {
             for (groupID, lines) in priced[currency] ?? [:] {
                 let (name, unassigned) = label(groupID)
                 var built = lines.map { line, sums in
-                    InvoiceLine(
+                    let price = ScopeBands.unitPrice(
+                        scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
+                    return InvoiceLine(
                         source: line.source, meterID: sums.meterID, meterName: meterName(line), unit: line.unit,
                         quantity: sums.quantity, records: sums.records, amountMicros: sums.amountMicros, amountCents: 0,
                         tiers: request.tiers
                             ? ScopeBands.tiers(scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
-                            : [])
+                            : [],
+                        priceBasis: price.basis, statedPrice: price.stated)
                 }
                 built.sort { a, b in
                     if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }

@@ -80,6 +80,7 @@ struct DemoRun {
 
             """)
         if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
+        if let note = invoice.unitPriceNote { printError("note: " + note) }
     }
 
     /// The configuration a user would write for these two sources, pointing at the sandbox, and

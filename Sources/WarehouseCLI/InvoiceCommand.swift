@@ -40,6 +40,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
             if let warning = invoice.rollupWarning { printError("warning: " + warning) }
             if let warning = invoice.pendingWarning { printError("warning: " + warning) }
+            if let note = invoice.unitPriceNote { printError("note: " + note) }
         }
     }
 }
