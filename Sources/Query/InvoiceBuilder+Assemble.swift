@@ -14,11 +14,50 @@ extension InvoiceBuilder {
     /// Turns SQL buckets into ordered, rounded invoices: names resolved, one invoice per currency.
     func assemble(request: InvoiceRequest, buckets: [BucketKey: Bucket]) throws -> Invoice {
         let meters = try meterNames()
-        let labels = try groupLabels(request.grouping, meters: meters)
+        let names = Names(meters: meters, labels: try groupLabels(request.grouping, meters: meters))
         // Every line needs its scopes' bands: they state its unit price, or show it blends several.
         let scopes = try ScopeBands.load(db, period: request.period)
+        let (priced, unpriced) = Self.sum(buckets, meters: meters)
 
-        // currency -> group id -> line -> (bucket sums, per-account quantities for tiers)
+        var invoices: [CurrencyInvoice] = []
+        for currency in priced.keys.sorted() {
+            var groups = (priced[currency] ?? [:]).map { groupID, lines in
+                group(groupID, lines: lines, currency: currency, tiers: request.tiers, scopes: scopes, names: names)
+            }
+            groups.sort { a, b in
+                if a.isUnassigned != b.isUnassigned { return !a.isUnassigned }
+                if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }
+                return a.key < b.key
+            }
+            var invoice = CurrencyInvoice(
+                currency: currency, totalMicros: groups.reduce(0) { $0 + $1.amountMicros }, totalCents: 0, groups: groups)
+            Self.round(&invoice)
+            invoices.append(invoice)
+        }
+
+        let unpricedLines = unpriced.map { line, sums in
+            UnpricedLine(
+                group: names.label(line.group).0, source: line.source, meterID: sums.meterID, meterName: names.meterName(line),
+                unit: line.unit, quantity: sums.quantity, records: sums.records)
+        }.sorted { a, b in
+            let aLast = a.group == "Unassigned", bLast = b.group == "Unassigned"
+            if aLast != bLast { return !aLast }
+            return (a.group, a.meterName, a.source, a.meterID) < (b.group, b.meterName, b.source, b.meterID)
+        }
+
+        var sourceNames = Set(buckets.keys.map(\.source))
+        if let source = request.source { sourceNames.insert(source) }
+        let sources = try sourceNames.sorted().map { SourceRefresh(name: $0, lastRefreshed: try lastRefreshed($0)) }
+        return Invoice(
+            period: request.period, grouping: request.grouping, tiersShown: request.tiers,
+            invoices: invoices, unpriced: unpricedLines, sources: sources)
+    }
+
+    /// The buckets summed per displayed line: currency -> group id -> line for priced ones (with
+    /// each line's quantity per account: its pricing scopes), and the unpriced lines apart.
+    static func sum(
+        _ buckets: [BucketKey: Bucket], meters: [MeterKey: MeterInfo]
+    ) -> (priced: [String: [String: [LineKey: LineSums]]], unpriced: [LineKey: LineSums]) {
         var priced: [String: [String: [LineKey: LineSums]]] = [:]
         var unpriced: [LineKey: LineSums] = [:]
         for (key, bucket) in buckets {
@@ -40,68 +79,51 @@ extension InvoiceBuilder {
                 unpriced[line] = sums
             }
         }
+        return (priced, unpriced)
+    }
 
+    /// How groups and meters are shown: group labels, meter names (else ArcGIS Online's service
+    /// type names, else the meter id).
+    struct Names {
+        let meters: [MeterKey: MeterInfo]
+        let labels: [String: String]
+
+        /// The label of a group id, and whether it is the "Unassigned" group.
         func label(_ group: String) -> (String, Bool) {
             let unassigned = group.isEmpty || group.lowercased() == "unassigned"
             return (unassigned ? "Unassigned" : labels[group.lowercased()] ?? labels[group] ?? group, unassigned)
         }
+
         func meterName(_ line: LineKey) -> String {
             meters[MeterKey(source: line.source, meterID: line.meterID)]?.name ?? ArcGISServiceTypes.name(of: line.meterID) ?? line.meterID
         }
+    }
 
-        var invoices: [CurrencyInvoice] = []
-        for currency in priced.keys.sorted() {
-            var groups: [InvoiceGroup] = []
-            for (groupID, lines) in priced[currency] ?? [:] {
-                let (name, unassigned) = label(groupID)
-                var built = lines.map { line, sums in
-                    let price = ScopeBands.unitPrice(
-                        scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
-                    return InvoiceLine(
-                        source: line.source, meterID: sums.meterID, meterName: meterName(line), unit: line.unit,
-                        quantity: sums.quantity, records: sums.records, amountMicros: sums.amountMicros, amountCents: 0,
-                        tiers: request.tiers
-                            ? ScopeBands.tiers(scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
-                            : [],
-                        priceBasis: price.basis, statedPrice: price.stated)
-                }
-                built.sort { a, b in
-                    if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }
-                    if a.meterName != b.meterName { return a.meterName < b.meterName }
-                    return (a.source, a.meterID, a.unit ?? "") < (b.source, b.meterID, b.unit ?? "")
-                }
-                Self.distinguishSameNames(&built, meters: meters)
-                groups.append(InvoiceGroup(
-                    key: name, isUnassigned: unassigned, amountMicros: built.reduce(0) { $0 + $1.amountMicros },
-                    subtotalCents: 0, lines: built))
-            }
-            groups.sort { a, b in
-                if a.isUnassigned != b.isUnassigned { return !a.isUnassigned }
-                if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }
-                return a.key < b.key
-            }
-            var invoice = CurrencyInvoice(
-                currency: currency, totalMicros: groups.reduce(0) { $0 + $1.amountMicros }, totalCents: 0, groups: groups)
-            Self.round(&invoice)
-            invoices.append(invoice)
+    /// One group of one currency: its lines with their unit prices (and bands with `tiers`),
+    /// largest first, same-named meters told apart.
+    func group(
+        _ groupID: String, lines: [LineKey: LineSums], currency: String, tiers: Bool, scopes: [ScopeBands.Key: ScopeBands],
+        names: Names
+    ) -> InvoiceGroup {
+        let (name, unassigned) = names.label(groupID)
+        var built = lines.map { line, sums in
+            let price = ScopeBands.unitPrice(scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
+            return InvoiceLine(
+                source: line.source, meterID: sums.meterID, meterName: names.meterName(line), unit: line.unit,
+                quantity: sums.quantity, records: sums.records, amountMicros: sums.amountMicros, amountCents: 0,
+                tiers: tiers
+                    ? ScopeBands.tiers(scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
+                    : [],
+                priceBasis: price.basis, statedPrice: price.stated)
         }
-
-        let unpricedLines = unpriced.map { line, sums in
-            UnpricedLine(
-                group: label(line.group).0, source: line.source, meterID: sums.meterID, meterName: meterName(line),
-                unit: line.unit, quantity: sums.quantity, records: sums.records)
-        }.sorted { a, b in
-            let aLast = a.group == "Unassigned", bLast = b.group == "Unassigned"
-            if aLast != bLast { return !aLast }
-            return (a.group, a.meterName, a.source, a.meterID) < (b.group, b.meterName, b.source, b.meterID)
+        built.sort { a, b in
+            if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }
+            if a.meterName != b.meterName { return a.meterName < b.meterName }
+            return (a.source, a.meterID, a.unit ?? "") < (b.source, b.meterID, b.unit ?? "")
         }
-
-        var sourceNames = Set(buckets.keys.map(\.source))
-        if let source = request.source { sourceNames.insert(source) }
-        let sources = try sourceNames.sorted().map { SourceRefresh(name: $0, lastRefreshed: try lastRefreshed($0)) }
-        return Invoice(
-            period: request.period, grouping: request.grouping, tiersShown: request.tiers,
-            invoices: invoices, unpriced: unpricedLines, sources: sources)
+        Self.distinguishSameNames(&built, meters: names.meters)
+        return InvoiceGroup(
+            key: name, isUnassigned: unassigned, amountMicros: built.reduce(0) { $0 + $1.amountMicros }, subtotalCents: 0, lines: built)
     }
 
     /// Top-down largest-remainder rounding (see `CentRounding`): total, then groups, lines, tiers.
