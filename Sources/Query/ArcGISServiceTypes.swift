@@ -3,7 +3,10 @@ import Foundation
 /// The names ArcGIS Online gives its credit-consuming service types, by the `<etype>.<stype>`
 /// meter the usage API reports (`svcusg.geoenrich`): the names of the capabilities in Esri's
 /// "Credits by capability" table, which the org's credits reports use.
-/// https://doc.arcgis.com/en/arcgis-online/administer/credits.htm (section "Credits by capability")
+/// https://doc.arcgis.com/en/arcgis-online/administer/credits.htm ("Understand credits", section
+/// "Credits by capability"; formerly …/arcgis-online/reference/credits.htm). Esri's own spelling is
+/// kept (GeoEnrichment, a product name); "Tile and data storage" is the table's older name for
+/// "storage of all content, excluding hosted feature layers", which fits a report column.
 ///
 /// The usage API and `portals/{org}/usage` name no service, and ArcGIS sources write no `meters`
 /// rows, so without this table a report shows the code twice. A name in `meters` (a credits
@@ -18,7 +21,7 @@ public enum ArcGISServiceTypes {
     /// rate in Esri's table; they are told apart here because the warehouse meters them apart.
     public static let names: [String: String] = [
         "geocodecnt.geocode": "Geocoding",
-        "svcusg.geoenrich": "Geoenrichment",
+        "svcusg.geoenrich": "GeoEnrichment",
         "svcusg.spanalysis": "Spatial analysis",
         "svcusg.elevanalysis": "Elevation analysis",
         "svcusg.nasimpleroute": "Simple routes",

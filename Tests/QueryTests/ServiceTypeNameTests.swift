@@ -21,10 +21,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("svcusg.geoenrich", "Geoenrichment"), ("geocodecnt.geocode", "Geocoding"), ("svcusg.nasimpleroute", "Simple routes"),
+        ("svcusg.geoenrich", "GeoEnrichment"), ("geocodecnt.geocode", "Geocoding"), ("svcusg.nasimpleroute", "Simple routes"),
         ("svcusg.spanalysis", "Spatial analysis"), ("stg.features", "Feature storage"),
         ("stg.portal", "Tile and data storage (files and attachments)"), ("stg.tiles", "Tile and data storage (tiles)"),
-        ("SVCUSG.GeoEnrich", "Geoenrichment"), ("svcusg.demogmaps", "Our maps"), ("svcusg.somethingnew", "svcusg.somethingnew"),
+        ("SVCUSG.GeoEnrich", "GeoEnrichment"), ("svcusg.demogmaps", "Our maps"), ("svcusg.somethingnew", "svcusg.somethingnew"),
     ])
     func creditsReportNamesServiceTypes(_ code: String, _ name: String) throws {
         let w = try Self.warehouse([code])
@@ -50,8 +50,8 @@ import Testing
         try InvoiceRollup.rebuild(w.db, periods: ["2026-10"])
         let invoice = try InvoiceBuilder(db: w.db).build(InvoiceRequest(period: "2026-10"))
         let names = invoice.invoices.flatMap(\.groups).flatMap(\.lines).map(\.meterName)
-        #expect(names == ["Spatial analysis", "Geoenrichment"])
+        #expect(names == ["Spatial analysis", "GeoEnrichment"])
         let byMeter = try InvoiceBuilder(db: w.db).build(InvoiceRequest(period: "2026-10", grouping: .meter))
-        #expect(byMeter.invoices.flatMap(\.groups).map(\.key) == ["Spatial analysis", "Geoenrichment"])
+        #expect(byMeter.invoices.flatMap(\.groups).map(\.key) == ["Spatial analysis", "GeoEnrichment"])
     }
 }
