@@ -5,6 +5,9 @@ import WarehouseCore
 extension InvoiceLine {
     var quantityText: String { DecimalText.exact(quantity) }
     var unitPriceText: String { unitPrice.map(DecimalText.exact) ?? "" }
+    /// For people (table, markdown, html): a derived price is marked `~`, no price list states
+    /// it. CSV and JSON keep the bare number for programs.
+    var unitPriceDisplay: String { priceBasis == .derived && unitPrice != nil ? "~" + unitPriceText : unitPriceText }
     var amountText: String { CentRounding.format(cents: amountCents) }
 }
 
@@ -48,6 +51,24 @@ extension Invoice {
 }
 
 extension Invoice {
+    /// The note, for standard error, on unit prices no price list states as printed, or nil: an
+    /// average over several band prices (its bands are under `--tiers`), or marked `~` (derived).
+    public var unitPriceNote: String? {
+        let lines = invoices.flatMap(\.groups).flatMap(\.lines).filter { !$0.quantity.isZero }
+        let averaged = tiersShown ? [] : lines.filter { $0.priceBasis == .average }
+        let derived = lines.filter { $0.priceBasis == .derived }
+        var notes: [String] = []
+        if let first = averaged.first {
+            notes.append("\(averaged.count) line(s) blend several prices (tiers, included quantities, a price change or a discount; "
+                + "e.g. \(first.meterName)): their unit price is the average, and `--tiers` shows each band's price")
+        }
+        if !derived.isEmpty {
+            notes.append("\(derived.count) line(s) marked ~ have no stated price (cost-export rows carry their cost; the export's "
+                + "UnitPrice is not stored): their unit price is amount ÷ quantity, to the places the rounded amounts support")
+        }
+        return notes.isEmpty ? nil : notes.joined(separator: "; ")
+    }
+
     /// The one-line warning when the month waits for repricing, or nil.
     public var pendingWarning: String? {
         guard awaitingReprice else { return nil }

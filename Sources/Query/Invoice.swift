@@ -46,11 +46,19 @@ public struct InvoiceLine: Equatable, Sendable {
     public var amountMicros: Int64
     public var amountCents: Int64
     public var tiers: [InvoiceTier]
+    /// How the unit price is known (see `UnitPriceBasis`).
+    public var priceBasis: UnitPriceBasis = .derived
+    /// The band price when `priceBasis` is `.stated`.
+    public var statedPrice: Decimal?
 
-    /// amount / quantity (exact micro-units over the exact quantity), to 6 places; nil for a zero quantity.
+    /// The stated price where one price applies; else amount / quantity (exact micro-units over
+    /// the exact quantity), to 6 places for an average and to the places the amount supports when
+    /// derived (`derivedScale`); nil for a zero quantity.
     public var unitPrice: Decimal? {
         guard !quantity.isZero else { return nil }
-        return ExactDecimal.rounded(Decimal(amountMicros) / Decimal(1_000_000) / quantity, scale: 6)
+        if priceBasis == .stated, let statedPrice { return statedPrice }
+        let scale = priceBasis == .derived ? derivedScale : 6
+        return ExactDecimal.rounded(Decimal(amountMicros) / Decimal(1_000_000) / quantity, scale: scale)
     }
 }
 

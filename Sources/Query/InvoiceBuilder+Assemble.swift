@@ -14,61 +14,15 @@ extension InvoiceBuilder {
     /// Turns SQL buckets into ordered, rounded invoices: names resolved, one invoice per currency.
     func assemble(request: InvoiceRequest, buckets: [BucketKey: Bucket]) throws -> Invoice {
         let meters = try meterNames()
-        let labels = try groupLabels(request.grouping, meters: meters)
-        let scopes = request.tiers ? try ScopeBands.load(db, period: request.period) : [:]
-
-        // currency -> group id -> line -> (bucket sums, per-account quantities for tiers)
-        var priced: [String: [String: [LineKey: LineSums]]] = [:]
-        var unpriced: [LineKey: LineSums] = [:]
-        for (key, bucket) in buckets {
-            let meter = meters[MeterKey(source: key.source, meterID: key.meterID)]
-            let line = LineKey(group: key.group ?? "", source: key.source, meterID: key.meterID, unit: key.unit ?? meter?.unit)
-            var sums: LineSums
-            if let currency = key.currency {
-                sums = priced[currency, default: [:]][line.group, default: [:]][line] ?? LineSums(meterID: bucket.meterID)
-            } else {
-                sums = unpriced[line] ?? LineSums(meterID: bucket.meterID)
-            }
-            sums.records += bucket.records
-            sums.amountMicros += bucket.amountMicros
-            sums.quantity += bucket.quantity
-            if request.tiers { sums.accounts[key.account, default: 0] += bucket.quantity }
-            if let currency = key.currency {
-                priced[currency, default: [:]][line.group, default: [:]][line] = sums
-            } else {
-                unpriced[line] = sums
-            }
-        }
-
-        func label(_ group: String) -> (String, Bool) {
-            let unassigned = group.isEmpty || group.lowercased() == "unassigned"
-            return (unassigned ? "Unassigned" : labels[group.lowercased()] ?? labels[group] ?? group, unassigned)
-        }
-        func meterName(_ line: LineKey) -> String {
-            meters[MeterKey(source: line.source, meterID: line.meterID)]?.name ?? line.meterID
-        }
+        let names = Names(meters: meters, labels: try groupLabels(request.grouping, meters: meters))
+        // Every line needs its scopes' bands: they state its unit price, or show it blends several.
+        let scopes = try ScopeBands.load(db, period: request.period)
+        let (priced, unpriced) = Self.sum(buckets, meters: meters)
 
         var invoices: [CurrencyInvoice] = []
         for currency in priced.keys.sorted() {
-            var groups: [InvoiceGroup] = []
-            for (groupID, lines) in priced[currency] ?? [:] {
-                let (name, unassigned) = label(groupID)
-                var built = lines.map { line, sums in
-                    InvoiceLine(
-                        source: line.source, meterID: sums.meterID, meterName: meterName(line), unit: line.unit,
-                        quantity: sums.quantity, records: sums.records, amountMicros: sums.amountMicros, amountCents: 0,
-                        tiers: request.tiers
-                            ? ScopeBands.tiers(scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
-                            : [])
-                }
-                built.sort { a, b in
-                    if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }
-                    if a.meterName != b.meterName { return a.meterName < b.meterName }
-                    return (a.source, a.meterID, a.unit ?? "") < (b.source, b.meterID, b.unit ?? "")
-                }
-                groups.append(InvoiceGroup(
-                    key: name, isUnassigned: unassigned, amountMicros: built.reduce(0) { $0 + $1.amountMicros },
-                    subtotalCents: 0, lines: built))
+            var groups = (priced[currency] ?? [:]).map { groupID, lines in
+                group(groupID, lines: lines, currency: currency, tiers: request.tiers, scopes: scopes, names: names)
             }
             groups.sort { a, b in
                 if a.isUnassigned != b.isUnassigned { return !a.isUnassigned }
@@ -83,7 +37,7 @@ extension InvoiceBuilder {
 
         let unpricedLines = unpriced.map { line, sums in
             UnpricedLine(
-                group: label(line.group).0, source: line.source, meterID: sums.meterID, meterName: meterName(line),
+                group: names.label(line.group).0, source: line.source, meterID: sums.meterID, meterName: names.meterName(line),
                 unit: line.unit, quantity: sums.quantity, records: sums.records)
         }.sorted { a, b in
             let aLast = a.group == "Unassigned", bLast = b.group == "Unassigned"
@@ -97,6 +51,79 @@ extension InvoiceBuilder {
         return Invoice(
             period: request.period, grouping: request.grouping, tiersShown: request.tiers,
             invoices: invoices, unpriced: unpricedLines, sources: sources)
+    }
+
+    /// The buckets summed per displayed line: currency -> group id -> line for priced ones (with
+    /// each line's quantity per account: its pricing scopes), and the unpriced lines apart.
+    static func sum(
+        _ buckets: [BucketKey: Bucket], meters: [MeterKey: MeterInfo]
+    ) -> (priced: [String: [String: [LineKey: LineSums]]], unpriced: [LineKey: LineSums]) {
+        var priced: [String: [String: [LineKey: LineSums]]] = [:]
+        var unpriced: [LineKey: LineSums] = [:]
+        for (key, bucket) in buckets {
+            let meter = meters[MeterKey(source: key.source, meterID: key.meterID)]
+            let line = LineKey(group: key.group ?? "", source: key.source, meterID: key.meterID, unit: key.unit ?? meter?.unit)
+            var sums: LineSums
+            if let currency = key.currency {
+                sums = priced[currency, default: [:]][line.group, default: [:]][line] ?? LineSums(meterID: bucket.meterID)
+            } else {
+                sums = unpriced[line] ?? LineSums(meterID: bucket.meterID)
+            }
+            sums.records += bucket.records
+            sums.amountMicros += bucket.amountMicros
+            sums.quantity += bucket.quantity
+            sums.accounts[key.account, default: 0] += bucket.quantity
+            if let currency = key.currency {
+                priced[currency, default: [:]][line.group, default: [:]][line] = sums
+            } else {
+                unpriced[line] = sums
+            }
+        }
+        return (priced, unpriced)
+    }
+
+    /// How groups and meters are shown: group labels, meter names (else ArcGIS Online's service
+    /// type names, else the meter id).
+    struct Names {
+        let meters: [MeterKey: MeterInfo]
+        let labels: [String: String]
+
+        /// The label of a group id, and whether it is the "Unassigned" group.
+        func label(_ group: String) -> (String, Bool) {
+            let unassigned = group.isEmpty || group.lowercased() == "unassigned"
+            return (unassigned ? "Unassigned" : labels[group.lowercased()] ?? labels[group] ?? group, unassigned)
+        }
+
+        func meterName(_ line: LineKey) -> String {
+            meters[MeterKey(source: line.source, meterID: line.meterID)]?.name ?? ArcGISServiceTypes.name(of: line.meterID) ?? line.meterID
+        }
+    }
+
+    /// One group of one currency: its lines with their unit prices (and bands with `tiers`),
+    /// largest first, same-named meters told apart.
+    func group(
+        _ groupID: String, lines: [LineKey: LineSums], currency: String, tiers: Bool, scopes: [ScopeBands.Key: ScopeBands],
+        names: Names
+    ) -> InvoiceGroup {
+        let (name, unassigned) = names.label(groupID)
+        var built = lines.map { line, sums in
+            let price = ScopeBands.unitPrice(scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
+            return InvoiceLine(
+                source: line.source, meterID: sums.meterID, meterName: names.meterName(line), unit: line.unit,
+                quantity: sums.quantity, records: sums.records, amountMicros: sums.amountMicros, amountCents: 0,
+                tiers: tiers
+                    ? ScopeBands.tiers(scopes, source: line.source, meterID: line.meterID, currency: currency, accounts: sums.accounts)
+                    : [],
+                priceBasis: price.basis, statedPrice: price.stated)
+        }
+        built.sort { a, b in
+            if a.amountMicros != b.amountMicros { return a.amountMicros > b.amountMicros }
+            if a.meterName != b.meterName { return a.meterName < b.meterName }
+            return (a.source, a.meterID, a.unit ?? "") < (b.source, b.meterID, b.unit ?? "")
+        }
+        Self.distinguishSameNames(&built, meters: names.meters)
+        return InvoiceGroup(
+            key: name, isUnassigned: unassigned, amountMicros: built.reduce(0) { $0 + $1.amountMicros }, subtotalCents: 0, lines: built)
     }
 
     /// Top-down largest-remainder rounding (see `CentRounding`): total, then groups, lines, tiers.
@@ -131,13 +158,16 @@ extension InvoiceBuilder {
     struct MeterInfo {
         var name: String?
         var unit: String?
+        var subcategory: String?
+        var region: String?
     }
 
     func meterNames() throws -> [MeterKey: MeterInfo] {
         var result: [MeterKey: MeterInfo] = [:]
-        try db.prepare("SELECT source, meter_id, name, unit FROM meters").forEachRow { row in
-            result[MeterKey(source: row.string(0), meterID: row.string(1).lowercased())] =
-                MeterInfo(name: row.optionalString(2).flatMap { $0.isEmpty ? nil : $0 }, unit: row.optionalString(3))
+        try db.prepare("SELECT source, meter_id, name, unit, subcategory, region FROM meters").forEachRow { row in
+            result[MeterKey(source: row.string(0), meterID: row.string(1).lowercased())] = MeterInfo(
+                name: row.optionalString(2).flatMap { $0.isEmpty ? nil : $0 }, unit: row.optionalString(3),
+                subcategory: row.optionalString(4), region: row.optionalString(5))
         }
         return result
     }
@@ -154,6 +184,10 @@ extension InvoiceBuilder {
                 .forEachRow { result[$0.string(0).lowercased()] = $0.string(1) }
         case .meter:
             for (key, info) in meters { if let name = info.name { result[key.meterID] = name } }
+            // Groups are meters here: same-named ones get their qualifier, as lines do.
+            let named = meters.compactMap { key, info in info.name.map { (key: key, name: $0) } }
+            for (key, name) in Self.distinctNames(named, meters: meters) { result[key.meterID] = name }
+            for (code, name) in ArcGISServiceTypes.names where result[code] == nil { result[code] = name }
         case .user, .subscription, .resourceGroup:
             break
         }

@@ -7,7 +7,8 @@ import WarehouseCore
 ///
 /// Fast on big warehouses: a month of 10 million rows of usage is a few thousand rollup rows, which
 /// SQLite groups by the requested dimension (with the same expressions and collations as the
-/// `invoice_lines` view), so only one row per group, meter and currency reaches Swift. Amounts are
+/// `invoice_lines` view), so only one row per group, meter, account and currency reaches Swift (the
+/// accounts say which pricing scopes a line holds: their bands state its unit price). Amounts are
 /// exact integer sums of micro-units; quantities are exact decimal text, added in Swift
 /// (`ExactDecimal`). Before reading, the rollup is checked against the month's charges (record
 /// counts and amounts per currency and cost center, `InvoiceRollup.matchesCharges`); when it is
@@ -43,13 +44,13 @@ public struct InvoiceBuilder {
         if let source = request.source { parameters["source"] = .text(source) }
 
         let statement = try db.prepare("""
-            SELECT currency, gk, source, meter_id, unit, sum(records), sum(amount_micros), group_concat(quantity, ' '), count(*)\(request.tiers ? ", account_id" : "")
+            SELECT currency, gk, source, meter_id, unit, sum(records), sum(amount_micros), group_concat(quantity, ' '), count(*), account_id
             FROM (SELECT r.currency AS currency, \(keyExpression) AS gk, r.source AS source, r.meter_id COLLATE BINARY AS meter_id,
                          r.unit AS unit, r.records AS records, r.amount_micros AS amount_micros, r.quantity AS quantity,
                          r.account_id COLLATE NOCASE AS account_id
                   FROM \(table) r \(join)
                   WHERE r.period = :period \(sourceFilter))
-            GROUP BY 1, 2, 3, 4, 5\(request.tiers ? ", 10" : "")
+            GROUP BY 1, 2, 3, 4, 5, 10
             """)
         try statement.bind(named: parameters)
         var buckets: [BucketKey: Bucket] = [:]
@@ -57,7 +58,7 @@ public struct InvoiceBuilder {
             let key = BucketKey(
                 currency: row.optionalString(0), group: row.optionalString(1), source: row.string(2),
                 meterID: row.string(3).lowercased(), unit: row.optionalString(4),
-                account: request.tiers ? row.string(9).lowercased() : "")
+                account: row.string(9).lowercased())
             var bucket = buckets[key] ?? Bucket(meterID: row.string(3))
             bucket.records += row.int(5)
             bucket.amountMicros += row.int64(6)

@@ -38,7 +38,7 @@ struct InvoiceHTMLRenderer {
             out += "<tbody class=\"group\">\n<tr class=\"group-head\"><th colspan=\"6\">\(h(group.key))</th></tr>\n"
             for line in group.lines {
                 out += "<tr><td>\(h(line.meterName))</td><td class=\"id\">\(h(line.meterID))</td><td class=\"num\">\(line.quantityText)</td>"
-                    + "<td>\(h(line.unit ?? ""))</td><td class=\"num\">\(line.unitPriceText)</td><td class=\"num\">\(line.amountText)</td></tr>\n"
+                    + "<td>\(h(line.unit ?? ""))</td><td class=\"num\">\(line.unitPriceDisplay)</td><td class=\"num\">\(line.amountText)</td></tr>\n"
                 for tier in line.tiers {
                     out += "<tr class=\"tier\"><td>\(h(tier.label))</td><td></td><td class=\"num\">\(tier.quantityText)</td>"
                         + "<td>\(h(tier.isDiscount ? "" : line.unit ?? ""))</td><td class=\"num\">\(tier.unitPriceText)</td><td class=\"num\">\(tier.amountText)</td></tr>\n"

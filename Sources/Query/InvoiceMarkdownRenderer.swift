@@ -13,7 +13,7 @@ struct InvoiceMarkdownRenderer {
                 out += "\n### \(cell(group.key)): \(group.subtotalText) \(currencyInvoice.currency)\n\n"
                 out += "| meter | meter id | quantity | unit | unit price | amount |\n|---|---|---:|---|---:|---:|\n"
                 for line in group.lines {
-                    out += row([line.meterName, line.meterID, line.quantityText, line.unit ?? "", line.unitPriceText, line.amountText])
+                    out += row([line.meterName, line.meterID, line.quantityText, line.unit ?? "", line.unitPriceDisplay, line.amountText])
                     for tier in line.tiers {
                         out += row(["&nbsp;&nbsp;" + tier.label, "", tier.quantityText, tier.isDiscount ? "" : line.unit ?? "", tier.unitPriceText, tier.amountText])
                     }

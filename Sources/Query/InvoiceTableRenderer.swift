@@ -14,7 +14,7 @@ struct InvoiceTableRenderer {
             for group in currencyInvoice.groups {
                 rows.append([group.key, "", "", "", ""])
                 for line in group.lines {
-                    rows.append(["  " + line.meterName, line.quantityText, line.unit ?? "", line.unitPriceText, line.amountText])
+                    rows.append(["  " + line.meterName, line.quantityText, line.unit ?? "", line.unitPriceDisplay, line.amountText])
                     for tier in line.tiers {
                         rows.append(["      " + tier.label, tier.quantityText, tier.isDiscount ? "" : line.unit ?? "", tier.unitPriceText, tier.amountText])
                     }

@@ -4,13 +4,14 @@ import WarehouseCore
 
 extension ReportBuilder {
     /// ArcGIS Online credits in the period: by service type for the whole org, largest first (the
-    /// second seed's table), then by user. Exact sums of the usage rows in credits.
+    /// second seed's table), then by user. Exact sums of the usage rows in credits. A service type
+    /// is named by its `meters` row, else by ArcGIS Online's own name for it (`ArcGISServiceTypes`).
     func credits(_ period: ReportPeriod) throws -> [Report.Section] {
         let (start, end) = period.bounds
         var byType: [String: Decimal] = [:], byUser: [String: Decimal] = [:], typeNames: [String: String] = [:]
         var total = Decimal(0)
         try db.prepare("""
-            SELECT u.meter_id, COALESCE(m.name, u.meter_id), COALESCE(NULLIF(u.user_name, ''), '(no user)'), u.quantity
+            SELECT u.meter_id, NULLIF(m.name, ''), COALESCE(NULLIF(u.user_name, ''), '(no user)'), u.quantity
             FROM usage u LEFT JOIN meters m ON m.source = u.source AND m.meter_id = u.meter_id
             WHERE u.unit = 'credits' AND u.usage_start >= ?1 AND u.usage_start < ?2
             """).bind(start, end).forEachRow { row in
@@ -18,7 +19,7 @@ extension ReportBuilder {
                 throw InvoiceBuilder.BadQuantity(text: row.string(3), meterID: row.string(0))
             }
             let type = row.string(0).lowercased()
-            typeNames[type] = row.string(1)
+            typeNames[type] = row.optionalString(1) ?? ArcGISServiceTypes.name(of: type) ?? row.string(0)
             byType[type, default: 0] += credits
             byUser[row.string(2), default: 0] += credits
             total += credits

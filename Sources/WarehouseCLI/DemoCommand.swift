@@ -11,8 +11,9 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Starts the sandbox on 127.0.0.1 (a free port), writes a configuration for it beside the warehouse \
             (DB.yaml and the owner-only DB.secrets), runs `warehouse etl` over a synthetic CSP partner and an \
-            ArcGIS Online org for last month and this month so far, and prints last month's invoice by cost \
-            center and the top credit users. Running it again re-pulls the last days and changes nothing.
+            ArcGIS Online org from the first day of last month (of the month before on the 1st) to yesterday, and \
+            prints the invoice of the last complete month by cost center and its top credit users. Running it \
+            again re-pulls the last days and changes nothing.
             """)
 
     @Option(help: ArgumentHelp("The demo warehouse file.", valueName: "path"))

@@ -25,10 +25,10 @@ struct DemoRun {
         defer { Task { await server.stop() } }
         let configPath = stem + ".yaml"
         try writeConfiguration(server, to: configPath, secrets: stem + ".secrets")
-        let lastMonth = now.startOfDay.adding(days: -1).startOfMonth.adding(days: -1).startOfMonth
+        let window = Self.pullWindow(now: now)
         printOut("""
             warehouse demo: sandbox on \(server.baseURL) (seed \(seed)); warehouse \(databasePath), configuration \(configPath)
-            Pulling a synthetic CSP partner (\(server.organization.customers.count) customers) and an ArcGIS Online org, \(lastMonth.day) to \(now.startOfDay.adding(days: -1).day)…
+            Pulling a synthetic CSP partner (\(server.organization.customers.count) customers) and an ArcGIS Online org, \(window.start.day) to \(window.end.adding(days: -1).day)…
 
             """)
         var options = ETLOptions()
@@ -39,11 +39,28 @@ struct DemoRun {
             http: HTTPClientConfiguration(noProxy: "127.0.0.1,localhost"))
         await server.stop()
         guard code == ETLExit.ok else { return code }
-        try show(period: lastMonth.month)
+        try show(period: Self.invoicedMonth(now: now), snapshotMonth: now.month)
         return 0
     }
 
-    func show(period: String) throws {
+    /// The month the demo invoices: the last complete one, the month before `now`'s. On the 1st
+    /// that is the month that ended at midnight (the nightly run has read it to its last day);
+    /// mid-month it is still last month, complete, rather than this month so far.
+    static func invoicedMonth(now: UTCTime) -> String {
+        now.startOfMonth.adding(days: -1).month
+    }
+
+    /// What the first nightly run reads: the ETL's own default window for a stream with no
+    /// checkpoint (it always covers the invoiced month whole).
+    static func pullWindow(now: UTCTime) -> StreamWindow {
+        StreamWindow.compute(checkpoint: nil, repullDays: 0, backfillFrom: nil, since: nil, fullRefresh: false, now: now)
+            ?? StreamWindow(start: now.startOfDay, end: now.startOfDay)
+    }
+
+    /// The invoice and top credit users of `period`, then commands to try next. Each suggestion
+    /// must print rows on this warehouse: budgets are snapshots taken on the day of the run, so
+    /// they are asked for in `snapshotMonth` (the month of the run), not in the invoiced month.
+    func show(period: String, snapshotMonth: String) throws {
         let db = try Database.openWarehouseReadOnly(path: databasePath)
         let invoice = try InvoiceBuilder(db: db).build(InvoiceRequest(period: period, grouping: .costCenter, source: nil, tiers: false))
         printOut("\nInvoice for \(period), by cost center\n\n" + invoice.render(.table))
@@ -60,11 +77,12 @@ struct DemoRun {
 
             Next, try:
               warehouse invoice --db \(db_) --period \(period) --group customer --tiers
-              warehouse report budgets --db \(db_) --period \(period)
+              warehouse report budgets --db \(db_) --period \(snapshotMonth)
               warehouse sql --db \(db_) "SELECT * FROM cost_by_cost_center_month"
 
             """)
         if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
+        if let note = invoice.unitPriceNote { printError("note: " + note) }
     }
 
     /// The configuration a user would write for these two sources, pointing at the sandbox, and

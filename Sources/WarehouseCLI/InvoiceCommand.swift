@@ -6,8 +6,10 @@ import Query
 struct InvoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoice", abstract: "Print an itemized invoice for a billing period.",
-        discussion: "One line per meter (or ArcGIS Online service type) per group, with quantity, unit, effective unit "
-            + "price and amount; group subtotals and the total add up to the cent. Each currency is invoiced on its own. "
+        discussion: "One line per meter (or ArcGIS Online service type) per group, with quantity, unit, unit price "
+            + "(the price list's where one price applies; else the average, noted on standard error, or marked ~ when "
+            + "derived from a billed cost) and amount; group subtotals and the total add up to the cent. "
+            + "Same-named meters in a group are told apart by sub-category, region or meter id. Each currency is invoiced on its own. "
             + "Usage with no price is listed apart, with a warning on standard error (the exit code stays 0).")
 
     @Option(help: ArgumentHelp("The billing period.", valueName: "YYYY-MM"))
@@ -40,6 +42,8 @@ struct InvoiceCommand: AsyncParsableCommand {
             if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
             if let warning = invoice.rollupWarning { printError("warning: " + warning) }
             if let warning = invoice.pendingWarning { printError("warning: " + warning) }
+            // The note explains prices as people read them; programs reading CSV or JSON get no chatter.
+            if chosen != .json, chosen != .csv, let note = invoice.unitPriceNote { printError("note: " + note) }
         }
     }
 }

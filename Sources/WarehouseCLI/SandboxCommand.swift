@@ -4,8 +4,10 @@ import Foundation
 import Logging
 import Sandbox
 
-/// `warehouse sandbox`: serves the loopback emulator of Azure AD, Partner Center and Azure
-/// Commerce until interrupted, for trying the tool and for users' own scripts.
+/// `warehouse sandbox`: serves the loopback emulator of Azure AD, Partner Center, Azure
+/// Commerce and ArcGIS Online until interrupted, for trying the tool and for users' own scripts.
+/// The banner prints every endpoint with the credentials it accepts (all sandbox-only values), so
+/// a user can point a configuration or curl at any of them without reading the source.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox", abstract: "Serve the loopback emulator of the ArcGIS Online, Partner Center and Azure APIs.",
@@ -76,12 +78,16 @@ struct SandboxCommand: AsyncParsableCommand {
               Azure AD token   POST \(base)/\(c.tenant)/oauth2/token   (client_credentials or refresh_token)
               Partner Center   \(server.partnerCenterURL)/customers, …/subscriptions, …/utilizations/azure, /v1/ratecards/azure
               Azure Commerce   \(base)/subscriptions/{id}/providers/Microsoft.Commerce/UsageAggregates | RateCard
+              ArcGIS Online    \(base)/sharing/rest   (POST generateToken, portals/self, portals/self/users|usage, search)
 
             Sandbox credentials (sandbox-only values)
               tenant          \(c.tenant)
               client id       \(c.clientID)
               client secret   \(c.clientSecret)
               refresh token   \(c.refreshToken)
+              ArcGIS admin    \(ArcGISOrganization.adminUsername)
+              ArcGIS password \(ArcGISOrganization.adminPassword)
+              ArcGIS client   \(ArcGISOrganization.clientID)   (oauth2/token, grant_type=refresh_token, the refresh token above)
 
             CSP customers and Azure subscriptions
 
@@ -99,6 +105,8 @@ struct SandboxCommand: AsyncParsableCommand {
               curl -s -X POST \(base)/\(c.tenant)/oauth2/token -d grant_type=client_credentials \\
                 -d client_id=\(c.clientID) -d client_secret=\(c.clientSecret) \\
                 --data-urlencode resource=https://api.partnercenter.microsoft.com
+              curl -s -X POST \(base)/sharing/rest/generateToken -d f=json -d client=referer -d referer=\(base) \\
+                -d username=\(ArcGISOrganization.adminUsername) -d password=\(ArcGISOrganization.adminPassword)
 
             """
         if let (customer, sub) = first {
