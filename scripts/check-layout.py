@@ -16,7 +16,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 60
-SYSTEM = {"Foundation", "FoundationEssentials", "Glibc", "Darwin", "Dispatch", "Synchronization", "Testing", "XCTest"}
+SYSTEM = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Glibc", "Darwin", "Dispatch", "Synchronization", "Testing", "XCTest"}
 # The arrows that must never exist (README, "How the code is laid out"), whatever Package.swift says.
 FORBIDDEN = {
     "Query": {"Marts", "Ingest", "Transform", "Streams", "Pipeline", "Alerts"},
@@ -32,7 +32,7 @@ PIPELINE_IMPORTERS = {"WarehouseCLI"}
 # they cannot grow, and to be split when their files are next worked on.
 KNOWN_LONG = {
     "Sources/Extract/CSVTable.swift": 70, "Sources/Extract/CreditsReportCSV.swift": 70, "Sources/Extract/JSONParser.swift": 61,
-    "Sources/Extract/CostExportCSV.swift": 62, "Sources/Query/ReportStorage.swift": 79, "Sources/Query/InvoiceBuilder+Assemble.swift": 86,
+    "Sources/Extract/CostExportCSV.swift": 62, "Sources/Query/ReportStorage.swift": 79,
 }
 
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `warehouse demo` on the calendar days a new user hits: the 1st of a month (the month that

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Unit prices through the real binary, on the cases a new user reported: an EA actual-cost
