@@ -112,7 +112,7 @@ public struct FocusExport {
         guard let data = text.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data) else { return "{}" }
         if parsed is [String: Any] { return text.isEmpty ? "{}" : text }
         guard let array = parsed as? [Any] else { return "{}" }
-        var pairs: [(String, JSONNode)] = []
+        var pairs: [(String, JSONValue)] = []
         for case let tag as String in array {
             if let colon = tag.firstIndex(of: ":") {
                 pairs.append((String(tag[..<colon]), .string(String(tag[tag.index(after: colon)...]))))
@@ -120,7 +120,7 @@ public struct FocusExport {
                 pairs.append((tag, .bool(true)))
             }
         }
-        return pairs.isEmpty ? "{}" : "{" + pairs.map { JSONText.string($0.0) + ":" + $0.1.render() }.joined(separator: ",") + "}"
+        return JSONValue.members(pairs).serialized
     }
 
     /// The FOCUS 1.0 ServiceCategory of a meter, from its Azure category or ArcGIS service type.

@@ -118,15 +118,14 @@ public struct Invoice: Equatable, Sendable {
     public var unpricedRecords: Int { unpriced.reduce(0) { $0 + $1.records } }
 }
 
-/// Output formats of `warehouse invoice`.
-public enum InvoiceFormat: String, CaseIterable, Sendable {
-    case table, csv, json, markdown, html
-}
-
 extension Invoice {
-    public func render(_ format: InvoiceFormat) -> String {
+    /// The formats an invoice prints in.
+    public static let formats: [OutputFormat] = [.table, .csv, .json, .markdown, .html]
+
+    /// The invoice in `format` (one of `formats`; a table for the others).
+    public func render(_ format: OutputFormat) -> String {
         switch format {
-        case .table: return InvoiceTableRenderer(invoice: self).render()
+        case .table, .tsv, .jsonl: return InvoiceTableRenderer(invoice: self).render()
         case .csv: return InvoiceCSVRenderer(invoice: self).render()
         case .json: return InvoiceJSONRenderer(invoice: self).render()
         case .markdown: return InvoiceMarkdownRenderer(invoice: self).render()

@@ -1,19 +1,18 @@
 import Foundation
+import WarehouseCore
 import Load
 
-/// Output formats of `warehouse report`.
-public enum ReportFormat: String, CaseIterable, Sendable {
-    case table, csv, json, markdown
-}
-
 extension Report {
+    /// The formats a report prints in.
+    public static let formats: [OutputFormat] = [.table, .csv, .json, .markdown]
+
     /// - table: a title and aligned columns per section.
     /// - csv: per section a `# name` line, the header and rows (RFC 4180), sections separated by a blank line.
     /// - json: `{"report", "period", "sections": {name: [row objects]}}`, every figure an exact decimal string.
     /// - markdown: a heading and a pipe table per section.
-    public func render(_ format: ReportFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         switch format {
-        case .table:
+        case .table, .tsv, .jsonl, .html:
             return sections.map { section in
                 let body = section.rows.isEmpty
                     ? "(none)\n"
@@ -25,15 +24,15 @@ extension Report {
                 "# \(section.name)\r\n" + ResultTable(columns: section.columns, rows: section.rows.map { $0.map { $0.map(SQLValue.text) ?? .null } }).render(.csv)
             }.joined(separator: "\r\n")
         case .json:
-            return JSONNode.object([
+            return JSONValue.members([
                 ("report", .string(kind.rawValue)),
                 ("period", .string(period.description)),
-                ("sections", .object(sections.map { section in
+                ("sections", .members(sections.map { section in
                     (section.name, .array(section.rows.map { row in
-                        .object(zip(section.columns, row).map { ($0, JSONNode.optional($1)) })
+                        .members(zip(section.columns, row).map { ($0, JSONValue.text($1)) })
                     }))
                 })),
-            ]).render() + "\n"
+            ]).pretty() + "\n"
         case .markdown:
             return sections.map { section in
                 var out = "## \(section.title)\n\n"

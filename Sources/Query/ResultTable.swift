@@ -13,18 +13,13 @@ public struct ResultTable: Equatable, Sendable {
     }
 }
 
-/// How tables are printed: like sqlite-utils' `--table`, `--csv`, `--tsv`, `--nl` and JSON output.
-public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, csv, tsv, json, jsonl
-
-    /// Table on a terminal, JSON when piped (what a script wants).
-    public static func defaultFor(terminal: Bool) -> OutputFormat { terminal ? .table : .json }
-}
-
 extension ResultTable {
+    /// The formats a table prints in (`sql`, `status`).
+    public static let formats: [OutputFormat] = [.table, .csv, .tsv, .json, .jsonl]
+
     public func render(_ format: OutputFormat) -> String {
         switch format {
-        case .table: return renderTable()
+        case .table, .markdown, .html: return renderTable()
         case .csv: return renderDelimited(",")
         case .tsv: return renderDelimited("\t")
         case .json: return renderJSON(lines: false)
@@ -76,26 +71,22 @@ extension ResultTable {
     }
 
     func renderJSON(lines: Bool) -> String {
-        let objects = rows.map { row in
-            "{" + zip(columns, row).map { JSONText.string($0) + ": " + JSONText.value($1) }.joined(separator: ", ") + "}"
-        }
+        let objects = rows.map { row in JSONValue.members(zip(columns, row).map { ($0, $1.json) }).inline }
         if lines { return objects.map { $0 + "\n" }.joined() }
         if objects.isEmpty { return "[]\n" }
         return "[\n" + objects.map { "  " + $0 }.joined(separator: ",\n") + "\n]\n"
     }
 }
 
-/// Minimal, exact JSON text writing (Foundation's encoder reorders keys and rounds through Double).
-public enum JSONText {
-    public static func string(_ text: String) -> String { JSONString.quoted(text) }
-
-    public static func value(_ value: SQLValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .integer(let v): return String(v)
-        case .real(let v): return v.isFinite ? String(v) : "null"
-        case .text(let t): return string(t)
-        case .blob(let d): return string(d.base64EncodedString())
+extension SQLValue {
+    /// The value as JSON: numbers as numbers (a non-finite real as null), a blob as base64 text.
+    public var json: JSONValue {
+        switch self {
+        case .null: return .null
+        case .integer(let v): return .number(String(v))
+        case .real(let v): return v.isFinite ? .number(String(v)) : .null
+        case .text(let t): return .string(t)
+        case .blob(let d): return .string(d.base64EncodedString())
         }
     }
 }

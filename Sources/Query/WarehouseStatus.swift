@@ -1,5 +1,6 @@
 import Foundation
 import Load
+import WarehouseCore
 
 /// What `warehouse status` shows: schema version, rows per table, last runs, checkpoints.
 public struct WarehouseStatus {
@@ -41,13 +42,14 @@ public struct WarehouseStatus {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .json, .jsonl:
-            func object(_ table: ResultTable) -> String { table.render(.json).trimmingCharacters(in: .whitespacesAndNewlines) }
-            let counts = tableCounts.rows.map { JSONText.string($0[0].description) + ": " + JSONText.value($0[1]) }
-            return """
-                {"path": \(JSONText.string(path)), "schema_version": \(schemaVersion), "file_bytes": \(fileBytes), \
-                "rows": {\(counts.joined(separator: ", "))}, "last_runs": \(object(lastRuns)), "checkpoints": \(object(checkpoints))}
-
-                """
+            func objects(_ table: ResultTable) -> JSONValue {
+                .array(table.rows.map { row in .members(zip(table.columns, row).map { ($0, $1.json) }) })
+            }
+            return JSONValue.members([
+                ("path", .string(path)), ("schema_version", .integer(schemaVersion)), ("file_bytes", .number(String(fileBytes))),
+                ("rows", .members(tableCounts.rows.map { ($0[0].description, $0[1].json) })), ("last_runs", objects(lastRuns)),
+                ("checkpoints", objects(checkpoints)),
+            ]).pretty() + "\n"
         default:
             var out = "warehouse \(path)\nschema version \(schemaVersion), \(fileBytes) bytes\n\n"
             out += tableCounts.render(format)

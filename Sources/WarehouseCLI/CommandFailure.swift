@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Query
 
 /// Exit codes, stable for scripts and cron: 0 ok; 1 bad input, a failed query or another error;
 /// 64 usage error (from the argument parser). `etl` and its kin add 2, 3 and 4 (`ETLExit`, README).
@@ -35,3 +36,12 @@ func printOut(_ text: String) {
 
 /// True when standard output is a terminal (formats and progress depend on it).
 var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+
+/// `OutputFormat.check` as the argument parser's `ValidationError`: a usage error, exit 64.
+func validateFormat(_ format: OutputFormat, among formats: [OutputFormat], command: String) throws {
+    do {
+        try OutputFormat.check(format, among: formats, command: command)
+    } catch let error as UnsupportedFormat {
+        throw ValidationError(error.description)
+    }
+}

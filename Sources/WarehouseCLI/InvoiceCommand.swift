@@ -22,7 +22,7 @@ struct InvoiceCommand: AsyncParsableCommand {
     var source: String?
 
     @Option(help: "table, csv, json, markdown or html (default: table on a terminal, json otherwise).")
-    var format: InvoiceFormat?
+    var format: OutputFormat?
 
     @Flag(help: "Show the band-by-band breakdown of tiered prices under each line.")
     var tiers = false
@@ -32,12 +32,18 @@ struct InvoiceCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
+    func validate() throws {
+        if let format { try validateFormat(format, among: Invoice.formats, command: "invoice") }
+    }
+
     func run() async throws {
         try await reportingErrors {
+            let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : output.map(OutputFormat.forFile) ?? .json)
+            try OutputFormat.check(chosen, among: Invoice.formats, command: "invoice")
             let db = try database.openForReading()
             let invoice = try InvoiceBuilder(db: db).build(
                 InvoiceRequest(period: period, grouping: group, source: source, tiers: tiers))
-            let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : output.map(InvoiceFormat.forFile) ?? .json)
             try writeOutput(invoice.render(chosen), to: output)
             if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
             if let warning = invoice.rollupWarning { printError("warning: " + warning) }
@@ -49,15 +55,3 @@ struct InvoiceCommand: AsyncParsableCommand {
 }
 
 extension InvoiceGrouping: ExpressibleByArgument {}
-extension InvoiceFormat: ExpressibleByArgument {
-    /// The format a file name asks for (`.html`, `.csv`, `.md`, `.json`), else a table.
-    static func forFile(_ path: String) -> InvoiceFormat {
-        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
-        case "html", "htm": return .html
-        case "csv": return .csv
-        case "md", "markdown": return .markdown
-        case "json": return .json
-        default: return .table
-        }
-    }
-}

@@ -24,23 +24,28 @@ struct ReportCommand: AsyncParsableCommand {
     var group: InvoiceGrouping = .costCenter
 
     @Option(help: "table, csv, json or markdown (default: table on a terminal, json otherwise).")
-    var format: ReportFormat?
+    var format: OutputFormat?
 
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     @OptionGroup var database: DatabaseOptions
 
+    /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
+    func validate() throws {
+        if let format { try validateFormat(format, among: Report.formats, command: "report") }
+    }
+
     func run() async throws {
         try await reportingErrors {
+            let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : .json)
+            try OutputFormat.check(chosen, among: Report.formats, command: "report")
             let range = try ReportPeriod(parsing: period)
             let db = try database.openForReading()
             let report = try ReportBuilder(db: db).build(kind, period: range, grouping: group)
-            let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : .json)
             try writeOutput(report.render(chosen), to: output)
         }
     }
 }
 
 extension ReportKind: ExpressibleByArgument {}
-extension ReportFormat: ExpressibleByArgument {}

@@ -27,8 +27,15 @@ struct SQLCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
+    func validate() throws {
+        if let format { try validateFormat(format, among: ResultTable.formats, command: "sql") }
+    }
+
     func run() async throws {
         try await reportingErrors {
+            let chosen = format ?? .defaultFor(terminal: stdoutIsTerminal)
+            try OutputFormat.check(chosen, among: ResultTable.formats, command: "sql")
             var pairs = parameters
             var text = sql
             // `-p a 1 "SELECT ..."` leaves the SQL at the end of the parameter list.
@@ -44,7 +51,6 @@ struct SQLCommand: AsyncParsableCommand {
             }
             let db = write ? try database.openForWriting() : try database.openForReading()
             let result = try AdHocQuery.run(db, sql: statement, parameters: bound, allowWrite: write)
-            let chosen = format ?? .defaultFor(terminal: stdoutIsTerminal)
             if result.columns.isEmpty {
                 if write { FileHandle.standardError.write(Data("\(db.changes) row(s) changed\n".utf8)) }
             } else {

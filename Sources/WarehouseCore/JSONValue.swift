@@ -59,6 +59,46 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// A JSON string literal for `text`.
     public static func quoted(_ text: String) -> String { JSONString.quoted(text) }
+
+    // MARK: Building documents (the one JSON writer: `serialized`, `inline`, `pretty`)
+
+    /// An object of `pairs`, in that order.
+    public static func members(_ pairs: [(String, JSONValue)]) -> JSONValue {
+        .object(JSONObject(pairs.map { JSONObject.Member(key: $0.0, value: $0.1) }))
+    }
+
+    /// A string, or null.
+    public static func text(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    /// A whole number.
+    public static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
+
+    /// One line with a space after each `:` and `,` (`{"a": 1, "b": [2, 3]}`), as sqlite-utils
+    /// prints rows.
+    public var inline: String {
+        switch self {
+        case .array(let items): return "[" + items.map(\.inline).joined(separator: ", ") + "]"
+        case .object(let object):
+            return "{" + object.members.map { JSONValue.quoted($0.key) + ": " + $0.value.inline }.joined(separator: ", ") + "}"
+        default: return serialized
+        }
+    }
+
+    /// Two-space indented, one member or item a line, for outputs people read and diff
+    /// (`invoice --format json`); key order and exact decimal text as built.
+    public func pretty(indent: Int = 0) -> String {
+        let pad = String(repeating: "  ", count: indent + 1), close = String(repeating: "  ", count: indent)
+        switch self {
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            return "[\n" + items.map { pad + $0.pretty(indent: indent + 1) }.joined(separator: ",\n") + "\n" + close + "]"
+        case .object(let object):
+            if object.members.isEmpty { return "{}" }
+            return "{\n" + object.members.map { pad + JSONValue.quoted($0.key) + ": " + $0.value.pretty(indent: indent + 1) }.joined(separator: ",\n")
+                + "\n" + close + "}"
+        default: return serialized
+        }
+    }
 }
 
 /// A JSON object's members in document order. A key given twice keeps its last value on lookup

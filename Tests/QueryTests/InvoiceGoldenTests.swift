@@ -8,7 +8,7 @@ import Testing
 @Suite struct InvoiceGoldenTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var file: String
-        var format: InvoiceFormat
+        var format: OutputFormat
         var grouping: InvoiceGrouping = .costCenter
         var tiers = false
         var testDescription: String { file }
