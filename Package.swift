@@ -113,6 +113,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "WarehouseCore"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transport", "WarehouseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TransformTests", dependencies: ["Transform", "Extract", "TestSupport", "WarehouseCore"]),
+        .testTarget(name: "StreamsTests", dependencies: ["Streams", "TestSupport", "WarehouseCore"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "WarehouseCore"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Streams", "Transform", "TestSupport", "WarehouseCore"]),
         .testTarget(name: "MartsTests", dependencies: ["Marts", "Config", "Transform", "Load", "TestSupport", "WarehouseCore"]),
