@@ -92,6 +92,9 @@ let package = Package(
                 "WarehouseCore", "Transport", "Extract", "Streams", "Load", "Config", "Marts", "Ingest", "Alerts",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The commit the binary was built from, for `warehouse --version`.
+        .executableTarget(name: "embed-build-info", path: "Plugins/EmbedBuildInfoTool"),
+        .plugin(name: "EmbedBuildInfo", capability: .buildTool(), dependencies: ["embed-build-info"]),
         // The commands, one file each; thin wrappers over the libraries. A library so tests can drive it.
         .target(
             name: "WarehouseCLI",
@@ -100,7 +103,8 @@ let package = Package(
                 "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            plugins: ["EmbedBuildInfo"]),
         .executableTarget(
             name: "warehouse",
             dependencies: ["WarehouseCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

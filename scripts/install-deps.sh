@@ -16,6 +16,11 @@ need sqlite3 libsqlite3-dev
 need libcurl libcurl4-openssl-dev
 need zlib zlib1g-dev
 command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
+# The install test (scripts/test-install.sh) loads the zsh completion and builds a .deb.
+if [ "$want_test_tools" -eq 1 ]; then
+  command -v zsh >/dev/null 2>&1 || packages+=(zsh)
+  command -v dpkg-deb >/dev/null 2>&1 || packages+=(dpkg)
+fi
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then

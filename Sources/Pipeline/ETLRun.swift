@@ -131,6 +131,12 @@ public struct ETLRun {
         }
     }
 
+    /// `etl --check`: the configuration and every secret it names are usable; returns the
+    /// sources a run would pull, touching neither the warehouse nor the network.
+    public func check() throws -> [SourceConfiguration] {
+        try plan().map(\.0)
+    }
+
     /// Runs every planned source. Throws only for what stops the whole run (configuration,
     /// lock, database); a failing source is in the report.
     public func run() async throws -> ETLReport {

@@ -34,6 +34,9 @@ struct ETLCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("text, or json (one JSON object per line on standard error, for log collectors).", valueName: "format"))
     var logFormat: LogFormat = .text
 
+    @Flag(help: "Only check the configuration and its secrets (exit 0, or 2 naming the problem); nothing is read or written.")
+    var check = false
+
     @Option(name: .customLong("now"), help: .hidden)
     var now: String?
 
@@ -50,7 +53,10 @@ struct ETLCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode(ETLExit.configuration)
         }
-        let code = await ETLConsole(format: logFormat).run(databasePath: database.path, configPath: config, options: options)
+        let console = ETLConsole(format: logFormat)
+        let code = check
+            ? console.check(databasePath: database.path, configPath: config, options: options)
+            : await console.run(databasePath: database.path, configPath: config, options: options)
         if code != 0 { throw ExitCode(code) }
     }
 

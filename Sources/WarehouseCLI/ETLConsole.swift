@@ -53,6 +53,22 @@ struct ETLConsole: Sendable {
         }
     }
 
+    /// `etl --check`: loads the configuration and resolves every source's secrets, then says
+    /// what a run would pull; exit 0, or 2 with the one-line configuration error.
+    func check(databasePath: String, configPath: String?, options: ETLOptions) -> Int32 {
+        do {
+            let config = try WarehouseConfig.load(path: configPath ?? WarehouseConfig.defaultFileName)
+            let run = ETLRun(databasePath: databasePath, config: config, options: options, http: HTTPClient(), logger: makeLogger())
+            let sources = try run.check()
+            printOut("\(config.path ?? WarehouseConfig.defaultFileName): ok; \(sources.count) source(s) would run: "
+                + sources.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))
+            return ETLExit.ok
+        } catch {
+            report(error: "\(error)")
+            return ETLExit.configuration
+        }
+    }
+
     func makeLogger() -> Logger {
         switch format {
         case .json:

@@ -9,7 +9,7 @@ public struct WarehouseCommand: AsyncParsableCommand {
             The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db. \
             Start with `warehouse demo`, which runs the whole pipeline against the built-in sandbox.
             """,
-        version: "0.1.0",
+        version: BuildInfo.version,
         subcommands: [
             InitCommand.self, ImportCommand.self, ETLCommand.self, RebuildCommand.self, InvoiceCommand.self, SQLCommand.self,
             StatusCommand.self, AlertsCommand.self, DemoCommand.self, SandboxCommand.self,
