@@ -13,8 +13,15 @@ public struct ImportOptions: Sendable {
     public var org: String?
     /// The snapshot day of items, users and portals/self (default: today, UTC).
     public var asOf: UTCTime?
+    /// The reported window a utilization or UsageAggregates page answers, when the page does not
+    /// say (`--reported-day`, `--reported-start`/`--reported-end`; the nightly run's day).
+    public var reported: ReportedWindow?
 
-    public init(kind: ImportKind, source: String? = nil, customer: String? = nil, subscription: String? = nil, org: String? = nil, asOf: UTCTime? = nil) {
+    public init(
+        kind: ImportKind, source: String? = nil, customer: String? = nil, subscription: String? = nil, org: String? = nil, asOf: UTCTime? = nil,
+        reported: ReportedWindow? = nil
+    ) {
+        self.reported = reported
         self.kind = kind
         self.source = source
         self.customer = customer
@@ -32,6 +39,10 @@ public struct ImportOptions: Sendable {
         if let subscription { members.append(.init(key: "subscription", value: .string(subscription))) }
         if let org { members.append(.init(key: "org", value: .string(org))) }
         if let asOf { members.append(.init(key: "as_of", value: .string(asOf.day))) }
+        if let reported {
+            members.append(.init(key: "reported_start", value: .string(reported.start.iso8601)))
+            members.append(.init(key: "reported_end", value: .string(reported.end.iso8601)))
+        }
         return JSONValue.object(JSONObject(members)).serialized
     }
 
@@ -42,6 +53,11 @@ public struct ImportOptions: Sendable {
         self.init(
             kind: kind, source: source, customer: object["customer"] as? String, subscription: object["subscription"] as? String,
             org: object["org"] as? String, asOf: (object["as_of"] as? String).flatMap { UTCTime.parse($0) })
+        if let start = (object["reported_start"] as? String).flatMap({ UTCTime.parse($0) }),
+            let end = (object["reported_end"] as? String).flatMap({ UTCTime.parse($0) })
+        {
+            reported = ReportedWindow(start: start, end: end)
+        }
     }
 }
 
@@ -97,12 +113,13 @@ public struct Importer {
         case .pcUtilization:
             return try Normalize.partnerCenterUtilization(
                 try UtilizationPageDecoder.decode(data, file: file), source: source, customer: options.customer,
-                subscription: options.subscription, file: file)
+                subscription: options.subscription, reported: options.reported, file: file)
         case .pcRateCard:
             return Normalize.rateCard(try PartnerCenterRateCard.decode(data, file: file), source: source)
         case .azureUsage:
             return try Normalize.azureUsage(
-                try AzureUsageAggregatesPage.decode(data, file: file), source: source, subscription: options.subscription, file: file)
+                try AzureUsageAggregatesPage.decode(data, file: file), source: source, subscription: options.subscription,
+                reported: options.reported, file: file)
         case .azureRateCard:
             return Normalize.rateCard(try AzureRateCard.decode(data, file: file), source: source)
         case .agolSelf:
@@ -210,6 +227,9 @@ public struct Importer {
         _ batch: FactBatch, file: String, options: ImportOptions, skipIfStored: Bool, now: UTCTime,
         storePage: (RawPageStore) throws -> (pageID: Int64, inserted: Bool)
     ) throws -> ImportSummary {
+        if batch.reportedWindow != nil {
+            return try applyReportedWindow(batch, file: file, options: options, now: now, storePage: storePage)
+        }
         let source = options.sourceName
         let page = try storePage(RawPageStore(db))
         var counts = FactWriter.Counts()

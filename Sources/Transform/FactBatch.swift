@@ -4,8 +4,10 @@ import WarehouseCore
 
 /// The facts of one document, ready to load in one transaction.
 ///
-/// Usage records sharing a natural key within one document:
-/// - identical in every column (the Partner Center sample has two such records): one row;
+/// Usage records sharing a natural key (which includes the reported window) within one document:
+/// - identical in every column (the Partner Center sample has two such records): one row. A
+///   record listed twice in one answer is one record, not twice the usage
+///   (docs/contracts/reported-windows.md, "Identical records");
 /// - different (e.g. two cost-export lines for one resource, meter and day under two pricing
 ///   models): their quantities (and costs) are added into one row, the other columns kept from the
 ///   first. Across documents, a later load of the same key replaces the earlier row (upsert).
@@ -30,6 +32,13 @@ public struct FactBatch: Sendable {
     public var storageSnapshots: [StorageSnapshotFact] = []
     public var creditBudgets: [CreditBudgetFact] = []
     public var orgCredits: [OrgCreditFact] = []
+    /// The reported window the document answers (Partner Center utilization, UsageAggregates):
+    /// loading it replaces what the earlier answer of that window loaded. Nil for usage buckets.
+    public var reportedWindow: ReportedWindow?
+    /// The accounts (subscriptions) whose window the document answers, even with no records.
+    public var reportedAccounts: Set<String> = []
+    /// True when the API said more pages of the same answer follow (`links.next`, `nextLink`).
+    public var answerContinues = false
     /// Things skipped on purpose (an item of unknown size), one line each.
     public var warnings: [String] = []
 

@@ -11,13 +11,13 @@ import WarehouseCore
 /// SQLite sees one writer.
 final class PageLoader: @unchecked Sendable {
     // @unchecked: `db` and `counts` are only touched while `lock` is held.
-    private let lock = NSLock()
-    private let db: Database
-    private let importer: Importer
+    let lock = NSLock()
+    let db: Database
+    let importer: Importer
     let runID: Int64
     let source: String
-    private var counts = Counts()
-    private let progress: @Sendable (Counts) -> Void
+    var counts = Counts()
+    let progress: @Sendable (Counts) -> Void
 
     /// What this source has loaded so far.
     struct Counts: Sendable {
