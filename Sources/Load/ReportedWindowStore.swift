@@ -65,10 +65,10 @@ public struct ReportedWindowStore {
             outcome.periods.insert(String(key[2].prefix(7)))
         }
         let oldKeys = Set(existing.map(\.1))
-        let upsert = try BulkUpsert(db, table: FactStore.usage.name, columns: FactStore.usage.columns, key: FactStore.usage.key)
+        let upsert = try db.cached(Self.upsertSQL)
         for row in rows {
             let key = Self.key(row)
-            guard try upsert.upsert(row) else {
+            guard try upsert.bind(row).run() > 0 else {
                 outcome.unchanged += 1
                 continue
             }
@@ -82,6 +82,7 @@ public struct ReportedWindowStore {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (source, account_id, reported_start, reported_end) DO UPDATE SET
                 page_ids = excluded.page_ids, run_id = excluded.run_id, loaded_at = excluded.loaded_at
+            WHERE page_ids IS NOT excluded.page_ids
             """,
             window.source, window.accountID, window.start, window.end, pages, runID, now.iso8601)
         return outcome
@@ -100,6 +101,18 @@ public struct ReportedWindowStore {
         }
         return result
     }
+
+    /// An upsert that changes a row (and its `page_id`) only when one of its values changed: a
+    /// row the new answer repeats stays as it was, pointing at the page that first loaded it.
+    static let upsertSQL: String = {
+        let table = FactStore.usage
+        let values = table.columns.filter { !table.key.contains($0) && $0 != "page_id" }
+        return "INSERT INTO usage (\(table.columns.joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: table.columns.count).joined(separator: ", ") + ")"
+            + " ON CONFLICT (\(table.key.joined(separator: ", "))) DO UPDATE SET "
+            + (values + ["page_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            + " WHERE " + values.map { "usage.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
+    }()
 
     /// (resource, meter, usage start, usage end), as the table compares them.
     static func key(_ row: [any SQLBindable]) -> [String] {
