@@ -17,6 +17,8 @@ public struct FactBatch: Sendable {
     public var records = 0
     public private(set) var usage: [UsageFact] = []
     private var usageIndex: [[String]: Int] = [:]
+    /// Every usage record read, as read (before summing), to recognise a repeated one.
+    private var usageSeen: Set<UsageFact> = []
     public private(set) var duplicatesCollapsed = 0
     public private(set) var duplicatesSummed = 0
 
@@ -45,14 +47,15 @@ public struct FactBatch: Sendable {
     public init() {}
 
     public mutating func add(_ fact: UsageFact) {
+        // A record identical to one already read counts once, whatever was summed since.
+        guard usageSeen.insert(fact).inserted else {
+            duplicatesCollapsed += 1
+            return
+        }
         let key = fact.naturalKey
         guard let i = usageIndex[key] else {
             usageIndex[key] = usage.count
             usage.append(fact)
-            return
-        }
-        if usage[i] == fact {
-            duplicatesCollapsed += 1
             return
         }
         duplicatesSummed += 1

@@ -63,8 +63,8 @@ final class ETLHarness: @unchecked Sendable {
         var lines: [String] = []
         for row in try reader.rows("""
             SELECT u.source, u.account_id, u.resource_id, u.meter_id, u.usage_start, u.usage_end, u.quantity, u.unit,
-                   u.tags, c.amount_micros, c.currency, c.cost_center_key
-            FROM usage u LEFT JOIN charges c USING (usage_id) WHERE \(filter ?? "1") ORDER BY 1, 2, 3, 4, 5, 6
+                   u.tags, c.amount_micros, c.currency, c.cost_center_key, u.reported_start
+            FROM usage u LEFT JOIN charges c USING (usage_id) WHERE \(filter ?? "1") ORDER BY 1, 2, 3, 4, 5, 6, 13
             """) {
             lines.append(row.map { $0.description }.joined(separator: "|"))
         }

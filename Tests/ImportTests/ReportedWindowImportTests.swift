@@ -1,3 +1,4 @@
+import Extract
 import Foundation
 import Load
 import Pipeline
@@ -99,6 +100,20 @@ struct ReportedWindowImportTests {
         #expect(rows.map { $0.map(\.description) } == [["3", ""]], "a re-pulled bucket replaces its total")
         #expect(ImportKind.agolUsage.usageRestatement == .usageBucket)
         #expect(ImportKind.pcUtilization.usageRestatement == .reportedWindow && ImportKind.azureUsage.usageRestatement == .reportedWindow)
+    }
+
+    @Test func withinOneAnswerARepeatedRecordCountsOnceAndOthersAddUp() throws {
+        let one = AzureUsageRecord(
+            usageStart: UTCTime(year: 2026, month: 4, day: 8), usageEnd: UTCTime(year: 2026, month: 4, day: 9), meterID: "m",
+            quantity: 1, resourceURI: Self.vm)
+        var half = one
+        half.quantity = ExactDecimal.parse("0.5") ?? 0
+        let page = PartnerCenterUtilizationPage(totalCount: 4, items: [one, one, half, one], links: PartnerCenterLinks(), itemSelfURI: nil)
+        let batch = try Normalize.partnerCenterUtilization(
+            page, source: "pc", customer: nil, subscription: "s", reported: ReportedWindow(day: UTCTime(year: 2026, month: 4, day: 9)), file: "p")
+        #expect(batch.usage.count == 1)
+        #expect(ExactDecimal.format(batch.usage[0].quantity) == "1.5", "1 (listed three times) + 0.5")
+        #expect(batch.duplicatesCollapsed == 2 && batch.duplicatesSummed == 1)
     }
 
     @Test func windowsAreReadFromTheLinksTheDocumentationShows() {
