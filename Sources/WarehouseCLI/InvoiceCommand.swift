@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Load
 import Query
+import WarehouseCore
 
 struct InvoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,11 +29,18 @@ struct InvoiceCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the invoice to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "usage (the invoice: usage in the month of its usage date) or reported (the reconciliation view: Azure usage in the month it was reported in, as Microsoft's reconciliation file has it; table, csv or json).",
+            valueName: "basis"))
+    var basis: String = "usage"
+
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
         try await reportingErrors {
             let db = try database.openForReading()
+            guard basis == "usage" else { return try reconciliation(db) }
             let invoice = try InvoiceBuilder(db: db).build(
                 InvoiceRequest(period: period, grouping: group, source: source, tiers: tiers))
             let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : output.map(InvoiceFormat.forFile) ?? .json)
@@ -41,6 +49,19 @@ struct InvoiceCommand: AsyncParsableCommand {
             if let warning = invoice.rollupWarning { printError("warning: " + warning) }
             if let warning = invoice.pendingWarning { printError("warning: " + warning) }
         }
+    }
+}
+
+extension InvoiceCommand {
+    /// `--basis reported`: `ReconciliationView` (Sources/Query/ReconciliationView.swift).
+    func reconciliation(_ db: Database) throws {
+        guard basis == "reported" else { throw ValidationError("--basis '\(basis)': expected usage or reported") }
+        guard UTCTime.parseMonth(period)?.month == period else { throw ValidationError("--period '\(period)': expected YYYY-MM") }
+        let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : output.map(InvoiceFormat.forFile) ?? .json)
+        guard let outputFormat = OutputFormat(rawValue: chosen.rawValue) else {
+            throw ValidationError("--basis reported prints table, csv or json, not \(chosen.rawValue)")
+        }
+        try writeOutput(try ReconciliationView(db: db).build(period: period, source: source).render(outputFormat), to: output)
     }
 }
 

@@ -90,4 +90,33 @@ struct ReportedWindowTests {
         let half = try CLI.run(["import", "--db", db, "--kind", "azure-usage", "--reported-start", "2026-10-02T00:00:00Z", "-"], stdin: page)
         #expect(half.status != 0)
     }
+
+    /// A page of one record of `hours` of a VM on `usageDay`, reported on `reportedDay`.
+    static func page(hours: String, usageDay: String, reportedDay: String, next: String) -> String {
+        let sub = "0a1b2c3d-0000-4000-8000-000000000001"
+        return #"{"totalCount":1,"items":[{"usageStartTime":"\#(usageDay)T00:00:00+00:00","usageEndTime":"\#(usageDay)T23:59:59+00:00","resource":{"id":"7A2639CE-AE47-4413-9837-6B4F4B78BE3D"},"quantity":\#(hours),"unit":"Hours","instanceData":{"resourceUri":"/subscriptions/\#(sub)/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"}}],"links":{"self":{"uri":"customers/c1/subscriptions/\#(sub)/utilizations/azure?start_time=\#(reportedDay)T00:00:00Z&end_time=\#(next)T00:00:00Z"}}}"#
+    }
+
+    @Test func theInvoiceIsByUsageDateAndTheReconciliationViewByReportedTime() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("w.db")
+        let files = [
+            ("a.json", Self.page(hours: "2", usageDay: "2026-04-30", reportedDay: "2026-04-30", next: "2026-05-01")),
+            ("b.json", Self.page(hours: "3", usageDay: "2026-04-30", reportedDay: "2026-05-01", next: "2026-05-02")),
+        ]
+        for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: dir.path(name))) }
+        let imported = try CLI.run(["import", "--db", db, "--kind", "pc-utilization", dir.path("a.json"), dir.path("b.json")])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let again = try CLI.run(["import", "--db", db, "--kind", "pc-utilization", dir.path("b.json")])
+        #expect(again.status == 0 && again.stdout.contains("0 rows new or changed"), "\(again.stdout)")
+        let reader = try Database(path: db, mode: .readOnly)
+        #expect(try reader.scalar("SELECT sum(quantity) FROM usage WHERE substr(usage_start, 1, 7) = '2026-04'")?.int64 == 5, "the VM ran 5 hours on April 30")
+        let april = try CLI.run(["invoice", "--db", db, "--period", "2026-04", "--basis", "reported", "--format", "csv"])
+        #expect(april.status == 0, "\(april.stderr)")
+        #expect(april.stdout.contains(",Hours,5,2,-3,"), "April's reconciliation file has the 2 hours reported in April: \(april.stdout)")
+        let may = try CLI.run(["invoice", "--db", db, "--period", "2026-05", "--basis", "reported", "--format", "csv"])
+        #expect(may.stdout.contains(",Hours,0,3,3,"), "the 3 hours reported on May 1 are in May's: \(may.stdout)")
+        let html = try CLI.run(["invoice", "--db", db, "--period", "2026-05", "--basis", "reported", "--format", "html"])
+        #expect(html.status != 0)
+    }
 }
