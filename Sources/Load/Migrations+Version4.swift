@@ -89,7 +89,8 @@ extension Migrations {
     /// the page's `context` (so `rebuild` reads the page with it): the window its request names
     /// (`start_time`/`end_time`, `reportedStartTime`/`reportedEndTime`), else the one its body
     /// names (`links.self`, `nextLink`), else that of the page before it in the same run and
-    /// stream (a continuation), else — documented fallback — the usage days its rows cover.
+    /// stream (a continuation), else — documented fallback — the usage days its rows cover (and
+    /// for a page that loaded no row, the day it was fetched).
     @Sendable static func migrateReportedWindows(_ db: Database) throws {
         let kinds = reportedWindowKinds.map { "'\($0)'" }.joined(separator: ", ")
         let pages = try db.prepare(
@@ -105,6 +106,12 @@ extension Migrations {
             if window == nil {
                 window = try db.prepare(
                     "SELECT min(substr(usage_start, 1, 10)) || 'T00:00:00Z', max(date(usage_end, '-1 second', '+1 day')) || 'T00:00:00Z' FROM usage WHERE page_id = ? HAVING count(*) > 0"
+                ).bind(pageID).map { ($0.string(0), $0.string(1)) }.first
+            }
+            if window == nil {
+                // A page that loaded no row: its fetch day, so `rebuild` can read it (it adds nothing).
+                window = try db.prepare(
+                    "SELECT substr(fetched_at, 1, 10) || 'T00:00:00Z', date(fetched_at, '+1 day') || 'T00:00:00Z' FROM raw_pages WHERE page_id = ?"
                 ).bind(pageID).map { ($0.string(0), $0.string(1)) }.first
             }
             guard let (start, end) = window else { continue }

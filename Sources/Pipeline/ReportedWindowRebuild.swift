@@ -38,7 +38,7 @@ struct ReportedWindowRebuild {
                 } else {
                     merge(facts, into: key, run: 0, pageID: pageID, replacing: false)
                 }
-            } else {
+            } else if !facts.isEmpty || pending[key] != nil {
                 let run = runs[pageID] ?? 0
                 merge(facts, into: key, run: run, pageID: pageID, replacing: pending[key].map { $0.run != run } ?? false)
             }

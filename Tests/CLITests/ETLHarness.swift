@@ -17,12 +17,12 @@ final class ETLHarness: @unchecked Sendable {
     /// subscription per day, by default from late September.
     init(
         seed: UInt64 = 7, faults: SandboxFaults = [], faultPermille: Int = 200, sources: SandboxServer.WarehouseSources = [.partnerCenter, .arcgis],
-        backfillFrom: String = "2026-09-28", extraYAML: String = ""
+        backfillFrom: String = "2026-09-28", extraYAML: String = "", tokenUses: Int = 3
     ) async throws {
         server = try await SandboxServer.start(
             SandboxConfiguration(
                 port: 0, seed: seed, customers: 2, usageSubscriptionsPerCustomer: 2, directSubscriptions: 1, recordsPerDay: 20, faults: faults,
-                faultPermille: faultPermille, slowDelay: .milliseconds(300)))
+                faultPermille: faultPermille, slowDelay: .milliseconds(300), tokenUses: tokenUses))
         dir = try TemporaryDirectory()
         try writeConfig(sources: sources, backfillFrom: backfillFrom, extraYAML: extraYAML)
         #expect(FileManager.default.createFile(atPath: secrets, contents: Data(server.warehouseSecretsFile.utf8), attributes: [.posixPermissions: 0o600]))

@@ -44,6 +44,10 @@ import WarehouseCore
                     "INSERT INTO usage (source, account_id, resource_id, meter_id, usage_start, usage_end, quantity, page_id) VALUES (?, ?, ?, 'm', ?, ?, ?, ?)",
                     page.0, account, "r\(i)", "2026-10-0\(i + 1)T00:00:00Z", "2026-10-0\(i + 2)T00:00:00Z", "\(i + 1)", stored.pageID)
             }
+            // A page that loaded no row and names no window.
+            _ = try store.store(
+                source: "az2", stream: "utilization", kind: "azure-usage", request: "empty.json", context: "{}", fetchedAt: UTCTime(year: 2026, month: 10, day: 8),
+                body: Data(#"{"value":[]}"#.utf8), runID: 2)
             try db.run("INSERT INTO cost_centers VALUES ('ops', 'Ops')")
             try db.run("INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency) SELECT usage_id, '2026-10', 'ops', 100, 'USD' FROM usage")
         }
@@ -70,6 +74,7 @@ import WarehouseCore
         // Rebuild reads each page with its window, and each window knows its pages.
         #expect(try t.db.scalar("SELECT json_extract(context, '$.reported_start') FROM raw_pages WHERE page_id = 2")?.string == "2026-10-02T00:00:00Z")
         #expect(try t.count("reported_windows") == 4)
+        #expect(try t.db.scalar("SELECT json_extract(context, '$.reported_start') FROM raw_pages WHERE request = 'empty.json'")?.string == "2026-10-08T00:00:00Z")
         #expect(try t.db.scalar("SELECT page_ids FROM reported_windows WHERE account_id = 's1'")?.string == "[1,2]")
         // The new identity: the same key reported in another window is another row.
         try t.db.transaction {
