@@ -70,7 +70,7 @@ extension Importer {
             let counts = try writer.write(dimensions, pageID: page.pageID)
             load.counts.written += counts.written
             load.counts.unchanged += counts.unchanged
-            for fact in page.batch.usage { merged.add(fact) }
+            merged.addRecords(of: page.batch)
             accounts.formUnion(page.batch.reportedAccounts)
             load.records += page.batch.records
             load.warnings += page.batch.warnings

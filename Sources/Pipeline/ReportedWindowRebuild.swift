@@ -28,23 +28,25 @@ struct ReportedWindowRebuild {
     mutating func add(_ batch: FactBatch, source: String, pageID: Int64) throws {
         guard let window = batch.reportedWindow else { return }
         let byAccount = Dictionary(grouping: batch.usage) { $0.accountID.lowercased() }
+        let recordsByAccount = Dictionary(grouping: batch.usageRecords) { $0.accountID.lowercased() }
         for account in Set(byAccount.keys).union(batch.reportedAccounts) {
             let key = ReportedWindowStore.Window(source: source, accountID: account, start: window.start.iso8601, end: window.end.iso8601)
-            let facts = byAccount[account] ?? []
+            let records = recordsByAccount[account] ?? []
             if let pages = listed[key] {
                 guard pages.contains(pageID) else { continue }
                 if pages.count == 1 {
-                    try write(facts, pageID: pageID)
+                    try write(byAccount[account] ?? [], pageID: pageID)
                 } else {
-                    merge(facts, into: key, run: 0, pageID: pageID, replacing: false)
+                    merge(records, into: key, run: 0, pageID: pageID, replacing: false)
                 }
-            } else if !facts.isEmpty || pending[key] != nil {
+            } else if !records.isEmpty || pending[key] != nil {
                 let run = runs[pageID] ?? 0
-                merge(facts, into: key, run: run, pageID: pageID, replacing: pending[key].map { $0.run != run } ?? false)
+                merge(records, into: key, run: run, pageID: pageID, replacing: pending[key].map { $0.run != run } ?? false)
             }
         }
     }
 
+    /// Adds a page's usage records (as read, not summed) to a window's merged answer.
     private mutating func merge(_ facts: [UsageFact], into key: ReportedWindowStore.Window, run: Int64, pageID: Int64, replacing: Bool) {
         var entry = replacing ? (run: run, pages: [Int64](), batch: FactBatch()) : pending[key] ?? (run: run, pages: [], batch: FactBatch())
         entry.pages.append(pageID)

@@ -17,7 +17,9 @@ public struct FactBatch: Sendable {
     public var records = 0
     public private(set) var usage: [UsageFact] = []
     private var usageIndex: [[String]: Int] = [:]
-    /// Every usage record read, as read (before summing), to recognise a repeated one.
+    /// Every distinct usage record read, as read (before summing), in order: to recognise a
+    /// repeated one, and to merge the pages of one answer record by record (`addRecords(of:)`).
+    public private(set) var usageRecords: [UsageFact] = []
     private var usageSeen: Set<UsageFact> = []
     public private(set) var duplicatesCollapsed = 0
     public private(set) var duplicatesSummed = 0
@@ -52,6 +54,7 @@ public struct FactBatch: Sendable {
             duplicatesCollapsed += 1
             return
         }
+        usageRecords.append(fact)
         let key = fact.naturalKey
         guard let i = usageIndex[key] else {
             usageIndex[key] = usage.count
@@ -85,6 +88,15 @@ public struct FactBatch: Sendable {
     public mutating func retainUsage(where keep: (UsageFact) -> Bool) {
         usage = usage.filter(keep)
         usageIndex = Dictionary(uniqueKeysWithValues: usage.enumerated().map { ($1.naturalKey, $0) })
+        usageRecords = usageRecords.filter(keep)
+        usageSeen = Set(usageRecords)
+    }
+
+    /// Adds the usage records of `other` one by one, as if read here: the pages of one reported
+    /// window's answer are one answer (a record repeated on two pages counts once; records with
+    /// the same key add up). Merging the pages' summed rows instead would not see a repeat.
+    public mutating func addRecords(of other: FactBatch) {
+        for fact in other.usageRecords { add(fact) }
     }
 
     /// The billing periods (`YYYY-MM`) the usage rows fall in: what must be repriced.

@@ -17,11 +17,11 @@ final class ETLHarness: @unchecked Sendable {
     /// subscription per day, by default from late September.
     init(
         seed: UInt64 = 7, faults: SandboxFaults = [], faultPermille: Int = 200, sources: SandboxServer.WarehouseSources = [.partnerCenter, .arcgis],
-        backfillFrom: String = "2026-09-28", extraYAML: String = "", tokenUses: Int = 3
+        backfillFrom: String = "2026-09-28", extraYAML: String = "", tokenUses: Int = 3, recordsPerDay: Int = 20
     ) async throws {
         server = try await SandboxServer.start(
             SandboxConfiguration(
-                port: 0, seed: seed, customers: 2, usageSubscriptionsPerCustomer: 2, directSubscriptions: 1, recordsPerDay: 20, faults: faults,
+                port: 0, seed: seed, customers: 2, usageSubscriptionsPerCustomer: 2, directSubscriptions: 1, recordsPerDay: recordsPerDay, faults: faults,
                 faultPermille: faultPermille, slowDelay: .milliseconds(300), tokenUses: tokenUses))
         dir = try TemporaryDirectory()
         try writeConfig(sources: sources, backfillFrom: backfillFrom, extraYAML: extraYAML)

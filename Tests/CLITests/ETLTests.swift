@@ -35,6 +35,8 @@ import WarehouseCore
         #expect(try await h.etl(now: Self.night1).status == 0)
         let september = try ETLHarness.facts(h.db, where: "u.usage_start < '2026-10'")
         let octoberBefore = Set(try ETLHarness.facts(h.db, where: "u.usage_start >= '2026-10' AND u.usage_start < '2026-11'"))
+        let reportedRows = "SELECT account_id, resource_id, meter_id, usage_start, reported_start, quantity FROM usage WHERE source = 'sandbox-csp'"
+        let rowsBefore = Set(try Database(path: h.db, mode: .readOnly).rows(reportedRows).map { $0.map(\.description) })
         let septemberInvoice = try await ETLHarness.invoice(h.db, period: "2026-09")
 
         // What the sandbox reports on 2026-11-02 about October (late usage and negative
@@ -57,6 +59,10 @@ import WarehouseCore
         let octoberAfter = Set(try ETLHarness.facts(h.db, where: "u.usage_start >= '2026-10' AND u.usage_start < '2026-11'"))
         let changed = octoberAfter.subtracting(octoberBefore).filter { $0.hasPrefix("sandbox-csp|") }
         #expect(!changed.isEmpty, "the late October records arrived")
+        // Late usage adds rows of its own reported day: every row of the first night is still there.
+        let rowsAfter = Set(try Database(path: h.db, mode: .readOnly).rows(reportedRows).map { $0.map(\.description) })
+        #expect(rowsBefore.isSubset(of: rowsAfter))
+        #expect(rowsAfter.count > rowsBefore.count)
         let outside = changed.filter { line in
             let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             return !lateScopes.contains("\(f[1].lowercased())|\(f[3].lowercased())")

@@ -60,8 +60,12 @@ struct ReportedWindowTests {
         try await Self.expectEqual(h, "after rebuild")
     }
 
-    @Test func aRestatedWindowLeavesTheWarehouseEqualToAFreshPullOfTheFinalAnswers() async throws {
-        let h = try await ETLHarness(faults: [.restatedWindow], sources: [.partnerCenter, .azure], backfillFrom: Self.backfill)
+    /// 20 records a day (one page per reported day) and 1,300 (two pages: the window is replaced
+    /// as a whole, its stale rows deleted once, whichever page they were on).
+    @Test(arguments: [20, 1300])
+    func aRestatedWindowLeavesTheWarehouseEqualToAFreshPullOfTheFinalAnswers(_ recordsPerDay: Int) async throws {
+        let h = try await ETLHarness(
+            faults: [.restatedWindow], sources: [.partnerCenter, .azure], backfillFrom: Self.backfill, recordsPerDay: recordsPerDay)
         #expect(try await h.etl(now: Self.night).status == 0)
         // Every day has now been served in full once: asked again, each answers restated.
         let stale = try await Self.check(h)

@@ -116,6 +116,25 @@ struct ReportedWindowImportTests {
         #expect(batch.duplicatesCollapsed == 2 && batch.duplicatesSummed == 1)
     }
 
+    @Test func thePagesOfOneAnswerAreMergedRecordByRecord() throws {
+        let day = ReportedWindow(day: UTCTime(year: 2026, month: 4, day: 9))
+        let hours = AzureUsageRecord(
+            usageStart: UTCTime(year: 2026, month: 4, day: 8), usageEnd: UTCTime(year: 2026, month: 4, day: 9), meterID: "m",
+            quantity: 24, resourceURI: Self.vm)
+        var part = hours
+        part.quantity = ExactDecimal.parse("6.24") ?? 0
+        func batch(_ items: [AzureUsageRecord]) throws -> FactBatch {
+            let page = PartnerCenterUtilizationPage(totalCount: Int64(items.count), items: items, links: PartnerCenterLinks(), itemSelfURI: nil)
+            return try Normalize.partnerCenterUtilization(page, source: "pc", customer: nil, subscription: "s", reported: day, file: "p")
+        }
+        // Page 1 lists the 24 hours; page 2 lists them again and 6.24 more: 30.24, not 24 + 30.24.
+        var merged = FactBatch()
+        merged.addRecords(of: try batch([hours]))
+        merged.addRecords(of: try batch([hours, part]))
+        #expect(merged.usage.count == 1)
+        #expect(ExactDecimal.format(merged.usage[0].quantity) == "30.24")
+    }
+
     @Test func windowsAreReadFromTheLinksTheDocumentationShows() {
         let continuation = "/1f5c/usage-records?entitlement_id=87f4&reported_start_time=2015-12-02+00%3a00%3a00Z&reported_end_time=2015-12-03+00%3a00%3a00Z&count=100"
         #expect(ReportedWindow.fromQuery(continuation) == ReportedWindow(day: UTCTime(year: 2015, month: 12, day: 2)))
