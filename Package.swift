@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: [
-                "WarehouseCore", "Transport", "Extract", "Streams", "Load", "Config", "Marts", "Ingest", "Alerts",
+                "WarehouseCore", "Transport", "Extract", "Transform", "Streams", "Load", "Config", "Marts", "Ingest", "Alerts",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The commit the binary was built from, for `warehouse --version`.
@@ -99,8 +99,8 @@ let package = Package(
         .target(
             name: "WarehouseCLI",
             dependencies: [
-                "WarehouseCore", "Transport", "Extract", "Streams", "Load", "Config", "Marts", "Ingest", "Query", "Alerts", "Pipeline",
-                "Sandbox",
+                "WarehouseCore", "Transport", "Extract", "Transform", "Streams", "Load", "Config", "Marts", "Ingest", "Query", "Alerts",
+                "Pipeline", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "WarehouseCore"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transport", "WarehouseCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TransformTests", dependencies: ["Transform", "Extract", "TestSupport", "WarehouseCore"]),
-        .testTarget(name: "StreamsTests", dependencies: ["Streams", "TestSupport", "WarehouseCore"]),
+        .testTarget(name: "StreamsTests", dependencies: ["Streams", "Transform", "TestSupport", "WarehouseCore"]),
         .testTarget(name: "LoadTests", dependencies: ["Load", "TestSupport", "WarehouseCore"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Streams", "Transform", "TestSupport", "WarehouseCore"]),
         .testTarget(name: "MartsTests", dependencies: ["Marts", "Config", "Transform", "Load", "TestSupport", "WarehouseCore"]),

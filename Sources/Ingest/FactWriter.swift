@@ -43,14 +43,7 @@ public struct FactWriter {
             rows: batch.offerTerms.map {
                 [$0.source, $0.name, $0.currency, $0.effectiveDate, ExactDecimal.format($0.discount), Normalize.jsonArray($0.excludedMeterIDs), pageID]
             })
-        try store.upsert(
-            FactStore.usage,
-            rows: batch.usage.map {
-                [
-                    $0.source, $0.accountID, $0.resourceID, $0.meterID, $0.usageStart, $0.usageEnd, ExactDecimal.format($0.quantity), $0.unit,
-                    $0.customerID, $0.subscriptionID, $0.resourceGroup, $0.userName, $0.location, $0.tags, text($0.cost), $0.costCurrency, pageID,
-                ]
-            })
+        try store.upsert(FactStore.usage, rows: batch.usage.map { FactWriter.usageRow($0, pageID: pageID) })
         try store.upsert(
             FactStore.storageSnapshots,
             rows: batch.storageSnapshots.map {
@@ -86,5 +79,14 @@ public struct FactWriter {
                     ExactDecimal.format($0.includedQuantity), $0.tierMode, pageID,
                 ]
             })
+    }
+
+    /// A usage fact as a `FactStore.usage` row.
+    static func usageRow(_ fact: UsageFact, pageID: Int64?) -> [any SQLBindable] {
+        [
+            fact.source, fact.accountID, fact.resourceID, fact.meterID, fact.usageStart, fact.usageEnd, ExactDecimal.format(fact.quantity),
+            fact.unit, fact.customerID, fact.subscriptionID, fact.resourceGroup, fact.userName, fact.location, fact.tags,
+            fact.cost.map(ExactDecimal.format), fact.costCurrency, pageID, fact.reportedStart, fact.reportedEnd,
+        ]
     }
 }

@@ -142,6 +142,9 @@ public final class Loader: @unchecked Sendable {
     func apply(
         _ batch: FactBatch, body: RawPageStore.PreparedBody, file: String, options: ImportOptions, runID: Int64?, now: UTCTime
     ) throws -> ImportSummary {
+        if batch.reportedWindow != nil {
+            return try applyReportedWindow(batch, body: body, file: file, options: options, runID: runID, now: now)
+        }
         let page = try RawPageStore(db).store(
             source: options.sourceName, stream: options.kind.stream, kind: options.kind.name, request: file, context: options.contextJSON,
             fetchedAt: now, prepared: body, runID: runID)

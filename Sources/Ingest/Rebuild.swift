@@ -46,6 +46,7 @@ public struct Rebuild {
             let (from, to) = period.map { ($0, UTCTime.parseMonth($0)!.startOfNextMonth.month) } ?? ("", "~")
             try db.run("DELETE FROM usage WHERE usage_start >= ? AND usage_start < ?", from, to)
             let store = RawPageStore(db)
+            var windows = try ReportedWindowRebuild(db: db)
             for page in try store.pages() {
                 guard let kind = StreamSpec.named(page.kind) else { continue }
                 guard let options = ImportOptions(kind: kind, source: page.source, contextJSON: page.context) else {
@@ -54,10 +55,17 @@ public struct Rebuild {
                 let fetchedAt = UTCTime.parse(page.fetchedAt) ?? now
                 var batch = try Loader.decode(try store.body(page.pageID), file: page.request, options: options, now: fetchedAt)
                 if period != nil { batch.retainUsage { $0.usageStart >= from && $0.usageStart < to } }
+                if batch.reportedWindow != nil {
+                    // Usage of reported windows: only their current answers (ReportedWindowRebuild).
+                    try windows.add(batch, source: page.source, pageID: page.pageID)
+                    batch.retainUsage { _ in false }
+                }
                 try loader.write(batch, pageID: page.pageID, newPage: false, file: page.request, options: options, now: fetchedAt, queue: false)
                 summary.pages += 1
                 summary.usageRows += batch.usage.count
             }
+            try windows.finish(now: now)
+            summary.usageRows += windows.rows
             let queue = RepriceQueue(db: db)
             for source in try db.prepare("SELECT DISTINCT source FROM usage UNION SELECT DISTINCT source FROM charge_scopes").map({ $0.string(0) }) {
                 try queue.enqueue(source: source, periods: period.map { [$0] }, now: now)

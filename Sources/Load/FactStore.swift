@@ -41,9 +41,11 @@ public final class FactStore {
         name: "usage",
         columns: [
             "source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "quantity", "unit", "customer_id",
-            "subscription_id", "resource_group", "user_name", "location", "tags", "cost", "cost_currency", "page_id",
+            "subscription_id", "resource_group", "user_name", "location", "tags", "cost", "cost_currency", "page_id", "reported_start",
+            "reported_end",
         ],
-        key: ["source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end"], keepKnownValues: false)
+        key: ["source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "reported_start", "reported_end"],
+        keepKnownValues: false)
     public static let storageSnapshots = Table(
         name: "storage_snapshots",
         columns: [

@@ -8,12 +8,15 @@ public enum Migrations {
     public struct Migration: Sendable {
         public let version: Int
         public let sql: String
+        /// Work SQL alone cannot do, run after `sql` in the same transaction.
+        public var after: (@Sendable (Database) throws -> Void)? = nil
     }
 
     public static let all: [Migration] = [
         Migration(version: 1, sql: EmbeddedSchema.sql),
         version2,
         version3,
+        version4,
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }
@@ -58,6 +61,7 @@ extension Database {
                 // Re-check inside the write lock: another process may have migrated meanwhile.
                 guard try schemaVersion() < migration.version else { return }
                 try execute(migration.sql)
+                try migration.after?(self)
                 try run("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", migration.version, now.iso8601)
                 applied.append(migration.version)
             }

@@ -55,6 +55,19 @@ final class SourceLoader: Sendable {
         return summary?.newPage ?? false
     }
 
+    /// Loads a reported window's whole answer (`Loader.loadWindow`), its checkpoint with it.
+    func loadWindow(_ pages: [FetchedPage], options: ImportOptions, checkpoint: (stream: String, to: UTCTime)) throws {
+        let load = try loader.loadWindow(pages, options: options, runID: runID, checkpoint: checkpoint)
+        let now = counts.withLock { counts in
+            counts.pages += load.pages
+            counts.records += load.records
+            counts.written += load.counts.written
+            counts.warnings += load.warnings.prefix(max(0, 20 - counts.warnings.count))
+            return counts
+        }
+        progress(now)
+    }
+
     /// Advances a stream's checkpoint on its own (snapshot streams, after their last page).
     func advance(stream: String, to: UTCTime) throws {
         try loader.advance(source: source, stream: stream, to: to, runID: runID)

@@ -4,6 +4,7 @@ import Streams
 import Config
 import Transport
 import Logging
+import Transform
 import WarehouseCore
 
 /// One source's part of the nightly run: which streams it has, how each is windowed and paged,
@@ -67,7 +68,8 @@ struct SourcePull {
     }
 
     /// Loads a usage stream day by day: `fetch(day, nextDay, each)` asks the API about one UTC
-    /// day and hands each page to `each`. A day's last page carries the checkpoint; pages
+    /// day and hands each page to `each`. Reported-window streams load a day's pages together, as
+    /// the day's whole answer (`Loader.loadWindow`). Otherwise a day's last page carries the checkpoint; pages
     /// identical to stored ones are skipped until the first page that differs, after which every
     /// later page is applied again (in order, so a correction read later still wins). No day
     /// before `earliest` is asked for (what the API no longer keeps).
@@ -80,6 +82,15 @@ struct SourcePull {
         var applyAll = options.fullRefresh
         for day in window.days {
             let next = day.adding(days: 1)
+            if importOptions.kind.replaces == .reportedWindow {
+                // A reported day's whole answer replaces its earlier one (Loader+ReportedWindow.swift).
+                var dayOptions = importOptions
+                dayOptions.reported = ReportedWindow(start: day, end: next)
+                var pages: [FetchedPage] = []
+                try await fetch(day, next) { pages.append($0) }
+                try loader.loadWindow(pages, options: dayOptions, checkpoint: (stream, next))
+                continue
+            }
             try await fetch(day, next) { page in
                 let new = try loader.load(
                     page, options: importOptions, checkpoint: page.hasMore ? nil : (stream, next), skipIfStored: !applyAll)

@@ -2,7 +2,8 @@ import Foundation
 import WarehouseCore
 
 /// The days a windowed stream reads in one run: from its checkpoint minus the re-pull days (so
-/// records reported late are read again and replace their earlier versions) to the end of the
+/// recent days are asked about again: a reported day's new answer replaces its earlier one, an
+/// ArcGIS Online bucket's its earlier total) to the end of the
 /// last complete UTC day. Whole UTC days, so every run asks the API the same questions about a
 /// day and gets the same pages back.
 public struct StreamWindow: Sendable, Equatable, CustomStringConvertible {

@@ -63,13 +63,14 @@ public struct AzureCommerceRoutes: SandboxRoutes {
             }
             offset = parsed
         }
-        let total = org.recordCount(sub, from: start, to: end)
+        let answer = sandbox.answer(sub, from: start, to: end)
+        let total = answer.count
         let upper = min(total, offset + Self.pageSize)
         var w = JSONWriter(capacity: 900 * max(1, upper - offset))
         w.beginObject()
         w.array("value") { w in
             for i in offset..<max(offset, upper) {
-                writeRecord(&w, org.record(sub, from: start, to: end, offset: i), details: details)
+                writeRecord(&w, answer.record(at: i), details: details)
             }
         }
         if upper < total {
@@ -77,6 +78,8 @@ public struct AzureCommerceRoutes: SandboxRoutes {
                 + "&reportedEndTime=\(SandboxURL.encode(end.iso8601))&aggregationGranularity=Daily&showDetails=\(details)"
                 + "&continuationToken=\(SandboxURL.encode(token(sub: sub.id, start: start, end: end, offset: upper, sandbox)))"
             w.member("nextLink", "\(request.origin)/subscriptions/\(sub.id.lowercased())/providers/Microsoft.Commerce/UsageAggregates?\(query)")
+        } else {
+            sandbox.markServed(sub, from: start, to: end)
         }
         w.endObject()
         return .json(200, w)

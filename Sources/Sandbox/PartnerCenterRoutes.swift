@@ -156,7 +156,8 @@ public struct PartnerCenterRoutes: SandboxRoutes {
             let details = (q["show_details"] ?? "true").lowercased() != "false"
             window = UtilizationWindow(subscriptionID: sub.id, start: start, end: end, size: size, details: details, offset: 0)
         }
-        let total = org.recordCount(sub, from: window.start, to: window.end)
+        let answer = sandbox.answer(sub, from: window.start, to: window.end)
+        let total = answer.count
         let upper = min(total, window.offset + window.size)
         var next: (uri: String, token: String)?
         if upper < total {
@@ -166,12 +167,13 @@ public struct PartnerCenterRoutes: SandboxRoutes {
         }
         let offsets = window.offset..<max(window.offset, upper)
         let w = UtilizationPageWriter.page(
-            offsets.lazy.map { org.record(sub, from: window.start, to: window.end, offset: $0) }, count: offsets.count,
+            offsets.lazy.map { answer.record(at: $0) }, count: offsets.count,
             details: window.details,
             selfURI: UtilizationPageWriter.selfURI(
                 customerID: customer.id, subscriptionID: sub.id, start: window.start, end: window.end, details: window.details,
                 size: window.size),
             next: next)
+        if next == nil { sandbox.markServed(sub, from: window.start, to: window.end) }
         return .json(200, w)
     }
 

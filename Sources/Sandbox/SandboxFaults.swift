@@ -20,11 +20,18 @@ public struct SandboxFaults: OptionSet, Sendable, Hashable {
     /// A response held back for `SandboxConfiguration.slowDelay` before it is sent (complete).
     public static let slow = SandboxFaults(rawValue: 1 << 6)
 
+    /// A re-pull of a reported window already served in full answers differently: one record
+    /// gone, one with another quantity (a restatement of that window). Not part of `all`: it
+    /// changes the answers (the other faults only delay or break responses), so a client that
+    /// is right still ends up with other totals. Name it explicitly: `all,restated-window`.
+    public static let restatedWindow = SandboxFaults(rawValue: 1 << 7)
+
     public static let all: SandboxFaults = [.throttle, .serverError, .notReady, .tokenExpiry, .truncatedBody, .malformedJSON, .slow]
 
     public static let names: [(String, SandboxFaults)] = [
         ("throttle", .throttle), ("server-error", .serverError), ("not-ready", .notReady),
         ("token-expiry", .tokenExpiry), ("truncated", .truncatedBody), ("malformed", .malformedJSON), ("slow", .slow),
+        ("restated-window", .restatedWindow),
     ]
 
     /// Parses `throttle,not-ready` or `all` or `none`; nil names the first unknown word.

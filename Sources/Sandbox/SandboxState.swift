@@ -33,6 +33,9 @@ public final class SandboxState: Sendable {
     let arcgisBudgets = Mutex<[String: ArcGISBudget]>([:])
     /// Notifications `createNotification` accepted, in order (the sandbox's outbox).
     let arcgisOutbox = Mutex<[ArcGISNotification]>([])
+    /// Reported days (`subscription|seconds`) whose whole answer has been served: with the
+    /// `restated-window` fault, they are answered restated from then on.
+    let servedDays = Mutex<Set<String>>([])
 
     init(configuration: SandboxConfiguration) {
         self.configuration = configuration

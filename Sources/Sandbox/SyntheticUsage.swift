@@ -9,16 +9,23 @@ public struct SyntheticUsage: Sendable {
     public let usageEnd: UTCTime
     /// The day (UTC midnight) the record was reported to billing: what the API window selects.
     public let reported: UTCTime
+    /// Negative for an adjustment (usage taken back); still added to the usage day's total.
     public let quantityMicros: Int64
-    /// True when this record re-states an earlier one (same key, new quantity).
-    public let isCorrection: Bool
+    /// True when this record is late usage: an earlier usage day reported now. It never
+    /// re-states an earlier record: it is more usage (or, negative, an adjustment) that adds up.
+    public let isLate: Bool
 
-    /// The quantity as exact decimal text (`12.5`, `0.000123`).
+    /// True when the quantity is negative (an adjustment reported late).
+    public var isAdjustment: Bool { quantityMicros < 0 }
+
+    /// The quantity as exact decimal text (`12.5`, `0.000123`, `-0.25`).
     public var quantityText: String {
-        let whole = quantityMicros / 1_000_000
-        var fraction = String(quantityMicros % 1_000_000).leftPad(6)
+        let magnitude = quantityMicros.magnitude
+        let whole = magnitude / 1_000_000
+        var fraction = String(magnitude % 1_000_000).leftPad(6)
         while fraction.hasSuffix("0") { fraction.removeLast() }
-        return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
+        let sign = quantityMicros < 0 ? "-" : ""
+        return fraction.isEmpty ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
     }
 
     /// The text the checksum is taken over; a test rebuilds it from the wire record.
@@ -78,38 +85,36 @@ extension SyntheticOrganization {
         return record(subscription, reportedDay: firstDay.adding(days: offset / recordsPerDay), index: offset % recordsPerDay)
     }
 
-    /// Record `index` of those reported on `reportedDay`. Most describe that day; some are late
-    /// (usage 1–3 days earlier, reported now); a few are corrections that re-state an earlier
-    /// day's record with a new quantity.
+    /// Record `index` of those reported on `reportedDay` (see `record(_:reportedDay:index:revision:)`).
     public func record(_ subscription: Subscription, reportedDay: UTCTime, index: Int) -> SyntheticUsage {
-        let day = UInt64(bitPattern: reportedDay.seconds / 86_400)
-        var rng = SplitMix64(seed: seed, 2, UInt64(subscription.index), day, UInt64(index))
-        if rng.chance(30), index > 0 {
-            // A correction: the key of an earlier day's record, reported again with a new quantity.
-            let back = 1 + rng.below(3)
-            let original = base(subscription, reportedDay: reportedDay.adding(days: -back), index: rng.below(recordsPerDay), rng: nil)
-            let delta = Int64(rng.below(40) - 20) * original.quantityMicros / 100
-            return SyntheticUsage(
-                subscriptionID: subscription.id, meter: original.meter, resource: original.resource,
-                usageStart: original.usageStart, usageEnd: original.usageEnd, reported: reportedDay,
-                quantityMicros: max(1, original.quantityMicros + delta), isCorrection: true)
-        }
-        return base(subscription, reportedDay: reportedDay, index: index, rng: rng)
+        record(subscription, reportedDay: reportedDay, index: index, revision: 0)
     }
 
-    private func base(_ subscription: Subscription, reportedDay: UTCTime, index: Int, rng existing: SplitMix64?) -> SyntheticUsage {
+    /// Record `index` of those reported on `reportedDay`, as Partner Center and UsageAggregates
+    /// mean it (docs/contracts/reported-windows.md): most describe the day before; 30% are late
+    /// usage of 1–3 days earlier, reported now, and a fifth of those are negative adjustments.
+    /// A late record is never a re-statement of an earlier one: it is more usage of its usage day,
+    /// and adds to what earlier reported days said about that day. Revision 1 is the restated
+    /// answer of the `restated-window` fault: the quantity of `restatedChange(...)` differs.
+    func record(_ subscription: Subscription, reportedDay: UTCTime, index: Int, revision: Int) -> SyntheticUsage {
         let day = UInt64(bitPattern: reportedDay.seconds / 86_400)
-        var rng = existing ?? SplitMix64(seed: seed, 2, UInt64(subscription.index), day, UInt64(index))
-        if existing == nil { _ = rng.chance(30) }  // same stream position as `record`
+        var rng = SplitMix64(seed: seed, 2, UInt64(subscription.index), day, UInt64(index))
+        let late = rng.chance(300) && index > 0
         let resource = subscription.resources[rng.below(subscription.resources.count)]
         let meter = MeterCatalogue.meters[resource.meters[rng.below(resource.meters.count)]]
-        let lateBy = rng.chance(100) ? 1 + rng.below(3) : 0
+        let lateBy = late ? 1 + rng.below(3) : 0
         let start = reportedDay.adding(days: -1 - lateBy)
         let span = meter.dailyMicros.upperBound - meter.dailyMicros.lowerBound
-        let quantity = meter.dailyMicros.lowerBound + (span > 0 ? Int64(rng.next() % UInt64(span + 1)) : 0)
+        var quantity = meter.dailyMicros.lowerBound + (span > 0 ? Int64(rng.next() % UInt64(span + 1)) : 0)
+        if late, rng.chance(200) {
+            quantity = -max(1, quantity * Int64(10 + rng.below(40)) / 100)
+        }
+        if revision > 0, index == restatedWindow(subscription, reportedDay: reportedDay).changed {
+            quantity = quantity / 2 + 1
+        }
         return SyntheticUsage(
             subscriptionID: subscription.id, meter: meter, resource: resource, usageStart: start, usageEnd: start.adding(days: 1),
-            reported: reportedDay, quantityMicros: quantity, isCorrection: false)
+            reported: reportedDay, quantityMicros: quantity, isLate: late)
     }
 
     /// The ground truth for one subscription's window.
@@ -119,6 +124,17 @@ extension SyntheticOrganization {
             truth.add(canonical: record(subscription, from: start, to: end, offset: offset).canonical)
         }
         return truth
+    }
+
+    /// Which record of a reported day's answer the `restated-window` fault drops and which it
+    /// changes (never the same one, never record 0 when there are two or more).
+    public func restatedWindow(_ subscription: Subscription, reportedDay: UTCTime) -> (gone: Int, changed: Int) {
+        let day = UInt64(bitPattern: reportedDay.seconds / 86_400)
+        var rng = SplitMix64(seed: seed, 4, UInt64(subscription.index), day)
+        guard recordsPerDay > 2 else { return (recordsPerDay - 1, recordsPerDay > 1 ? 0 : -1) }
+        let gone = 1 + rng.below(recordsPerDay - 1)
+        let changed = 1 + (gone + rng.below(recordsPerDay - 2)) % (recordsPerDay - 1)
+        return (gone, changed)
     }
 }
 

@@ -4,8 +4,8 @@ import WarehouseCore
 /// Writes Partner Center utilization pages to files, as the sandbox's route serves them, for
 /// benchmarks and backfill rehearsals: `warehouse sandbox generate --pages N --out DIR`.
 ///
-/// Unlike the route (whose records are random draws that often repeat a key, as corrections
-/// do), every generated record has its own natural key: each subscription's stream walks its
+/// Unlike the route (whose records are random draws that often repeat a key, as late usage
+/// does), every generated record has its own natural key: each subscription's stream walks its
 /// resources' meters day after day, so N pages are exactly N × 1,000 usage rows once loaded, and
 /// the figures a benchmark prints are per distinct row. Page `p` belongs to subscription
 /// `p mod S` (S = 2 × customers), so pages of many subscriptions and months interleave as a
@@ -39,7 +39,7 @@ public struct UtilizationPageGenerator: Sendable {
         let quantity = meter.dailyMicros.lowerBound + (span > 0 ? Int64(rng.next() % UInt64(span + 1)) : 0)
         return SyntheticUsage(
             subscriptionID: subscription.id, meter: meter, resource: resource, usageStart: start, usageEnd: start.adding(days: 1),
-            reported: start.adding(days: 1), quantityMicros: quantity, isCorrection: false)
+            reported: start.adding(days: 1), quantityMicros: quantity, isLate: false)
     }
 
     /// The bytes of page `index` (UTF-8 with the byte order mark, like the API).

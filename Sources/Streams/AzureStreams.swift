@@ -7,10 +7,11 @@ import Transform
 extension StreamSpec {
     public static let azureUsage = StreamSpec(
         name: "azure-usage", defaultSource: "azure", stream: "usage", window: .daily(perSubscription: true), reprice: .monthsTouched,
-        replaces: .usageRecord
+        replaces: .reportedWindow
     ) { data, file, options, _ in
         try Normalize.azureUsage(
-            try AzureUsageAggregatesPage.decode(data, file: file), source: options.sourceName, subscription: options.subscription, file: file)
+            try AzureUsageAggregatesPage.decode(data, file: file), source: options.sourceName, subscription: options.subscription,
+            reported: options.reported, file: file)
     }
 
     public static let azureRateCard = StreamSpec(

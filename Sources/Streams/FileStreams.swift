@@ -18,7 +18,7 @@ extension StreamSpec {
     /// https://learn.microsoft.com/azure/cost-management-billing/automate/understand-usage-details-fields
     public static let azureCostExport = StreamSpec(
         name: "azure-cost-export", defaultSource: "azure-export", stream: "cost-export", window: .files, reprice: .monthsTouched,
-        replaces: .usageRecord
+        replaces: .usageBucket
     ) { data, file, options, _ in
         Normalize.costExport(try CostExport.decode(data, file: file), source: options.sourceName)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Transform
 import WarehouseCore
 
 /// What a document does not say about itself (`--customer`, `--subscription`, `--org`,
@@ -12,10 +13,15 @@ public struct ImportOptions: Sendable {
     public var org: String?
     /// The snapshot day of items, users and portals/self (default: today, UTC).
     public var asOf: UTCTime?
+    /// The reported window a utilization or UsageAggregates page answers, when the page does not
+    /// say (`--reported-day`, `--reported-start`/`--reported-end`; the nightly run's day).
+    public var reported: ReportedWindow?
 
     public init(
-        kind: StreamSpec, source: String? = nil, customer: String? = nil, subscription: String? = nil, org: String? = nil, asOf: UTCTime? = nil
+        kind: StreamSpec, source: String? = nil, customer: String? = nil, subscription: String? = nil, org: String? = nil, asOf: UTCTime? = nil,
+        reported: ReportedWindow? = nil
     ) {
+        self.reported = reported
         self.kind = kind
         self.source = source
         self.customer = customer
@@ -32,6 +38,8 @@ public struct ImportOptions: Sendable {
         public static let subscription = "subscription"
         public static let org = "org"
         public static let asOf = "as_of"
+        public static let reportedStart = "reported_start"
+        public static let reportedEnd = "reported_end"
     }
 
     /// The `raw_pages.context` JSON: the options given, so `rebuild` can re-derive the facts.
@@ -41,6 +49,10 @@ public struct ImportOptions: Sendable {
         if let subscription { members.append(.init(key: Key.subscription, value: .string(subscription))) }
         if let org { members.append(.init(key: Key.org, value: .string(org))) }
         if let asOf { members.append(.init(key: Key.asOf, value: .string(asOf.day))) }
+        if let reported {
+            members.append(.init(key: Key.reportedStart, value: .string(reported.start.iso8601)))
+            members.append(.init(key: Key.reportedEnd, value: .string(reported.end.iso8601)))
+        }
         return JSONValue.object(JSONObject(members)).serialized
     }
 
@@ -51,5 +63,10 @@ public struct ImportOptions: Sendable {
         self.init(
             kind: kind, source: source, customer: object[Key.customer] as? String, subscription: object[Key.subscription] as? String,
             org: object[Key.org] as? String, asOf: (object[Key.asOf] as? String).flatMap { UTCTime.parse($0) })
+        if let start = (object[Key.reportedStart] as? String).flatMap({ UTCTime.parse($0) }),
+            let end = (object[Key.reportedEnd] as? String).flatMap({ UTCTime.parse($0) })
+        {
+            reported = ReportedWindow(start: start, end: end)
+        }
     }
 }

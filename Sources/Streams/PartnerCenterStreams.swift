@@ -23,11 +23,11 @@ extension StreamSpec {
 
     public static let pcUtilization = StreamSpec(
         name: "pc-utilization", defaultSource: "partnercenter", stream: "utilization", window: .daily(perSubscription: true),
-        reprice: .monthsTouched, replaces: .usageRecord
+        reprice: .monthsTouched, replaces: .reportedWindow
     ) { data, file, options, _ in
         try Normalize.partnerCenterUtilization(
             try UtilizationPageDecoder.decode(data, file: file), source: options.sourceName, customer: options.customer,
-            subscription: options.subscription, file: file)
+            subscription: options.subscription, reported: options.reported, file: file)
     }
 
     public static let pcRateCard = StreamSpec(

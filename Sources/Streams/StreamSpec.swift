@@ -54,11 +54,14 @@ public struct StreamSpec: Sendable, Hashable, CustomStringConvertible {
         case naturalKey
         /// The snapshot day: a user's budget or an item's size on the `--as-of` day.
         case snapshotDay
-        /// Usage by its record key (resource, meter, usage start and end): a record read again
-        /// replaces its earlier version.
-        case usageRecord
-        /// ArcGIS Online's usage buckets: each is the total of its usage period, re-stated whole
-        /// by a re-pull.
+        /// The reported window: records are selected by the time they were reported to billing,
+        /// and a record reported in a later window is more usage (or a negative adjustment) that
+        /// adds up. A re-pull of a window replaces exactly what that window's earlier answer
+        /// loaded, rows no longer in it included (docs/contracts/reported-windows.md). Partner
+        /// Center utilization and Azure Commerce UsageAggregates.
+        case reportedWindow
+        /// Usage buckets: each row is the total of its usage period, re-stated whole by a re-pull
+        /// (ArcGIS Online usage, its credits report, cost exports).
         case usageBucket
     }
 

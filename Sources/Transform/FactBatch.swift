@@ -4,8 +4,10 @@ import WarehouseCore
 
 /// The facts of one document, ready to load in one transaction.
 ///
-/// Usage records sharing a natural key within one document:
-/// - identical in every column (the Partner Center sample has two such records): one row;
+/// Usage records sharing a natural key (which includes the reported window) within one document:
+/// - identical in every column (the Partner Center sample has two such records): one row. A
+///   record listed twice in one answer is one record, not twice the usage
+///   (docs/contracts/reported-windows.md, "Identical records");
 /// - different (e.g. two cost-export lines for one resource, meter and day under two pricing
 ///   models): their quantities (and costs) are added into one row, the other columns kept from the
 ///   first. Across documents, a later load of the same key replaces the earlier row (upsert).
@@ -15,6 +17,10 @@ public struct FactBatch: Sendable {
     public var records = 0
     public private(set) var usage: [UsageFact] = []
     private var usageIndex: [[String]: Int] = [:]
+    /// Every distinct usage record read, as read (before summing), in order: to recognise a
+    /// repeated one, and to merge the pages of one answer record by record (`addRecords(of:)`).
+    public private(set) var usageRecords: [UsageFact] = []
+    private var usageSeen: Set<UsageFact> = []
     public private(set) var duplicatesCollapsed = 0
     public private(set) var duplicatesSummed = 0
 
@@ -30,20 +36,29 @@ public struct FactBatch: Sendable {
     public var storageSnapshots: [StorageSnapshotFact] = []
     public var creditBudgets: [CreditBudgetFact] = []
     public var orgCredits: [OrgCreditFact] = []
+    /// The reported window the document answers (Partner Center utilization, UsageAggregates):
+    /// loading it replaces what the earlier answer of that window loaded. Nil for usage buckets.
+    public var reportedWindow: ReportedWindow?
+    /// The accounts (subscriptions) whose window the document answers, even with no records.
+    public var reportedAccounts: Set<String> = []
+    /// True when the API said more pages of the same answer follow (`links.next`, `nextLink`).
+    public var answerContinues = false
     /// Things skipped on purpose (an item of unknown size), one line each.
     public var warnings: [String] = []
 
     public init() {}
 
     public mutating func add(_ fact: UsageFact) {
+        // A record identical to one already read counts once, whatever was summed since.
+        guard usageSeen.insert(fact).inserted else {
+            duplicatesCollapsed += 1
+            return
+        }
+        usageRecords.append(fact)
         let key = fact.naturalKey
         guard let i = usageIndex[key] else {
             usageIndex[key] = usage.count
             usage.append(fact)
-            return
-        }
-        if usage[i] == fact {
-            duplicatesCollapsed += 1
             return
         }
         duplicatesSummed += 1
@@ -73,6 +88,15 @@ public struct FactBatch: Sendable {
     public mutating func retainUsage(where keep: (UsageFact) -> Bool) {
         usage = usage.filter(keep)
         usageIndex = Dictionary(uniqueKeysWithValues: usage.enumerated().map { ($1.naturalKey, $0) })
+        usageRecords = usageRecords.filter(keep)
+        usageSeen = Set(usageRecords)
+    }
+
+    /// Adds the usage records of `other` one by one, as if read here: the pages of one reported
+    /// window's answer are one answer (a record repeated on two pages counts once; records with
+    /// the same key add up). Merging the pages' summed rows instead would not see a repeat.
+    public mutating func addRecords(of other: FactBatch) {
+        for fact in other.usageRecords { add(fact) }
     }
 
     /// The billing periods (`YYYY-MM`) the usage rows fall in: what must be repriced.

@@ -4,16 +4,24 @@ import WarehouseCore
 
 extension Normalize {
     /// An Azure Commerce UsageAggregates page: the account is each record's `subscriptionId`,
-    /// else `subscription`, else the resourceUri's subscription.
-    public static func azureUsage(_ page: AzureUsageAggregatesPage, source: String, subscription: String?, file: String) throws -> FactBatch {
+    /// else `subscription`, else the resourceUri's subscription. The reported window is the one
+    /// the page's `nextLink` names, else `reported` (the request's `reportedStartTime`/`reportedEndTime`).
+    public static func azureUsage(
+        _ page: AzureUsageAggregatesPage, source: String, subscription: String?, reported: ReportedWindow? = nil, file: String
+    ) throws -> FactBatch {
+        let window = try ReportedWindow.resolve(page: ReportedWindow.of(page), given: reported, file: file)
         var batch = FactBatch()
+        batch.reportedWindow = window
+        batch.answerContinues = !(page.nextLink ?? "").isEmpty
+        if let subscription { batch.reportedAccounts.insert(subscription.lowercased()) }
         var memo = AzureUsageMemo()
         for (i, record) in page.items.enumerated() {
             let fromURI = record.resourceURI.map { ResourceURI(parsing: $0).subscriptionID } ?? nil
             guard let account = record.subscriptionID?.lowercased() ?? subscription?.lowercased() ?? fromURI else {
                 throw NormalizeError(file: file, message: "value[\(i)] names no subscription: pass --subscription for this file")
             }
-            addAzureUsage(record, source: source, account: account, customer: nil, to: &batch, memo: &memo)
+            batch.reportedAccounts.insert(account)
+            addAzureUsage(record, source: source, account: account, customer: nil, window: window, to: &batch, memo: &memo)
         }
         return batch
     }

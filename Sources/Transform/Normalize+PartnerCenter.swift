@@ -7,9 +7,11 @@ extension Normalize {
     /// come from the page's `links.self.uri` (`customers/{cid}/subscriptions/{sid}/...`) when it has
     /// one, else from `customer`/`subscription` (the `--customer`/`--subscription` options). The
     /// subscription inside a record's resourceUri may differ (Azure Stack, transfers): it goes to
-    /// `subscription_id`.
+    /// `subscription_id`. The reported window is the page's own (`ReportedWindow.of`), else
+    /// `reported`; every row carries it (late usage reported another day is another row).
     public static func partnerCenterUtilization(
-        _ page: PartnerCenterUtilizationPage, source: String, customer: String?, subscription: String?, file: String
+        _ page: PartnerCenterUtilizationPage, source: String, customer: String?, subscription: String?, reported: ReportedWindow? = nil,
+        file: String
     ) throws -> FactBatch {
         let fromLink = page.customerAndSubscription
         guard let account = fromLink.subscription ?? subscription?.lowercased() else {
@@ -18,16 +20,21 @@ extension Normalize {
                 message: "the page names no subscription (no links.self.uri): pass --subscription (and --customer) for this file")
         }
         let customerID = fromLink.customer ?? customer?.lowercased()
+        let window = try ReportedWindow.resolve(page: ReportedWindow.of(page), given: reported, file: file)
         var batch = FactBatch()
+        batch.reportedWindow = window
+        batch.reportedAccounts = [account]
+        batch.answerContinues = page.links.next != nil
         var memo = AzureUsageMemo()
         for record in page.items {
-            addAzureUsage(record, source: source, account: account, customer: customerID, to: &batch, memo: &memo)
+            addAzureUsage(record, source: source, account: account, customer: customerID, window: window, to: &batch, memo: &memo)
         }
         return batch
     }
 
     static func addAzureUsage(
-        _ record: AzureUsageRecord, source: String, account: String, customer: String?, to batch: inout FactBatch, memo: inout AzureUsageMemo
+        _ record: AzureUsageRecord, source: String, account: String, customer: String?, window: ReportedWindow, to batch: inout FactBatch,
+        memo: inout AzureUsageMemo
     ) {
         batch.records += 1
         let meterID = record.meterID.lowercased()
@@ -36,6 +43,8 @@ extension Normalize {
             source: source, accountID: account, resourceID: record.resourceURI ?? "", meterID: meterID,
             usageStart: memo.iso8601(record.usageStart), usageEnd: memo.iso8601(record.usageEnd), quantity: record.quantity,
             unit: record.unit)
+        fact.reportedStart = window.start.iso8601
+        fact.reportedEnd = window.end.iso8601
         fact.customerID = customer
         fact.subscriptionID = parts.subscriptionID ?? account
         fact.resourceGroup = parts.resourceGroup

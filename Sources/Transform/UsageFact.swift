@@ -2,7 +2,10 @@ import Foundation
 import WarehouseCore
 
 /// One row of `usage` (see schema.sql): natural key (source, account_id, resource_id, meter_id,
-/// usage_start, usage_end). Ids that are GUIDs are lower-cased; times are UTC ISO-8601 text.
+/// usage_start, usage_end, reported_start, reported_end). Ids that are GUIDs are lower-cased;
+/// times are UTC ISO-8601 text. The reported window is '' .. '' for streams whose buckets are
+/// restated (ArcGIS Online, exports); for Partner Center utilization and UsageAggregates it is
+/// the window the record was reported in, so late usage reported another day is another row.
 public struct UsageFact: Hashable, Sendable {
     public var source: String
     /// The subscription (Azure) or the org (ArcGIS Online).
@@ -14,6 +17,9 @@ public struct UsageFact: Hashable, Sendable {
     public var usageEnd: String
     public var quantity: Decimal
     public var unit: String?
+    /// The reported window the record came in (`ReportedWindow`), or '' for usage buckets.
+    public var reportedStart: String = ""
+    public var reportedEnd: String = ""
     public var customerID: String?
     public var subscriptionID: String?
     public var resourceGroup: String?
@@ -56,7 +62,7 @@ public struct UsageFact: Hashable, Sendable {
 
     /// The natural key, compared as the table does (account, resource and meter ignore case).
     public var naturalKey: [String] {
-        [source, accountID.lowercased(), resourceID.lowercased(), meterID.lowercased(), usageStart, usageEnd]
+        [source, accountID.lowercased(), resourceID.lowercased(), meterID.lowercased(), usageStart, usageEnd, reportedStart, reportedEnd]
     }
 
     /// The billing period (`YYYY-MM`) the row falls in: the month of its start.

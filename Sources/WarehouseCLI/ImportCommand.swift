@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Load
 import Pipeline
+import Transform
 import WarehouseCore
 import Streams
 import Ingest
@@ -16,7 +17,11 @@ struct ImportCommand: AsyncParsableCommand {
             decoded ahead on a second thread; the billing months the files touch are repriced once, at the \
             end. Importing the same files twice changes nothing. `-` reads standard input; gzip files are \
             read as such. The first file that cannot be read stops the import with one line on standard \
-            error; files before it stay imported (and repriced), that file changes nothing.
+            error; files before it stay imported (and repriced), that file changes nothing. \
+            pc-utilization and azure-usage pages answer a reported window (when the usage reached \
+            billing): taken from the page's own links, else from --reported-day or \
+            --reported-start/--reported-end; a page's rows replace what that window loaded before, \
+            and usage reported in other windows adds up.
             """)
 
     @Option(help: ArgumentHelp("What the files hold (see below).", valueName: "kind"))
@@ -37,6 +42,17 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The snapshot day of items, users and portals/self (default: today, UTC).", valueName: "YYYY-MM-DD"))
     var asOf: String?
 
+    @Option(
+        name: .customLong("reported-day"),
+        help: ArgumentHelp("The UTC day the pc-utilization or azure-usage page's usage was reported in, when the page does not say.", valueName: "YYYY-MM-DD"))
+    var reportedDay: String?
+
+    @Option(name: .customLong("reported-start"), help: ArgumentHelp("The start of the page's reported window (with --reported-end).", valueName: "time"))
+    var reportedStart: String?
+
+    @Option(name: .customLong("reported-end"), help: ArgumentHelp("The end (exclusive) of the page's reported window.", valueName: "time"))
+    var reportedEnd: String?
+
     @Option(help: ArgumentHelp("The configuration file (default: ./warehouse.yaml if present).", valueName: "path"))
     var config: String?
 
@@ -52,7 +68,8 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ImportFailure("\(files[0]): unknown kind '\(kind)', expected one of: \(StreamSpec.names)")
             }
             let day = try asOf.map { try ETLCommand.day($0, option: "--as-of") }
-            let options = ImportOptions(kind: kind, source: source, customer: customer, subscription: subscription, org: org, asOf: day)
+            var options = ImportOptions(kind: kind, source: source, customer: customer, subscription: subscription, org: org, asOf: day)
+            options.reported = try reportedWindow()
             let settings = try WarehouseConfig.load(path: config)
             let lock: RunLock
             do {
@@ -74,6 +91,22 @@ struct ImportCommand: AsyncParsableCommand {
                     for warning in summary.warnings { printError("\(summary.file): warning: \(warning)") }
                     printOut(summary.line + "\n")
                 })
+        }
+    }
+}
+
+extension ImportCommand {
+    /// `--reported-day`, or `--reported-start` with `--reported-end`: the window a page answers.
+    func reportedWindow() throws -> ReportedWindow? {
+        switch (reportedDay, reportedStart, reportedEnd) {
+        case (nil, nil, nil): return nil
+        case (let day?, nil, nil): return ReportedWindow(day: try ETLCommand.day(day, option: "--reported-day"))
+        case (nil, let start?, let end?):
+            guard let s = UTCTime.parse(start), let e = UTCTime.parse(end), s < e else {
+                throw ValidationError("--reported-start '\(start)' and --reported-end '\(end)': expected UTC times, start before end")
+            }
+            return ReportedWindow(start: s, end: e)
+        default: throw ValidationError("give --reported-day, or both --reported-start and --reported-end")
         }
     }
 }

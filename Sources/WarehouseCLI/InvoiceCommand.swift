@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Load
 import Query
+import WarehouseCore
 
 struct InvoiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,18 +31,29 @@ struct InvoiceCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the invoice to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "usage (the invoice: usage in the month of its usage date) or reported (the reconciliation view: Azure usage in the month it was reported in, as Microsoft's reconciliation file has it; table, csv, tsv, json or jsonl).",
+            valueName: "basis"))
+    var basis: InvoiceBasis = .usage
+
     @OptionGroup var database: DatabaseOptions
 
     /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
     func validate() throws {
-        if let format { try validateFormat(format, among: Invoice.formats, command: "invoice") }
+        if let format { try validateFormat(format, among: formats, command: command) }
     }
+
+    /// What each basis prints in: the invoice, or the reconciliation view's table.
+    var formats: [OutputFormat] { basis == .usage ? Invoice.formats : ResultTable.formats }
+    var command: String { basis == .usage ? "invoice" : "invoice --basis reported" }
 
     func run() async throws {
         try await reportingErrors {
             let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : output.map(OutputFormat.forFile) ?? .json)
-            try OutputFormat.check(chosen, among: Invoice.formats, command: "invoice")
+            try OutputFormat.check(chosen, among: formats, command: command)
             let db = try database.openForReading()
+            guard basis == .usage else { return try reconciliation(db, format: chosen) }
             let invoice = try InvoiceBuilder(db: db).build(
                 InvoiceRequest(period: period, grouping: group, source: source, tiers: tiers))
             try writeOutput(invoice.render(chosen), to: output)
@@ -52,6 +64,22 @@ struct InvoiceCommand: AsyncParsableCommand {
             if chosen != .json, chosen != .csv, let note = invoice.unitPriceNote { printError("note: " + note) }
         }
     }
+}
+
+extension InvoiceCommand {
+    /// `--basis reported`: `ReconciliationView` (Sources/Query/ReconciliationView.swift).
+    func reconciliation(_ db: Database, format: OutputFormat) throws {
+        guard UTCTime.parseMonth(period)?.month == period else { throw ValidationError("--period '\(period)': expected YYYY-MM") }
+        try writeOutput(try ReconciliationView(db: db).build(period: period, source: source).render(format), to: output)
+    }
+}
+
+/// `--basis`: what puts usage in a billing month.
+enum InvoiceBasis: String, ExpressibleByArgument {
+    /// The invoice (chargeback): usage in the month of its usage date.
+    case usage
+    /// The reconciliation view: Azure usage in the month it was reported in.
+    case reported
 }
 
 extension InvoiceGrouping: ExpressibleByArgument {}

@@ -30,7 +30,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Number of CSP customers, each with two Azure subscriptions and one license subscription (default 3; for `generate`, one per 20 pages).")
     var customers: Int?
 
-    @Option(help: "Faults to inject, comma-separated (e.g. throttle,not-ready), or all.")
+    @Option(help: "Faults to inject, comma-separated (e.g. throttle,not-ready), or all; restated-window (a re-pulled reported window answers differently) changes the answers, so all leaves it out.")
     var faults: String = "none"
 
     @Option(help: "Share of requests that get a fault on a try, in percent.")

@@ -8,8 +8,10 @@ extension CLI {
         private let done = DispatchGroup()
         private var out = Data(), err = Data()
 
-        init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
+        /// `warehouse ARGUMENTS`, or `executable ARGUMENTS` (a script the tests run).
+        init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, executable: URL? = nil) throws {
             process = try CLI.process(arguments, environment: environment, directory: directory)
+            if let executable { process.executableURL = executable }
             let outPipe = Pipe(), errPipe = Pipe()
             process.standardOutput = outPipe
             process.standardError = errPipe

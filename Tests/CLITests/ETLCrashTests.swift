@@ -72,8 +72,12 @@ import WarehouseCore
             let batch = try Loader.decode(try store.body(page.pageID), file: page.request, options: options, now: .now())
             for fact in batch.usage {
                 let found = try db.scalar(
-                    "SELECT count(*) FROM usage WHERE source = ? AND account_id = ? AND resource_id = ? AND meter_id = ? AND usage_start = ? AND usage_end = ?",
-                    fact.source, fact.accountID, fact.resourceID, fact.meterID, fact.usageStart, fact.usageEnd)?.int64
+                    """
+                    SELECT count(*) FROM usage WHERE source = ? AND account_id = ? AND resource_id = ? AND meter_id = ? AND usage_start = ?
+                    AND usage_end = ? AND reported_start = ? AND reported_end = ?
+                    """,
+                    fact.source, fact.accountID, fact.resourceID, fact.meterID, fact.usageStart, fact.usageEnd, fact.reportedStart,
+                    fact.reportedEnd)?.int64
                 #expect(found == 1, "page \(page.pageID) is stored but its fact \(fact.resourceID) \(fact.usageStart) is not")
                 if found != 1 { return }
             }

@@ -19,12 +19,12 @@ final class ETLHarness: @unchecked Sendable {
     /// subscription per day, by default from late September.
     init(
         seed: UInt64 = 7, faults: SandboxFaults = [], faultPermille: Int = 200, sources: SandboxServer.WarehouseSources = [.partnerCenter, .arcgis],
-        backfillFrom: String = "2026-09-28", extraYAML: String = ""
+        backfillFrom: String = "2026-09-28", extraYAML: String = "", tokenUses: Int = 3, recordsPerDay: Int = 20
     ) async throws {
         server = try await SandboxServer.start(
             SandboxConfiguration(
-                port: 0, seed: seed, customers: 2, usageSubscriptionsPerCustomer: 2, directSubscriptions: 1, recordsPerDay: 20, faults: faults,
-                faultPermille: faultPermille, slowDelay: .milliseconds(300)))
+                port: 0, seed: seed, customers: 2, usageSubscriptionsPerCustomer: 2, directSubscriptions: 1, recordsPerDay: recordsPerDay, faults: faults,
+                faultPermille: faultPermille, slowDelay: .milliseconds(300), tokenUses: tokenUses))
         dir = try TemporaryDirectory()
         try writeConfig(sources: sources, backfillFrom: backfillFrom, extraYAML: extraYAML)
         #expect(FileManager.default.createFile(atPath: secrets, contents: Data(server.warehouseSecretsFile.utf8), attributes: [.posixPermissions: 0o600]))
@@ -65,8 +65,8 @@ final class ETLHarness: @unchecked Sendable {
         var lines: [String] = []
         for row in try reader.rows("""
             SELECT u.source, u.account_id, u.resource_id, u.meter_id, u.usage_start, u.usage_end, u.quantity, u.unit,
-                   u.tags, c.amount_micros, c.currency, c.cost_center_key
-            FROM usage u LEFT JOIN charges c USING (usage_id) WHERE \(filter ?? "1") ORDER BY 1, 2, 3, 4, 5, 6
+                   u.tags, c.amount_micros, c.currency, c.cost_center_key, u.reported_start
+            FROM usage u LEFT JOIN charges c USING (usage_id) WHERE \(filter ?? "1") ORDER BY 1, 2, 3, 4, 5, 6, 13
             """) {
             lines.append(row.map { $0.description }.joined(separator: "|"))
         }

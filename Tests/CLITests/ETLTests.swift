@@ -35,10 +35,13 @@ import WarehouseCore
         #expect(try await h.etl(now: Self.night1).status == 0)
         let september = try ETLHarness.facts(h.db, where: "u.usage_start < '2026-10'")
         let octoberBefore = Set(try ETLHarness.facts(h.db, where: "u.usage_start >= '2026-10' AND u.usage_start < '2026-11'"))
+        let reportedRows = "SELECT account_id, resource_id, meter_id, usage_start, reported_start, quantity FROM usage WHERE source = 'sandbox-csp'"
+        let rowsBefore = Set(try Database(path: h.db, mode: .readOnly).rows(reportedRows).map { $0.map(\.description) })
         let septemberInvoice = try await ETLHarness.invoice(h.db, period: "2026-09")
 
-        // What the sandbox reports on 2026-11-02 about October (late records and corrections):
-        // the (subscription, meter) pricing scopes whose October total may move.
+        // What the sandbox reports on 2026-11-02 about October (late usage and negative
+        // adjustments, which add to what earlier days reported: they never re-state it): the
+        // (subscription, meter) pricing scopes whose October total may move.
         let org = h.server.organization
         var lateScopes: Set<String> = []
         for (_, subscription) in org.usageSubscriptions {
@@ -56,6 +59,10 @@ import WarehouseCore
         let octoberAfter = Set(try ETLHarness.facts(h.db, where: "u.usage_start >= '2026-10' AND u.usage_start < '2026-11'"))
         let changed = octoberAfter.subtracting(octoberBefore).filter { $0.hasPrefix("sandbox-csp|") }
         #expect(!changed.isEmpty, "the late October records arrived")
+        // Late usage adds rows of its own reported day: every row of the first night is still there.
+        let rowsAfter = Set(try Database(path: h.db, mode: .readOnly).rows(reportedRows).map { $0.map(\.description) })
+        #expect(rowsBefore.isSubset(of: rowsAfter))
+        #expect(rowsAfter.count > rowsBefore.count)
         let outside = changed.filter { line in
             let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             return !lateScopes.contains("\(f[1].lowercased())|\(f[3].lowercased())")
@@ -148,14 +155,15 @@ import WarehouseCore
         let first = try await h.etl(now: Self.night1)
         #expect(first.status == 0, "\(first.stderr)")
         let reader = try Database(path: h.db, mode: .readOnly)
-        // Every (subscription, resource, meter, day) the sandbox reported in the window is one row.
+        // Every (subscription, resource, meter, day, reported day) the sandbox reported is one row.
         let org = h.server.organization
         let (from, to) = (UTCTime(year: 2026, month: 10, day: 26), UTCTime(year: 2026, month: 11, day: 2))
         var keys: Set<String> = []
         for subscription in org.directSubscriptions {
             for offset in 0..<org.recordCount(subscription, from: from, to: to) {
                 let r = org.record(subscription, from: from, to: to, offset: offset)
-                keys.insert("\(subscription.id)|\(r.resource.uri.lowercased())|\(r.meter.id)|\(r.usageStart.iso8601)")
+                // The reported day is part of a row's identity: late usage is another row.
+                keys.insert("\(subscription.id)|\(r.resource.uri.lowercased())|\(r.meter.id)|\(r.usageStart.iso8601)|\(r.reported.iso8601)")
             }
         }
         #expect(!keys.isEmpty)

@@ -92,10 +92,12 @@ import Testing
         let refused = try CLI.run(["import", "--db", db, "--kind", "pc-utilization", "-"], stdin: page)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("<stdin>: ") && refused.stderr.contains("--subscription"))
-        let accepted = try CLI.run(["import", "--db", db, "--kind", "pc-utilization", "--subscription", "SUB", "--customer", "CUST", "-"], stdin: page)
+        let accepted = try CLI.run(
+            ["import", "--db", db, "--kind", "pc-utilization", "--subscription", "SUB", "--customer", "CUST", "--reported-day", "2026-10-02", "-"],
+            stdin: page)
         #expect(accepted.status == 0, "\(accepted.stderr)")
         let reader = try Database(path: db, mode: .readOnly)
         #expect(try reader.rows("SELECT account_id, customer_id, usage_start FROM usage").first?.map(\.description) == ["sub", "cust", "2026-10-01T07:00:00Z"])
-        #expect(try reader.scalar("SELECT context FROM raw_pages")?.string == #"{"customer":"CUST","subscription":"SUB"}"#)
+        #expect(try reader.scalar("SELECT context FROM raw_pages")?.string == #"{"customer":"CUST","subscription":"SUB","reported_start":"2026-10-02T00:00:00Z","reported_end":"2026-10-03T00:00:00Z"}"#)
     }
 }

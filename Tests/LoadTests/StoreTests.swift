@@ -49,12 +49,14 @@ import WarehouseCore
         (0..<500).map { i in
             ["pc", "sub-1", "/subscriptions/sub-1/resourceGroups/rg/providers/x/\(i)", "meter-\(i % 11)",
              "2026-10-\(String(1 + i % 28).leftPad())T00:00:00Z", "2026-10-\(String(1 + i % 28).leftPad())T23:59:59Z",
-             "\(i).25", "Hours", "{}"] as [any SQLBindable]
+             "\(i).25", "Hours", "{}", "", ""] as [any SQLBindable]
         }
     }
 
-    static let columns = ["source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "quantity", "unit", "tags"]
-    static let key = ["source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end"]
+    static let columns = [
+        "source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "quantity", "unit", "tags", "reported_start", "reported_end",
+    ]
+    static let key = ["source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "reported_start", "reported_end"]
 
     func snapshot(_ db: Database) throws -> [[SQLValue]] {
         try db.rows("SELECT usage_id, source, account_id, resource_id, meter_id, usage_start, usage_end, quantity, unit, tags FROM usage ORDER BY usage_id")
@@ -91,7 +93,7 @@ import WarehouseCore
     @Test func aFailingBatchCommitsNothing() throws {
         let t = try TestWarehouse()
         var rows = Self.batch()
-        rows.append(["pc", "sub-1", "r", "m", "2026-10-02T00:00:00Z", "2026-10-01T00:00:00Z", "1", "Hours", "{}"])  // ends before it starts
+        rows.append(["pc", "sub-1", "r", "m", "2026-10-02T00:00:00Z", "2026-10-01T00:00:00Z", "1", "Hours", "{}", "", ""])  // ends before it starts
         #expect(throws: SQLiteError.self) {
             try t.db.transaction {
                 try BulkUpsert(t.db, table: "usage", columns: Self.columns, key: Self.key).upsert(rows: rows)

@@ -103,7 +103,7 @@ struct BulkImportTests {
         let work = try Workspace(pages: 3)
         let bad = work.directory.appending(path: "backwards.json").path
         try Data(
-            #"{"items":[{"usageStartTime":"2025-02-02T00:00:00+00:00","usageEndTime":"2025-02-01T00:00:00+00:00","resource":{"id":"m1"},"quantity":1}],"links":{"self":{"uri":"customers/c1/subscriptions/s1/utilizations/azure"}}}"#
+            #"{"items":[{"usageStartTime":"2025-02-02T00:00:00+00:00","usageEndTime":"2025-02-01T00:00:00+00:00","resource":{"id":"m1"},"quantity":1}],"links":{"self":{"uri":"customers/c1/subscriptions/s1/utilizations/azure?start_time=2025-02-02T00:00:00Z&end_time=2025-02-03T00:00:00Z"}}}"#
                 .utf8
         ).write(to: URL(fileURLWithPath: bad))
         let db = try work.warehouse("w.db")

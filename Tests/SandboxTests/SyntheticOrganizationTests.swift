@@ -28,13 +28,15 @@ struct SyntheticOrganizationTests {
 
     @Test func theDataHasTheQuirksOfRealData() throws {
         let org = SyntheticOrganization(seed: 42, customers: 4, recordsPerDay: 200)
-        var late = 0, corrections = 0, untagged = 0, tagKeys = Set<String>(), tagValues = Set<String>(), tiered = 0, included = 0
+        var late = 0, adjustments = 0, untagged = 0, tagKeys = Set<String>(), tagValues = Set<String>(), tiered = 0, included = 0
         var segments = Set<String>()
         for (_, sub) in org.usageSubscriptions {
             for i in 0..<org.recordCount(sub, from: Self.start, to: Self.end) {
                 let r = org.record(sub, from: Self.start, to: Self.end, offset: i)
                 if r.usageStart < r.reported.adding(days: -1) { late += 1 }
-                if r.isCorrection { corrections += 1 }
+                if r.isAdjustment { adjustments += 1 }
+                // Late usage is marked as such, and is the only usage of days before yesterday.
+                #expect(r.isLate == (r.usageStart < r.reported.adding(days: -1)))
                 if let tags = r.resource.tags {
                     tags.forEach { tagKeys.insert($0.0); tagValues.insert($0.1) }
                 } else {
@@ -46,7 +48,7 @@ struct SyntheticOrganizationTests {
             }
         }
         #expect(late > 0)
-        #expect(corrections > 0)
+        #expect(adjustments > 0)
         #expect(untagged > 0)
         #expect(tiered > 0)
         #expect(included > 0)

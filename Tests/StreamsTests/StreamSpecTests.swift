@@ -2,6 +2,7 @@ import Foundation
 import Streams
 import TestSupport
 import Testing
+import Transform
 import WarehouseCore
 
 /// The stream declarations, without HTTP or a database: each kind decodes its own document, names
@@ -12,10 +13,15 @@ import WarehouseCore
         let fixture: String
         let options: ImportOptions
         var testDescription: String { "\(kind.name) decodes \(fixture)" }
-        init(_ kind: StreamSpec, _ fixture: String, customer: String? = nil, subscription: String? = nil, org: String? = nil) {
+        init(
+            _ kind: StreamSpec, _ fixture: String, customer: String? = nil, subscription: String? = nil, org: String? = nil,
+            reported: ReportedWindow? = nil
+        ) {
             self.kind = kind
             self.fixture = fixture
-            self.options = ImportOptions(kind: kind, customer: customer, subscription: subscription, org: org, asOf: UTCTime(year: 2026, month: 11, day: 15))
+            self.options = ImportOptions(
+                kind: kind, customer: customer, subscription: subscription, org: org, asOf: UTCTime(year: 2026, month: 11, day: 15),
+                reported: reported)
         }
     }
 
@@ -24,7 +30,8 @@ import WarehouseCore
         Case(.pcSubscriptions, "GetCustomerSubscription.json", customer: "c1"),
         Case(.pcUtilization, "GetUtilizationRecords.json", customer: "c1", subscription: "s1"),
         Case(.pcRateCard, "GetAzureRateCard.json"),
-        Case(.azureUsage, "UsageAggregates-spec-example.json"),
+        // A UsageAggregates page without a nextLink does not say its reported window: it is given.
+        Case(.azureUsage, "UsageAggregates-spec-example.json", reported: ReportedWindow(day: UTCTime(year: 2015, month: 6, day: 23))),
         Case(.azureRateCard, "RateCard-spec-example.json"),
         Case(.agolSelf, "portals-self.json"),
         Case(.agolUsers, "users-page.json", org: "org1"),
@@ -58,6 +65,7 @@ import WarehouseCore
             == ["agol-users", "azure-ratecard", "pc-ratecard", "pc-subscriptions"])
         #expect(StreamSpec.all.filter { $0.reprice == .none }.map(\.name).sorted() == ["agol-self", "pc-customers"])
         #expect(StreamSpec.agolUsage.replaces == .usageBucket)
+        #expect(StreamSpec.all.filter { $0.replaces == .reportedWindow }.map(\.name).sorted() == ["azure-usage", "pc-utilization"])
         #expect(StreamSpec.agolItems.replaces == .snapshotDay)
         #expect(StreamSpec.all.filter { $0.window == .files }.map(\.name).sorted() == ["agol-credits-csv", "azure-cost-export"])
     }

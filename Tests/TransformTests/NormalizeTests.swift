@@ -72,7 +72,8 @@ import WarehouseCore
         second.quantity = ExactDecimal.parse("0.5") ?? 0
         second.meterID = "m1"  // the key ignores case
         let page = PartnerCenterUtilizationPage(totalCount: 2, items: [record, second], links: PartnerCenterLinks(), itemSelfURI: nil)
-        let batch = try Normalize.partnerCenterUtilization(page, source: "pc", customer: "C", subscription: "SUB", file: "x")
+        let batch = try Normalize.partnerCenterUtilization(
+            page, source: "pc", customer: "C", subscription: "SUB", reported: ReportedWindow(day: UTCTime(year: 2026, month: 10, day: 2)), file: "x")
         #expect(batch.usage.count == 1)
         #expect(batch.duplicatesSummed == 1)
         #expect(ExactDecimal.format(batch.usage[0].quantity) == "1.75")
@@ -91,7 +92,8 @@ import WarehouseCore
 
     @Test func instanceDataTagsKeepCasingAndValues() throws {
         let page = try AzureUsageAggregatesPage.decode(try Fixture.data("usage-aggregates-instancedata.json"), file: "u.json")
-        let batch = try Normalize.azureUsage(page, source: "azure", subscription: nil, file: "u.json")
+        let batch = try Normalize.azureUsage(
+            page, source: "azure", subscription: nil, reported: ReportedWindow(day: UTCTime(year: 2015, month: 6, day: 23)), file: "u.json")
         let fact = try #require(batch.usage.first)
         #expect(fact.tags == #"{"Department":"Sales","Project":"Demo Usage API"}"#)
         #expect(fact.meterID == "e60caf26-9ba0-413d-a422-6141f58081d6")
