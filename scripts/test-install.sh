@@ -51,29 +51,41 @@ hidden() { # runs "$@" with the toolchain's directory replaced by an empty one
 }
 mkdir -p "$ROOT/empty" "$ROOT/demo"
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && hidden true 2>/dev/null; then
-  check "with the toolchain hidden: swift is gone" sh -c "! $(declare -f hidden); ROOT=$ROOT TOOLCHAIN=$TOOLCHAIN; hidden test -e $TOOLCHAIN/bin/swift"
+  check "with the toolchain hidden: swift is gone" hidden sh -c "test ! -e '$TOOLCHAIN/bin/swift'"
   check "with the toolchain hidden: --version runs" hidden "$BIN" --version
-  demo_hidden() { (cd "$ROOT/demo" && hidden env -i PATH=/usr/bin:/bin HOME="$ROOT" "$BIN" demo --db "$ROOT/demo/demo.db") | grep -q "Invoice for"; }
+  demo_hidden() {
+    (cd "$ROOT/demo" && hidden env -i PATH=/usr/bin:/bin HOME="$ROOT" "$BIN" demo --db "$ROOT/demo/demo.db") >"$ROOT/demo.out" || return 1
+    grep "Invoice for" "$ROOT/demo.out"
+  }
   check "with the toolchain hidden: warehouse demo completes and prints an invoice" demo_hidden
 else
   skip "runs with the toolchain hidden" "needs root and unshare"
-  demo_plain() { (cd "$ROOT/demo" && env -i PATH=/usr/bin:/bin HOME="$ROOT" "$BIN" demo --db "$ROOT/demo/demo.db") | grep -q "Invoice for"; }
+  demo_plain() {
+    (cd "$ROOT/demo" && env -i PATH=/usr/bin:/bin HOME="$ROOT" "$BIN" demo --db "$ROOT/demo/demo.db") >"$ROOT/demo.out" || return 1
+    grep "Invoice for" "$ROOT/demo.out"
+  }
   check "warehouse demo completes with an empty environment" demo_plain
 fi
-etl_check() { "$BIN" etl --check --config "$DEST/usr/local/share/doc/warehouse/examples/warehouse.yaml" 2>&1 | grep -q "PC_CLIENT_SECRET"; }
-check "etl --check reads the example configuration (and names the secret it lacks)" etl_check
+etl_check() { # the example, with its secrets file in a temporary place: valid as shipped
+  local secrets=$ROOT/secrets
+  printf 'PC_CLIENT_SECRET=example\nAGOL_PASSWORD=example\n' >"$secrets" && chmod 600 "$secrets"
+  sed "s|/etc/warehouse/secrets|$secrets|" "$DEST/usr/local/share/doc/warehouse/examples/warehouse.yaml" >"$ROOT/warehouse.yaml"
+  "$BIN" etl --check --config "$ROOT/warehouse.yaml" --db "$ROOT/none.db" | grep "ok; 3 source(s) would run" || return 1
+  [ ! -e "$ROOT/none.db" ] && rm "$secrets" && ! "$BIN" etl --check --config "$ROOT/warehouse.yaml" --db "$ROOT/none.db"
+}
+check "etl --check accepts the example configuration with its secrets, refuses it without, touches nothing" etl_check
 
-man_renders() { MANWIDTH=80 man -l "$DEST/usr/local/share/man/man1/warehouse.1" | grep -q "warehouse etl"; }
+man_renders() { MANWIDTH=80 man -l "$DEST/usr/local/share/man/man1/warehouse.1" | grep "warehouse etl"; }
 if command -v man >/dev/null; then check "man -l renders the page" man_renders; else skip "man -l" "no man"; fi
 check "bash completion parses" bash -n "$DEST/usr/local/share/bash-completion/completions/warehouse"
 bash_completes() {
   bash -c 'source "$1"; COMP_WORDS=(warehouse e); COMP_CWORD=1; COMP_LINE="warehouse e"; COMP_POINT=${#COMP_LINE}; _warehouse warehouse e warehouse; printf "%s\n" "${COMPREPLY[@]}"' \
-    sh "$DEST/usr/local/share/bash-completion/completions/warehouse" | grep -qx etl
+    sh "$DEST/usr/local/share/bash-completion/completions/warehouse" | grep -x etl
 }
 check "bash completion completes 'warehouse e' to etl" bash_completes
 if command -v zsh >/dev/null; then
   check "zsh completion parses" zsh -n "$DEST/usr/local/share/zsh/site-functions/_warehouse"
-  zsh_lists() { grep -q "'etl:" "$DEST/usr/local/share/zsh/site-functions/_warehouse"; }
+  zsh_lists() { grep "'etl:" "$DEST/usr/local/share/zsh/site-functions/_warehouse"; }
   check "zsh completion lists the subcommands" zsh_lists
 else
   skip "zsh completion" "no zsh"
@@ -82,7 +94,7 @@ if command -v fish >/dev/null; then check "fish completion parses" fish -n "$DES
 
 units_verify() {
   systemd-analyze verify --root="$DEST" "$DEST/usr/local/lib/systemd/system/warehouse-etl.service" "$DEST/usr/local/lib/systemd/system/warehouse-etl.timer" 2>&1 \
-    | grep -v -e "is not a valid user" -e "No such file or directory" -e "Failed to determine user" -e "^$" | tee /dev/stderr | grep -q . && return 1
+    | grep -v -e "is not a valid user" -e "No such file or directory" -e "Failed to determine user" -e "^$" | tee /dev/stderr | grep . && return 1
   return 0
 }
 if command -v systemd-analyze >/dev/null; then check "systemd-analyze verify accepts the units" units_verify; else skip "systemd-analyze verify" "no systemd"; fi
@@ -92,22 +104,22 @@ check "make uninstall removes every installed file" uninstalled
 
 if command -v dpkg-deb >/dev/null; then
   DEB=$(make --no-print-directory deb 2>"$ROOT/deb.log" | tail -1)
-  deb_info() { dpkg-deb --info "$DEB" | grep -q "Depends: libsqlite3-0, libcurl4 | libcurl4t64, zlib1g"; }
+  deb_info() { dpkg-deb --info "$DEB" | grep "Depends: libsqlite3-0, libcurl4 | libcurl4t64, zlib1g"; }
   check "make deb builds a package declaring its three libraries" deb_info
   deb_contents() {
     local listing; listing=$(dpkg-deb --contents "$DEB")
     for f in ./usr/bin/warehouse ./usr/share/man/man1/warehouse.1.gz ./usr/share/bash-completion/completions/warehouse \
       ./usr/share/zsh/site-functions/_warehouse ./lib/systemd/system/warehouse-etl.service ./lib/systemd/system/warehouse-etl.timer \
       ./usr/share/doc/warehouse/examples/warehouse.yaml; do
-      grep -q " $f\$" <<<"$listing" || { echo "not in the package: $f"; return 1; }
+      grep " $f\$" <<<"$listing" || { echo "not in the package: $f"; return 1; }
     done
   }
   check "the package holds the binary, man page, completions, units and example" deb_contents
-  if [ "$(id -u)" -eq 0 ] && ! dpkg -s warehouse >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && ! dpkg-query -W -f='${Status}' warehouse 2>/dev/null | grep "ok installed" >/dev/null; then
     deb_installs() { dpkg -i "$DEB" && /usr/bin/warehouse --version && getent passwd warehouse && [ -d /var/lib/warehouse ]; }
     check "dpkg -i puts warehouse on the PATH and creates its user" deb_installs
-    deb_removes() { dpkg -r warehouse && [ ! -e /usr/bin/warehouse ]; }
-    check "dpkg -r removes it" deb_removes
+    deb_removes() { dpkg -r warehouse && [ ! -e /usr/bin/warehouse ] && dpkg --purge warehouse && ! getent passwd warehouse; }
+    check "dpkg -r removes it (and --purge its user; the data directory stays)" deb_removes
   else
     skip "dpkg -i / dpkg -r" "needs root, and no warehouse package installed already"
   fi

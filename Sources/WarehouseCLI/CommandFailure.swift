@@ -30,8 +30,19 @@ func printError(_ message: String) {
 }
 
 /// Writes to standard output without buffering surprises.
+/// A reader that went away (`warehouse sql ... | head -1`) ends the command as it ends any Unix
+/// tool, by SIGPIPE, quietly; any other failure to write (a full disk) is one line and exit 1.
 func printOut(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    do {
+        try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+    } catch {
+        if ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(EPIPE) || (error as NSError).code == Int(EPIPE) {
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
+        }
+        FileHandle.standardError.write(Data("warehouse: cannot write to standard output: \((error as NSError).localizedDescription)\n".utf8))
+        exit(1)
+    }
 }
 
 /// True when standard output is a terminal (formats and progress depend on it).
