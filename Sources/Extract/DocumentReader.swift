@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 import WarehouseCore
 
 /// A document that cannot be read: the file, where in it, and what was expected.
@@ -32,6 +33,11 @@ public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible
 /// (`{"error":{"code":498,"message":"Invalid token.","details":[...]}}` or the server style
 /// `{"status":"error","messages":["Token Expired."],"code":498}`), or a failure the client found
 /// itself (no `code`); with the file or redacted request URL it came from.
+///
+/// The service's message and details may repeat the request (`Unable to generate token for
+/// username=…&password=…`, a URL with `token=…`): they are redacted (`Redaction.redactText`) when
+/// the error is made and again when it is described, so no registered secret or secret-named
+/// field reaches a log line, the console or `etl_runs.detail`.
 /// See https://developers.arcgis.com/rest/users-groups-and-items/common-parameters/ (error handling).
 public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file or (redacted) request URL; empty until known.
@@ -43,11 +49,11 @@ public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
     public var details: [String]
 
     public init(place: String = "", code: Int?, message: String, messageCode: String? = nil, details: [String] = []) {
-        self.place = place
+        self.place = Redaction.redactURL(place)
         self.code = code
-        self.message = message
+        self.message = Redaction.redactText(message)
         self.messageCode = messageCode
-        self.details = details
+        self.details = details.map(Redaction.redactText)
     }
 
     /// A failure the client found itself (a missing field, a paging total that does not add up).
@@ -58,7 +64,7 @@ public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The same error, placed at `place` (a file name or a redacted URL).
     public func at(_ place: String) -> ArcGISError {
         var placed = self
-        placed.place = place
+        placed.place = Redaction.redactURL(place)
         return placed
     }
 
@@ -67,11 +73,11 @@ public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var text = place.isEmpty ? "" : place + ": "
-        guard let code else { return text + message }
+        guard let code else { return Redaction.redactText(text + message) }
         text += "ArcGIS error \(code): \(message)"
         let extra = details.filter { $0 != message }
         if !extra.isEmpty { text += " (\(extra.joined(separator: "; ")))" }
-        return text
+        return Redaction.redactText(text)
     }
 }
 

@@ -18,7 +18,7 @@ public struct AzureADError: Error, CustomStringConvertible, Sendable {
     public let error: String
     public let message: String
 
-    public var description: String { "Azure AD refused the sign-in (HTTP \(status), \(error)): \(message)" }
+    public var description: String { Redaction.redactText("Azure AD refused the sign-in (HTTP \(status), \(error)): \(message)") }
 }
 
 /// Gets and caches an access token for one resource from Azure AD's v1 token endpoint,
@@ -121,10 +121,10 @@ public actor AzureADTokenProvider {
             return String(value[..<(value.range(of: "\\r\\n")?.lowerBound ?? value.endIndex)])
         }
         if let error = member("error") {
-            return AzureADError(status: code, error: error, message: member("error_description") ?? "")
+            return AzureADError(status: code, error: error, message: Redaction.redactText(member("error_description") ?? ""))
         }
         let firstLine = body.components(separatedBy: "Trace ID").first ?? body
-        return AzureADError(status: code, error: "error", message: firstLine.trimmingCharacters(in: .whitespaces))
+        return AzureADError(status: code, error: "error", message: Redaction.redactText(firstLine.trimmingCharacters(in: .whitespaces)))
     }
 }
 
