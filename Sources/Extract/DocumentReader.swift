@@ -90,13 +90,14 @@ public enum DocumentReader {
         if Zlib.isGzip(data) {
             do {
                 raw = try Zlib.inflate(data)
+            } catch let error as ZlibError where error.operation == "inflate-limit" {
+                throw DocumentError(file: file, message: error.description)
             } catch {
                 throw DocumentError(file: file, message: "cannot decompress gzip: \(error)")
             }
         }
-        var bytes = [UInt8](raw)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        return bytes
+        // One copy, without the byte order mark (not a copy and then a shift).
+        return raw.starts(with: [0xEF, 0xBB, 0xBF]) ? [UInt8](raw.dropFirst(3)) : [UInt8](raw)
     }
 
     /// The document as UTF-8 text (for CSV files).

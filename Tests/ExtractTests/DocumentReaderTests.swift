@@ -92,3 +92,15 @@ import WarehouseCore
         #expect(error.description == "r.json: meters[0].rates.zero: expected a numeric threshold as the key, found 'zero'")
     }
 }
+
+/// Issue 17: the gzip limit and the UTF-8 offset as the reader reports them, naming the file.
+@Suite struct DocumentReaderLimitTests {
+    @Test func aGzipBombIsADocumentErrorNamingTheFile() throws {
+        let member = try Zlib.deflate(Data(count: 64 << 20), level: 9, gzip: true)
+        let bomb = Data((0..<5).flatMap { _ in member })
+        #expect(throws: DocumentError(file: "bomb.json.gz", message: ZlibError.tooLarge(256 << 20).description)) {
+            try DocumentReader.json(bomb, file: "bomb.json.gz")
+        }
+    }
+}
+
