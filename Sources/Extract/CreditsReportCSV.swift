@@ -93,14 +93,7 @@ public struct CreditsReport: Sendable, Equatable {
             }
             for column in valueColumns {
                 let text = clean(record.fields[column.index])
-                let value: Decimal
-                if text.isEmpty {
-                    value = 0
-                } else if let parsed = ExactDecimal.parse(text) {
-                    value = parsed
-                } else {
-                    throw problem("expected a number in \(header.names[column.index]), found '\(text)'")
-                }
+                let value = text.isEmpty ? 0 : try ImportBounds.number(text, in: header.names[column.index], problem: problem)
                 let service = column.service ?? serviceIndex.map { clean(record.fields[$0]) } ?? ""
                 if service.isEmpty { throw problem("expected a service name") }
                 rows.append(

@@ -104,3 +104,19 @@ import WarehouseCore
     }
 }
 
+/// Issue 17, items 5 and 7: bounded numbers and a bounded number of credit columns, named by line.
+@Suite struct ImportBoundsTests {
+    @Test(arguments: ["1000000000", "-1000000000", "999999999.999999"])
+    func amountsWithinTheBoundAreKept(cost: String) throws {
+        let csv = "SubscriptionId,Date,Quantity,Cost,BillingCurrency\ns1,2026-01-02,1,\(cost),USD\n"
+        #expect(try CostExport.decode(Data(csv.utf8), file: "e.csv").rows.first?.cost == ExactDecimal.parse(cost))
+    }
+
+    @Test(arguments: ["1000000000.01", "99999999999999999999999999", "-5000000000000"])
+    func amountsPastTheBoundAreAnErrorNamingTheLine(cost: String) throws {
+        let csv = "SubscriptionId,Date,Quantity,Cost,BillingCurrency\ns1,2026-01-02,1,\(cost),USD\n"
+        #expect(throws: DocumentError(file: "e.csv", position: "line 2", message: "Cost \(cost) is out of range: at most ±1,000,000,000 per row")) {
+            try CostExport.decode(Data(csv.utf8), file: "e.csv")
+        }
+    }
+}
