@@ -34,6 +34,11 @@ public struct CreditsReport: Sendable, Equatable {
     public var headerLine: Int
     public var rows: [Row]
 
+    /// The most credit columns a wide report may have: a column per service type (a few dozen) or
+    /// per day of ArcGIS Online's two years of usage (731) fits; a million columns would become a
+    /// million rows per user (issue 17, item 7).
+    static let maxCreditColumns = 1_000
+
     static let userColumn = ["Username", "User Name", "user_name", "User"]
     static let dateColumn = ["Date", "Day", "Start Date", "Period Start", "Month", "Period"]
     static let serviceColumn = ["Service Type", "Service", "stype", "Credit Type"]
@@ -68,8 +73,9 @@ public struct CreditsReport: Sendable, Equatable {
             let services = numeric.filter { !totals.contains($0) }
             valueColumns = (services.isEmpty ? totals : services).map { ($0, header.names[$0].trimmingCharacters(in: .whitespaces)) }
         }
-        if valueColumns.isEmpty {
-            throw DocumentError(file: file, position: "line \(records[h].line)", message: "no credits columns in the header")
+        if valueColumns.isEmpty || valueColumns.count > maxCreditColumns {
+            let why = valueColumns.isEmpty ? "no credits columns in the header" : "\(valueColumns.count) credits columns; a report has at most \(maxCreditColumns) (one per service type or day)"
+            throw DocumentError(file: file, position: "line \(records[h].line)", message: why)
         }
 
         var rows: [Row] = []

@@ -106,6 +106,20 @@ import WarehouseCore
 
 /// Issue 17, items 5 and 7: bounded numbers and a bounded number of credit columns, named by line.
 @Suite struct ImportBoundsTests {
+    @Test(arguments: [(1_000, true), (1_001, false)])
+    func creditsColumnsAreBounded(columns: Int, accepted: Bool) throws {
+        let header = "Username," + (0..<columns).map { "2026-01-\($0)" }.joined(separator: ",")
+        let row = "alice," + Array(repeating: "1", count: columns).joined(separator: ",")
+        let data = Data((header + "\n" + row + "\n").utf8)
+        if accepted {
+            #expect(try CreditsReport.decode(data, file: "c.csv").rows.count == columns)
+        } else {
+            #expect(throws: DocumentError(file: "c.csv", position: "line 1", message: "1001 credits columns; a report has at most 1000 (one per service type or day)")) {
+                try CreditsReport.decode(data, file: "c.csv")
+            }
+        }
+    }
+
     @Test(arguments: ["1000000000", "-1000000000", "999999999.999999"])
     func amountsWithinTheBoundAreKept(cost: String) throws {
         let csv = "SubscriptionId,Date,Quantity,Cost,BillingCurrency\ns1,2026-01-02,1,\(cost),USD\n"
