@@ -15,7 +15,15 @@ public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible
     public init(file: String = "", position: String? = nil, message: String) {
         self.file = file
         self.position = position
-        self.message = message
+        self.message = DocumentError.clipped(message)
+    }
+
+    /// Messages quote what they found (`found '…'`); a 100,000-digit number or a megabyte-long
+    /// name is not echoed whole: past 300 characters the message is cut and says how much was left out.
+    static func clipped(_ message: String) -> String {
+        let limit = 300
+        guard message.utf8.count > limit, message.count > limit else { return message }
+        return "\(message.prefix(limit))… (\(message.count - limit) more characters)"
     }
 
     public var description: String {
@@ -104,9 +112,23 @@ public enum DocumentReader {
     public static func text(_ data: Data, file: String) throws -> String {
         let bytes = try bytes(data, file: file)
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw DocumentError(file: file, message: "not UTF-8 text")
+            throw DocumentError(file: file, message: "not UTF-8 text: invalid byte at offset \(invalidUTF8Offset(bytes))")
         }
         return text
+    }
+
+    /// The offset of the first byte that is not part of a valid UTF-8 sequence.
+    static func invalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return offset
+            case .error: return offset
+            }
+        }
     }
 
     /// The document parsed as JSON.

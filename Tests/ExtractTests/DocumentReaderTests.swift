@@ -102,6 +102,25 @@ import WarehouseCore
             try DocumentReader.json(bomb, file: "bomb.json.gz")
         }
     }
+
+    @Test func invalidUTF8IsReportedAtItsByteOffset() throws {
+        let bytes = Data("a,b\nc,d".utf8) + Data([0xC3, 0x28]) + Data("\n".utf8)
+        #expect(throws: DocumentError(file: "f.csv", message: "not UTF-8 text: invalid byte at offset 7")) {
+            try DocumentReader.text(bytes, file: "f.csv")
+        }
+        let json = Data("{\"a\": \"xy".utf8) + Data([0xFF]) + Data("\"}".utf8)
+        do {
+            _ = try DocumentReader.json(json, file: "f.json")
+        } catch let error as DocumentError {
+            #expect(error.message.hasPrefix("invalid UTF-8 in a string at byte offset 9"), "\(error)")
+        }
+    }
+
+    @Test func longMessagesAreClipped() {
+        let error = DocumentError(file: "f", message: "expected a number, found '\(String(repeating: "9", count: 100_000))'")
+        #expect(error.description.count < 400)
+        #expect(error.description.hasSuffix("more characters)"))
+    }
 }
 
 /// Issue 17, items 5 and 7: bounded numbers and a bounded number of credit columns, named by line.
