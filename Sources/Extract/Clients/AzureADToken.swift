@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Transport
 import WarehouseCore
 
@@ -26,6 +27,9 @@ public struct AzureADError: Error, CustomStringConvertible, Sendable {
 /// when a caller reports it rejected (`invalidate`).
 /// https://learn.microsoft.com/partner-center/developer/partner-center-authentication
 public actor AzureADTokenProvider {
+    /// Requests any stream of this provider got through with a token: a 401 after others got
+    /// through is a token expiring in a storm, not a refusal (`AuthorizedFetcher`).
+    nonisolated let acceptances = AcceptanceCounter()
     public let authorityURL: String
     public let tenant: String
     public let resource: String
@@ -132,4 +136,11 @@ public actor AzureADTokenProvider {
 struct SendableJSON: @unchecked Sendable {
     let object: [String: Any]
     init(_ object: [String: Any]) { self.object = object }
+}
+
+/// A count shared by the streams of one token provider.
+final class AcceptanceCounter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
