@@ -156,24 +156,38 @@ public final class Database {
             try execute("SAVEPOINT \(savepoint)")
         }
         transactionDepth += 1
+        // The depth goes down exactly once, whether the body, the COMMIT or the RELEASE fails: a
+        // COMMIT refused on a full disk used to take it to -1, and the next transaction then
+        // failed on `SAVEPOINT warehouse_-1` instead of the disk-full error being reported.
+        let result: T
         do {
-            let result = try body()
-            transactionDepth -= 1
-            if transactionDepth == 0 {
-                try commitOrRollback()
-            } else {
-                try execute("RELEASE \(savepoint)")
-            }
-            return result
+            result = try body()
         } catch {
             transactionDepth -= 1
-            if transactionDepth == 0 {
-                if isInTransaction { try? execute("ROLLBACK") }
-            } else {
-                try? execute("ROLLBACK TO \(savepoint)")
-                try? execute("RELEASE \(savepoint)")
-            }
+            undo(savepoint)
             throw error
+        }
+        transactionDepth -= 1
+        if transactionDepth == 0 {
+            try commitOrRollback()
+        } else {
+            do {
+                try execute("RELEASE \(savepoint)")
+            } catch {
+                undo(savepoint)
+                throw error
+            }
+        }
+        return result
+    }
+
+    /// Rolls back the outer transaction, or the inner work of `savepoint`.
+    private func undo(_ savepoint: String) {
+        if transactionDepth == 0 {
+            if isInTransaction { try? execute("ROLLBACK") }
+        } else {
+            try? execute("ROLLBACK TO \(savepoint)")
+            try? execute("RELEASE \(savepoint)")
         }
     }
 
