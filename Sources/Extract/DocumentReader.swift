@@ -19,8 +19,21 @@ public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Messages quote what they found (`found '…'`); a 100,000-digit number or a megabyte-long
-    /// name is not echoed whole: past 300 characters the message is cut and says how much was left out.
+    /// name is not echoed whole: past 300 characters the message is cut and says how much was left
+    /// out. A quoted line break or control character (a multi-line CSV field) is shown escaped, so
+    /// the error stays one line.
     static func clipped(_ message: String) -> String {
+        var message = message
+        if message.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            message = message.unicodeScalars.map { s in
+                switch s {
+                case "\n": return "\\n"
+                case "\r": return "\\r"
+                case "\t": return "\\t"
+                default: return s.value < 0x20 || s.value == 0x7F ? "\\u{\(String(s.value, radix: 16))}" : String(s)
+                }
+            }.joined()
+        }
         let limit = 300
         guard message.utf8.count > limit, message.count > limit else { return message }
         return "\(message.prefix(limit))… (\(message.count - limit) more characters)"
