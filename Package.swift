@@ -112,7 +112,7 @@ let package = Package(
         // Shared by the test targets and the benchmarks: drivers of the clients that the product
         // does not need (a whole ArcGIS pull, every utilization page of a partner).
         .target(
-            name: "TestSupport", dependencies: ["WarehouseCore", "Extract", "Streams", "Load", "Config", "Ingest"], path: "Tests/TestSupport"),
+            name: "TestSupport", dependencies: ["WarehouseCore", "Extract", "Streams", "Load", "Config", "Ingest", "Sandbox"], path: "Tests/TestSupport"),
         .testTarget(name: "WarehouseCoreTests", dependencies: ["WarehouseCore", "TestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "WarehouseCore"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "Transport", "WarehouseCore"], resources: [.copy("Fixtures")]),

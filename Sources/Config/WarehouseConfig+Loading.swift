@@ -160,8 +160,13 @@ struct ConfigNode {
         ConfigNode(node: node, key: key.isEmpty ? name : key + "." + name, file: file)
     }
 
+    /// The value as an error quotes it: one line (a multi-line YAML scalar's breaks shown as `\n`),
+    /// at most 80 characters.
     var quotedText: String {
-        if let scalar = node.scalar { return "\"\(scalar.string)\"" }
+        if let scalar = node.scalar {
+            let text = scalar.string.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+            return "\"\(text.count > 80 ? text.prefix(80) + "…" : text)\""
+        }
         return node.mapping != nil ? "a map" : "a list"
     }
 

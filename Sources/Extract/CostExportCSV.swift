@@ -87,9 +87,7 @@ public struct CostExport: Sendable, Equatable {
                 return value.isEmpty ? nil : value
             }
             func number(_ i: Int, _ name: String) throws -> Decimal {
-                let text = field(i) ?? ""
-                guard let value = ExactDecimal.parse(text) else { throw problem("expected a number in \(name), found '\(text)'") }
-                return value
+                try ImportBounds.number(field(i) ?? "", in: name, problem: problem)
             }
             guard let day = parseDate(field(date) ?? "") else {
                 throw problem("expected a date (MM/dd/yyyy or ISO-8601) in \(header.names[date]), found '\(field(date) ?? "")'")

@@ -34,6 +34,11 @@ public struct CreditsReport: Sendable, Equatable {
     public var headerLine: Int
     public var rows: [Row]
 
+    /// The most credit columns a wide report may have: a column per service type (a few dozen) or
+    /// per day of ArcGIS Online's two years of usage (731) fits; a million columns would become a
+    /// million rows per user (issue 17, item 7).
+    static let maxCreditColumns = 1_000
+
     static let userColumn = ["Username", "User Name", "user_name", "User"]
     static let dateColumn = ["Date", "Day", "Start Date", "Period Start", "Month", "Period"]
     static let serviceColumn = ["Service Type", "Service", "stype", "Credit Type"]
@@ -68,8 +73,9 @@ public struct CreditsReport: Sendable, Equatable {
             let services = numeric.filter { !totals.contains($0) }
             valueColumns = (services.isEmpty ? totals : services).map { ($0, header.names[$0].trimmingCharacters(in: .whitespaces)) }
         }
-        if valueColumns.isEmpty {
-            throw DocumentError(file: file, position: "line \(records[h].line)", message: "no credits columns in the header")
+        if valueColumns.isEmpty || valueColumns.count > maxCreditColumns {
+            let why = valueColumns.isEmpty ? "no credits columns in the header" : "\(valueColumns.count) credits columns; a report has at most \(maxCreditColumns) (one per service type or day)"
+            throw DocumentError(file: file, position: "line \(records[h].line)", message: why)
         }
 
         var rows: [Row] = []
@@ -93,14 +99,7 @@ public struct CreditsReport: Sendable, Equatable {
             }
             for column in valueColumns {
                 let text = clean(record.fields[column.index])
-                let value: Decimal
-                if text.isEmpty {
-                    value = 0
-                } else if let parsed = ExactDecimal.parse(text) {
-                    value = parsed
-                } else {
-                    throw problem("expected a number in \(header.names[column.index]), found '\(text)'")
-                }
+                let value = text.isEmpty ? 0 : try ImportBounds.number(text, in: header.names[column.index], problem: problem)
                 let service = column.service ?? serviceIndex.map { clean(record.fields[$0]) } ?? ""
                 if service.isEmpty { throw problem("expected a service name") }
                 rows.append(

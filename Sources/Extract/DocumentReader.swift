@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 import WarehouseCore
 
 /// A document that cannot be read: the file, where in it, and what was expected.
@@ -14,7 +15,28 @@ public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible
     public init(file: String = "", position: String? = nil, message: String) {
         self.file = file
         self.position = position
-        self.message = message
+        self.message = DocumentError.clipped(message)
+    }
+
+    /// Messages quote what they found (`found '…'`); a 100,000-digit number or a megabyte-long
+    /// name is not echoed whole: past 300 characters the message is cut and says how much was left
+    /// out. A quoted line break or control character (a multi-line CSV field) is shown escaped, so
+    /// the error stays one line.
+    static func clipped(_ message: String) -> String {
+        var message = message
+        if message.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            message = message.unicodeScalars.map { s in
+                switch s {
+                case "\n": return "\\n"
+                case "\r": return "\\r"
+                case "\t": return "\\t"
+                default: return s.value < 0x20 || s.value == 0x7F ? "\\u{\(String(s.value, radix: 16))}" : String(s)
+                }
+            }.joined()
+        }
+        let limit = 300
+        guard message.utf8.count > limit, message.count > limit else { return message }
+        return "\(message.prefix(limit))… (\(message.count - limit) more characters)"
     }
 
     public var description: String {
@@ -32,6 +54,11 @@ public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible
 /// (`{"error":{"code":498,"message":"Invalid token.","details":[...]}}` or the server style
 /// `{"status":"error","messages":["Token Expired."],"code":498}`), or a failure the client found
 /// itself (no `code`); with the file or redacted request URL it came from.
+///
+/// The service's message and details may repeat the request (`Unable to generate token for
+/// username=…&password=…`, a URL with `token=…`): they are redacted (`Redaction.redactText`) when
+/// the error is made and again when it is described, so no registered secret or secret-named
+/// field reaches a log line, the console or `etl_runs.detail`.
 /// See https://developers.arcgis.com/rest/users-groups-and-items/common-parameters/ (error handling).
 public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file or (redacted) request URL; empty until known.
@@ -43,11 +70,11 @@ public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
     public var details: [String]
 
     public init(place: String = "", code: Int?, message: String, messageCode: String? = nil, details: [String] = []) {
-        self.place = place
+        self.place = Redaction.redactURL(place)
         self.code = code
-        self.message = message
+        self.message = Redaction.redactText(message)
         self.messageCode = messageCode
-        self.details = details
+        self.details = details.map(Redaction.redactText)
     }
 
     /// A failure the client found itself (a missing field, a paging total that does not add up).
@@ -58,7 +85,7 @@ public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The same error, placed at `place` (a file name or a redacted URL).
     public func at(_ place: String) -> ArcGISError {
         var placed = self
-        placed.place = place
+        placed.place = Redaction.redactURL(place)
         return placed
     }
 
@@ -67,11 +94,11 @@ public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var text = place.isEmpty ? "" : place + ": "
-        guard let code else { return text + message }
+        guard let code else { return Redaction.redactText(text + message) }
         text += "ArcGIS error \(code): \(message)"
         let extra = details.filter { $0 != message }
         if !extra.isEmpty { text += " (\(extra.joined(separator: "; ")))" }
-        return text
+        return Redaction.redactText(text)
     }
 }
 
@@ -84,22 +111,37 @@ public enum DocumentReader {
         if Zlib.isGzip(data) {
             do {
                 raw = try Zlib.inflate(data)
+            } catch let error as ZlibError where error.operation == "inflate-limit" {
+                throw DocumentError(file: file, message: error.description)
             } catch {
                 throw DocumentError(file: file, message: "cannot decompress gzip: \(error)")
             }
         }
-        var bytes = [UInt8](raw)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        return bytes
+        // One copy, without the byte order mark (not a copy and then a shift).
+        return raw.starts(with: [0xEF, 0xBB, 0xBF]) ? [UInt8](raw.dropFirst(3)) : [UInt8](raw)
     }
 
     /// The document as UTF-8 text (for CSV files).
     public static func text(_ data: Data, file: String) throws -> String {
         let bytes = try bytes(data, file: file)
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw DocumentError(file: file, message: "not UTF-8 text")
+            throw DocumentError(file: file, message: "not UTF-8 text: invalid byte at offset \(invalidUTF8Offset(bytes))")
         }
         return text
+    }
+
+    /// The offset of the first byte that is not part of a valid UTF-8 sequence.
+    static func invalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+        var offset = 0
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return offset
+            case .error: return offset
+            }
+        }
     }
 
     /// The document parsed as JSON.

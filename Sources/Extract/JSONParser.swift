@@ -54,6 +54,12 @@ public struct JSONParser {
         return SyntaxError(offset: at, line: line, column: column, message: "\(message), found \(found)")
     }
 
+    /// Invalid UTF-8 somewhere in `bytes[from..<to]`, reported at the first bad byte's offset.
+    private func invalidUTF8(_ from: Int, _ to: Int) -> SyntaxError {
+        let bad = from + DocumentReader.invalidUTF8Offset(Array(bytes[from..<to]))
+        return error("invalid UTF-8 in a string at byte offset \(bad)", at: bad)
+    }
+
     private static func describe(_ byte: UInt8) -> String {
         if byte >= 0x21 && byte < 0x7f { return "'\(Character(Unicode.Scalar(byte)))'" }
         return "byte 0x" + String(byte, radix: 16, uppercase: true)
@@ -192,9 +198,7 @@ public struct JSONParser {
         var result = ""
         func flush(_ result: inout String, _ from: Int, _ to: Int, _ parser: JSONParser) throws(SyntaxError) {
             guard from < to else { return }
-            guard let piece = String(validating: parser.bytes[from..<to], as: UTF8.self) else {
-                throw parser.error("invalid UTF-8 in a string", at: from)
-            }
+            guard let piece = String(validating: parser.bytes[from..<to], as: UTF8.self) else { throw parser.invalidUTF8(from, to) }
             result += piece
         }
         while true {

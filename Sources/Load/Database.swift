@@ -53,10 +53,10 @@ public final class Database {
             // Verify the file is a database at all (sqlite3_open is lazy).
             try execute("SELECT count(*) FROM sqlite_master")
         } catch {
-            cache.removeAll()
-            sqlite3_close_v2(db)
-            if let trace { fclose(trace) }
-            throw error
+            // Every stored property is set, so deinit runs on this throw and closes the handle and
+            // the trace file; closing them here too closed them twice (SQLITE_MISUSE, an assertion
+            // failure in debug builds) when a read-only open failed on a full disk.
+            throw Database.explainingFullDisk(error, path: path)
         }
     }
 
@@ -80,6 +80,16 @@ public final class Database {
         let code = sqlite3_close_v2(handle)
         assert(code == SQLITE_OK, "sqlite3_close_v2 failed: \(code)")
         if let trace { fclose(trace) }
+    }
+
+    /// An I/O error opening a WAL database on a full filesystem (SQLite cannot size the `-shm`
+    /// file and says "disk I/O error"): said as it is, the disk being full.
+    static func explainingFullDisk(_ error: any Error, path: String) -> any Error {
+        guard let error = error as? SQLiteError, error.primaryCode == SQLITE_IOERR || error.primaryCode == SQLITE_FULL else { return error }
+        var info = statvfs()
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard statvfs(directory, &info) == 0, info.f_bavail == 0 else { return error }
+        return SQLiteError(code: error.code, message: "cannot open \(path): no space left on the device (\(error.message))", statement: error.statement)
     }
 
     /// Creates an empty file readable and writable by its owner only.
@@ -156,24 +166,38 @@ public final class Database {
             try execute("SAVEPOINT \(savepoint)")
         }
         transactionDepth += 1
+        // The depth goes down exactly once, whether the body, the COMMIT or the RELEASE fails: a
+        // COMMIT refused on a full disk used to take it to -1, and the next transaction then
+        // failed on `SAVEPOINT warehouse_-1` instead of the disk-full error being reported.
+        let result: T
         do {
-            let result = try body()
-            transactionDepth -= 1
-            if transactionDepth == 0 {
-                try commitOrRollback()
-            } else {
-                try execute("RELEASE \(savepoint)")
-            }
-            return result
+            result = try body()
         } catch {
             transactionDepth -= 1
-            if transactionDepth == 0 {
-                if isInTransaction { try? execute("ROLLBACK") }
-            } else {
-                try? execute("ROLLBACK TO \(savepoint)")
-                try? execute("RELEASE \(savepoint)")
-            }
+            undo(savepoint)
             throw error
+        }
+        transactionDepth -= 1
+        if transactionDepth == 0 {
+            try commitOrRollback()
+        } else {
+            do {
+                try execute("RELEASE \(savepoint)")
+            } catch {
+                undo(savepoint)
+                throw error
+            }
+        }
+        return result
+    }
+
+    /// Rolls back the outer transaction, or the inner work of `savepoint`.
+    private func undo(_ savepoint: String) {
+        if transactionDepth == 0 {
+            if isInTransaction { try? execute("ROLLBACK") }
+        } else {
+            try? execute("ROLLBACK TO \(savepoint)")
+            try? execute("RELEASE \(savepoint)")
         }
     }
 

@@ -18,13 +18,30 @@ public final class Statement {
         guard let statement else {
             throw SQLiteError(code: SQLITE_MISUSE, message: "no statement in SQL text", statement: sql)
         }
-        if let tail, tail.pointee != 0, !String(cString: tail).allSatisfy({ $0.isWhitespace || $0 == ";" }) {
+        if let tail, tail.pointee != 0, Statement.holdsAnotherStatement(database.handle, tail) {
             sqlite3_finalize(statement)
             throw SQLiteError(code: SQLITE_MISUSE, message: "more than one statement; run them one at a time", statement: sql)
         }
         self.handle = statement
         self.database = database
         self.sql = sql
+    }
+
+    /// True when the text after the first statement holds another one; whitespace, `;` and
+    /// comments (`SELECT 1; -- note`) do not count. SQLite itself decides: preparing a tail of
+    /// only comments gives no statement; a syntax error in the tail counts as a statement.
+    static func holdsAnotherStatement(_ handle: OpaquePointer, _ tail: UnsafePointer<CChar>) -> Bool {
+        var next = tail
+        while next.pointee != 0 {
+            var statement: OpaquePointer?
+            var rest: UnsafePointer<CChar>?
+            let code = sqlite3_prepare_v2(handle, next, -1, &statement, &rest)
+            if let statement { sqlite3_finalize(statement) }
+            guard code == SQLITE_OK, statement == nil else { return true }
+            guard let rest, rest != next else { return false }
+            next = rest
+        }
+        return false
     }
 
     /// sqlite3_finalize returns the error of the last step, which `step()` already reported.

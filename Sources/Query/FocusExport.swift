@@ -86,7 +86,7 @@ public struct FocusExport {
             ])
         }
         let unpriced = try db.scalar("SELECT count(*) FROM charges WHERE period = ?1 AND amount_micros IS NULL", period)?.int64 ?? 0
-        return Result(text: ResultTable(columns: Self.columns, rows: rows).render(.csv), rows: rows.count, unpricedRecords: Int(unpriced))
+        return Result(text: ResultTable(columns: Self.columns, rows: rows).renderSpreadsheetCSV(), rows: rows.count, unpricedRecords: Int(unpriced))
     }
 
     /// Micro-units as an exact decimal with six places: `-0.400000`.

@@ -2,7 +2,8 @@ import Foundation
 import Load
 
 /// `--format csv`: one row per invoice line (RFC 4180, CRLF), unpriced lines last with empty
-/// price, amount and currency. Tier rows are not in the CSV (JSON carries them).
+/// price, amount and currency. Tier rows are not in the CSV (JSON carries them). Text cells are
+/// neutralized against formula injection (`SafeText.spreadsheetCell`).
 struct InvoiceCSVRenderer {
     let invoice: Invoice
 
@@ -26,6 +27,6 @@ struct InvoiceCSVRenderer {
             ])
         }
         let columns = ["period", "group", "source", "meter_id", "meter", "quantity", "unit", "unit_price", "amount", "currency"]
-        return ResultTable(columns: columns, rows: rows).render(.csv)
+        return ResultTable(columns: columns, rows: rows).renderSpreadsheetCSV()
     }
 }

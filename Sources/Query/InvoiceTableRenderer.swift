@@ -6,7 +6,7 @@ struct InvoiceTableRenderer {
 
     func render() -> String {
         var out = "Invoice \(invoice.period), grouped by \(invoice.grouping.rawValue)\n"
-        out += "Sources: \(invoice.sourcesText)\n"
+        out += "Sources: \(SafeText.terminalCell(invoice.sourcesText))\n"
         if invoice.invoices.isEmpty { out += "\nNo priced usage in \(invoice.period).\n" }
         for currencyInvoice in invoice.invoices {
             var rows: [[String]] = [["item", "quantity", "unit", "unit price", "amount"]]
@@ -38,7 +38,9 @@ struct InvoiceTableRenderer {
 
 /// Aligned plain-text columns with dashed rules.
 enum TextTable {
+    /// Cells lose terminal control characters and line breaks (`SafeText.terminalCell`).
     static func render(_ rows: [[String]], rightAligned: Set<Int>, rulesBefore: Set<Int>) -> String {
+        let rows = rows.map { $0.map(SafeText.terminalCell) }
         guard let first = rows.first else { return "" }
         var widths = Array(repeating: 0, count: first.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }

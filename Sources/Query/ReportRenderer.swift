@@ -21,7 +21,7 @@ extension Report {
             }.joined(separator: "\n")
         case .csv:
             return sections.map { section in
-                "# \(section.name)\r\n" + ResultTable(columns: section.columns, rows: section.rows.map { $0.map { $0.map(SQLValue.text) ?? .null } }).render(.csv)
+                "# \(section.name)\r\n" + ResultTable(columns: section.columns, rows: section.rows.map { $0.map { $0.map(SQLValue.text) ?? .null } }).renderSpreadsheetCSV()
             }.joined(separator: "\r\n")
         case .json:
             return JSONValue.members([
@@ -35,15 +35,20 @@ extension Report {
             ]).pretty() + "\n"
         case .markdown:
             return sections.map { section in
-                var out = "## \(section.title)\n\n"
+                var out = "## \(Self.markdownCell(section.title))\n\n"
                 if section.rows.isEmpty { return out + "(none)\n" }
-                out += "| " + section.columns.joined(separator: " | ") + " |\n|"
+                out += "| " + section.columns.map(Self.markdownCell).joined(separator: " | ") + " |\n|"
                 out += section.columns.indices.map { section.numeric.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|\n"
                 for row in section.rows {
-                    out += "| " + row.map { ($0 ?? "").replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+                    out += "| " + row.map { Self.markdownCell($0 ?? "") }.joined(separator: " | ") + " |\n"
                 }
                 return out
             }.joined(separator: "\n")
         }
+    }
+
+    /// A Markdown table cell: HTML escaped, no control characters or line breaks, `|` escaped.
+    static func markdownCell(_ text: String) -> String {
+        SafeText.html(SafeText.terminalCell(text)).replacingOccurrences(of: "|", with: "\\|")
     }
 }

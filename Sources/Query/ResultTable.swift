@@ -29,7 +29,8 @@ extension ResultTable {
 
     /// Aligned columns; numbers right-aligned; NULL shown empty.
     func renderTable() -> String {
-        let cells = rows.map { $0.map(\.description) }
+        let columns = self.columns.map(SafeText.terminalCell)
+        let cells = rows.map { $0.map { SafeText.terminalCell($0.description) } }
         var widths = columns.map { $0.count }
         for row in cells {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
@@ -53,8 +54,19 @@ extension ResultTable {
         return out.joined(separator: "\n") + "\n"
     }
 
-    func renderDelimited(_ separator: Character) -> String {
-        func escape(_ field: String) -> String {
+    /// CSV for spreadsheets (invoice, report, FOCUS export): every text cell also gets OWASP's
+    /// formula neutralization (`SafeText.spreadsheetCell`); integers and reals are untouched.
+    public func renderSpreadsheetCSV() -> String { renderDelimited(",", neutralizingFormulas: true) }
+
+    /// CSV or TSV. Terminal control characters are removed from every field (the exact value is
+    /// in `--format json`, where they are escaped). Formulas are neutralized only when asked:
+    /// `warehouse sql --format csv/tsv` is a data tool, like `sqlite3 -csv` and sqlite-utils, whose
+    /// output feeds other programs; a leading `'` would change the data they read (a meter named
+    /// `-x`, a JSON text starting with `+`), so it prints values as stored. Files meant for
+    /// spreadsheets (invoices, reports, exports) are made with `renderSpreadsheetCSV`.
+    func renderDelimited(_ separator: Character, neutralizingFormulas: Bool = false) -> String {
+        func escape(_ value: String) -> String {
+            let field = SafeText.withoutControls(value)
             if separator == "\t" {
                 return field.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
             }
@@ -65,7 +77,10 @@ extension ResultTable {
         }
         var out = columns.map(escape).joined(separator: String(separator)) + "\r\n"
         for row in rows {
-            out += row.map { escape($0.description) }.joined(separator: String(separator)) + "\r\n"
+            out += row.map { value in
+                if neutralizingFormulas, case .text(let text) = value { return escape(SafeText.spreadsheetCell(text)) }
+                return escape(value.description)
+            }.joined(separator: String(separator)) + "\r\n"
         }
         return separator == "\t" ? out.replacingOccurrences(of: "\r\n", with: "\n") : out
     }

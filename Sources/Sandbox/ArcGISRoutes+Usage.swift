@@ -7,7 +7,11 @@ extension ArcGISRoutes {
     /// with one `[timestampMsString, valueString]` series per var (`credits`, `num`). Only `1d` is
     /// served, for at most 92 days; longer ranges get an error envelope (string `details`).
     func usage(_ params: [String: String], _ org: ArcGISOrganization) -> SandboxResponse {
-        guard let startMs = Int64(params["startTime"] ?? ""), let endMs = Int64(params["endTime"] ?? ""), startMs < endMs else {
+        // Times from 1970 to the end of year 9999 only: the day arithmetic below cannot overflow.
+        let latest: Int64 = 253_402_300_799_999
+        guard let startMs = Int64(params["startTime"] ?? ""), let endMs = Int64(params["endTime"] ?? ""), startMs < endMs,
+            startMs >= 0, endMs <= latest
+        else {
             return envelope(400, "Invalid startTime or endTime.", details: .list(["startTime and endTime are required, in milliseconds."]))
         }
         let period = params["period"] ?? "1d"

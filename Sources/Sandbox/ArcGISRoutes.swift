@@ -66,7 +66,15 @@ public final class ArcGISRoutes: SandboxRoutes {
         guard params["username"] == ArcGISOrganization.adminUsername, params["password"] == ArcGISOrganization.adminPassword else {
             return envelope(400, "Unable to generate token.", details: .list(["Invalid username or password."]))
         }
-        let (token, expires) = sandbox.issueToken(audience: Self.audience)
+        // `expiration` in minutes (ArcGIS: default 60, at most two weeks), capped by the org's maximum.
+        var minutes = 60
+        if let text = params["expiration"], !text.isEmpty {
+            guard let asked = Int(text), (1...20_160).contains(asked) else {
+                return envelope(400, "Unable to generate token.", details: .list(["'expiration' must be a whole number of minutes from 1 to 20160."]))
+            }
+            minutes = asked
+        }
+        let (token, expires) = sandbox.issueToken(audience: Self.audience, lifetime: minutes * 60)
         var w = JSONWriter()
         w.beginObject()
         w.member("token", token)
@@ -260,6 +268,9 @@ public final class ArcGISRoutes: SandboxRoutes {
         let list = q.contains("orgid:\(org.id.lowercased())") ? org.items : []
         let start = max(1, Int(params["start"] ?? "") ?? 1)
         let num = min(100, max(0, Int(params["num"] ?? "") ?? 10))
+        if start > 10_000 {
+            return envelope(400, "Unable to page beyond the first 10000 results.", details: .list(["'start' must be at most 10000."]))
+        }
         let end = min(list.count, start - 1 + num, 10_000)
         var w = JSONWriter()
         w.beginObject()

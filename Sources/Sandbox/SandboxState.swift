@@ -66,12 +66,14 @@ public final class SandboxState: Sendable {
     // MARK: Tokens
 
     /// Issues an access token for `audience`, deterministic by seed and issue order.
-    func issueToken(audience: String) -> (token: String, expiresAt: Date) {
+    /// `lifetime` (seconds): what the client asked for (generateToken's `expiration`), capped at
+    /// the configured `tokenLifetime`, the org's maximum.
+    func issueToken(audience: String, lifetime: Int? = nil) -> (token: String, expiresAt: Date) {
         counters.withLock { c in
             c.issued += 1
             var rng = SplitMix64(seed: configuration.seed, 9, c.issued)
             let token = "sbx.\(String(rng.next(), radix: 36)).\(String(rng.next(), radix: 36)).\(c.issued)"
-            let expires = Date().addingTimeInterval(TimeInterval(configuration.tokenLifetime))
+            let expires = Date().addingTimeInterval(TimeInterval(min(lifetime ?? configuration.tokenLifetime, configuration.tokenLifetime)))
             c.tokens[token] = Token(audience: audience, expiresAt: expires, usesLeft: configuration.tokenUses)
             return (token, expires)
         }

@@ -42,9 +42,10 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Builds `.status` from a response, keeping at most `limit` bytes of its body, redacted.
     static func from(_ response: HTTPResponse, limit: Int = 300) -> HTTPError {
-        var text = String(decoding: response.body.prefix(limit), as: UTF8.self)
+        // Redact before cutting: a secret cut in half at `limit` would no longer match.
+        var text = String(decoding: response.body.prefix(64 * 1024), as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         text = Redaction.redactText(text).split(whereSeparator: \.isNewline).joined(separator: " ")
-        return .status(code: response.status, url: response.url, bodyPrefix: text)
+        return .status(code: response.status, url: response.url, bodyPrefix: String(text.prefix(limit)))
     }
 }

@@ -24,6 +24,7 @@ struct FocusExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try checkOutput(output, warehouse: database.path)
             let db = try database.openForReading()
             let export = try FocusExport(db: db).csv(period: period)
             try writeOutput(export.text, to: output)

@@ -85,7 +85,7 @@ struct ImportCommand: AsyncParsableCommand {
             try importer.importFiles(
                 files.map { $0 == "-" ? "<stdin>" : $0 }, options: options,
                 read: { index in
-                    paths[index] == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: paths[index]))
+                    paths[index] == "-" ? try InputFile.read(fd: STDIN_FILENO, name: "<stdin>", regular: false) : try InputFile.read(paths[index])
                 },
                 each: { summary in
                     for warning in summary.warnings { printError("\(summary.file): warning: \(warning)") }

@@ -50,6 +50,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try checkOutput(output, warehouse: database.path)
             let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : output.map(OutputFormat.forFile) ?? .json)
             try OutputFormat.check(chosen, among: formats, command: command)
             let db = try database.openForReading()

@@ -1,14 +1,76 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Writes `text` to `path` atomically (a half-written invoice or export is never left behind), or to
 /// standard output when there is no path. Shared by `invoice`, `report` and `export`.
+///
+/// A new file is created 0600 (invoices and exports are as private as the warehouse); an existing
+/// file keeps its mode through the replacement. The text goes to a temporary file beside `path`
+/// (created owner-only with `O_EXCL`), is flushed, and is renamed over `path`.
 func writeOutput(_ text: String, to path: String?) throws {
     guard let path else { return printOut(text) }
-    do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw OutputFileError(description: "cannot write \(path): \(error.localizedDescription)")
+    func failure(_ what: String) -> OutputFileError {
+        OutputFileError(description: "cannot write \(path): \(what): \(String(cString: strerror(errno)))")
     }
+    var mode: mode_t = 0o600
+    var existing = stat()
+    if stat(path, &existing) == 0 {
+        if existing.st_mode & S_IFMT == S_IFDIR { throw OutputFileError(description: "cannot write \(path): it is a directory") }
+        mode = existing.st_mode & 0o7777
+    }
+    let url = URL(fileURLWithPath: path)
+    let temporary = url.deletingLastPathComponent().appending(path: ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw failure("cannot create a temporary file beside it") }
+    var ok = false
+    defer {
+        if !ok { unlink(temporary) }
+    }
+    do {
+        defer { close(fd) }
+        guard fchmod(fd, mode) == 0 else { throw failure("chmod") }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw failure("write") }
+            written += n
+        }
+        guard fsync(fd) == 0 else { throw failure("fsync") }
+    }
+    guard rename(temporary, path) == 0 else { throw failure("rename") }
+    ok = true
+}
+
+/// Refuses `--output` naming the warehouse or one of its companions (`-wal`, `-shm`, `-journal`,
+/// `.lock`): writing an invoice there would replace the warehouse. Checked before anything is
+/// read, so the warehouse is untouched. Compares resolved paths and, for files that exist, device
+/// and inode (a hard link or another spelling of the same file).
+func checkOutput(_ output: String?, warehouse: String) throws {
+    guard let output else { return }
+    let target = resolved(output)
+    var outputStat = stat()
+    let outputExists = stat(output, &outputStat) == 0
+    for suffix in ["", "-wal", "-shm", "-journal", ".lock"] {
+        let file = warehouse + suffix
+        var fileStat = stat()
+        let same = resolved(file) == target
+            || (outputExists && stat(file, &fileStat) == 0 && fileStat.st_dev == outputStat.st_dev && fileStat.st_ino == outputStat.st_ino)
+        if same {
+            throw OutputFileError(description: "--output \(output) is the warehouse\(suffix.isEmpty ? "" : "'s \(suffix) file") (\(file)); choose another file")
+        }
+    }
+}
+
+/// `path` absolute, with `.`/`..` and symbolic links of its directory resolved.
+private func resolved(_ path: String) -> String {
+    let url = URL(fileURLWithPath: path).standardizedFileURL
+    let directory = url.deletingLastPathComponent().resolvingSymlinksInPath()
+    return directory.appending(path: url.lastPathComponent).resolvingSymlinksInPath().path
 }
 
 /// A failure to write `--output FILE`, as one line.

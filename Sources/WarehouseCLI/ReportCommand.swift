@@ -38,6 +38,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try checkOutput(output, warehouse: database.path)
             let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : .json)
             try OutputFormat.check(chosen, among: Report.formats, command: "report")
             let range = try ReportPeriod(parsing: period)

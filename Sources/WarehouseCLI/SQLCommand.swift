@@ -36,7 +36,7 @@ struct SQLCommand: AsyncParsableCommand {
         try await reportingErrors {
             let chosen = format ?? .defaultFor(terminal: stdoutIsTerminal)
             try OutputFormat.check(chosen, among: ResultTable.formats, command: "sql")
-            var pairs = parameters
+            var pairs = parameters.map(Self.unmarked)
             var text = sql
             // `-p a 1 "SELECT ..."` leaves the SQL at the end of the parameter list.
             if text == nil, pairs.count % 2 == 1 { text = pairs.removeLast() }
@@ -57,6 +57,34 @@ struct SQLCommand: AsyncParsableCommand {
                 printOut(result.render(chosen))
             }
         }
+    }
+}
+
+extension SQLCommand {
+    /// Put before a negative number given as a `-p` value, so the parser does not see an option.
+    static let negativeMark = "\u{E000}"
+
+    /// `arguments` with each negative number that is the VALUE of `-p NAME VALUE` (or `--param`)
+    /// marked, for the `sql` subcommand only.
+    static func markingNegativeValues(_ arguments: [String]) -> [String] {
+        guard arguments.first == "sql" else { return arguments }
+        var out = arguments
+        var i = 1
+        while i < out.count {
+            if out[i] == "-p" || out[i] == "--param", i + 2 < out.count {
+                let value = out[i + 2]
+                if value.hasPrefix("-"), value.count > 1, Double(value) != nil { out[i + 2] = negativeMark + value }
+                i += 3
+            } else {
+                if out[i] == "--" { break }
+                i += 1
+            }
+        }
+        return out
+    }
+
+    static func unmarked(_ value: String) -> String {
+        value.hasPrefix(negativeMark) ? String(value.dropFirst()) : value
     }
 }
 

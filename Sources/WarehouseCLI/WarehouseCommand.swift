@@ -18,4 +18,11 @@ public struct WarehouseCommand: AsyncParsableCommand {
         ])
 
     public init() {}
+
+    /// Runs the command line, letting `warehouse sql … -p n -7` through as documented: the argument
+    /// parser would take `-7` for an option, so a negative number right after `-p NAME` is marked
+    /// here and unmarked by `SQLCommand`.
+    public static func main() async {
+        await main(SQLCommand.markingNegativeValues(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -7,7 +7,18 @@ public struct ZlibError: Error, CustomStringConvertible, Equatable {
     public let code: Int32
     public let message: String
 
-    public var description: String { "zlib \(operation) failed (\(code)): \(message)" }
+    public var description: String {
+        operation == Self.limitOperation ? message : "zlib \(operation) failed (\(code)): \(message)"
+    }
+
+    static let limitOperation = "inflate-limit"
+
+    /// The document inflates to more than `limit` bytes (a gzip bomb, or a file to be split).
+    public static func tooLarge(_ limit: Int) -> ZlibError {
+        ZlibError(
+            operation: limitOperation, code: Z_BUF_ERROR,
+            message: "gzip data inflates to more than \(Zlib.describe(bytes: limit)) (the limit per file; set \(Zlib.limitVariable) to a number of MiB to raise it)")
+    }
 }
 
 /// Deflate and inflate through zlib, the one compression library the warehouse links.
@@ -49,13 +60,36 @@ public enum Zlib {
         return output
     }
 
+    /// The environment variable that sets `inflatedLimit` in MiB.
+    public static let limitVariable = "WAREHOUSE_MAX_INFLATED_MB"
+
+    /// The most bytes one gzip document (an imported file, a response body) may inflate to:
+    /// 256 MiB unless `WAREHOUSE_MAX_INFLATED_MB` says otherwise. The largest real page is far
+    /// below it: a Partner Center or Azure Commerce page of 1,000 records is about 0.6 MB of JSON
+    /// (README, Benchmarks: 100 pages, 60 MB), an ArcGIS usage page smaller still, and a month's
+    /// cost export of 100,000 rows about 60 MB of CSV; 256 MiB leaves four times that and keeps a
+    /// bomb (4 MB of gzip can claim 4 GB) to a bounded, flat amount of memory. Larger cost exports
+    /// are imported unzipped, split (Azure's partitioned exports), or with the variable raised.
+    public static let inflatedLimit: Int = {
+        let environment = ProcessInfo.processInfo.environment[limitVariable].flatMap { Int($0) }
+        guard let mib = environment, mib > 0, mib <= 1 << 20 else { return 256 << 20 }
+        return mib << 20
+    }()
+
+    /// `n` bytes as "256 MiB" (or bytes when under 1 MiB).
+    public static func describe(bytes n: Int) -> String {
+        n >= 1 << 20 && n % (1 << 20) == 0 ? "\(n >> 20) MiB" : "\(n) bytes"
+    }
+
     /// Inflates zlib or gzip data (detected from the header). Concatenated gzip members are read
-    /// to the end, as `gunzip` does. `limit` guards against decompression bombs.
-    public static func inflate(_ data: Data, limit: Int = 4 << 30) throws -> Data {
+    /// to the end, as `gunzip` does. Streaming, 256 KiB at a time: past `limit` bytes of output it
+    /// stops with `ZlibError.tooLarge` before holding more than `limit` plus one chunk.
+    public static func inflate(_ data: Data, limit: Int = inflatedLimit) throws -> Data {
         if data.isEmpty {
             throw ZlibError(operation: "inflate", code: Z_DATA_ERROR, message: "no data")
         }
         var output = Data()
+        output.reserveCapacity(min(limit, data.count.multipliedReportingOverflow(by: 4).partialValue, 64 << 20))
         var offset = 0
         // One iteration per gzip member (a zlib stream has exactly one).
         while offset < data.count {
@@ -74,10 +108,8 @@ public enum Zlib {
                         return CZlib.inflate(&stream, Z_NO_FLUSH)
                     }
                     let produced = chunk.count - Int(stream.avail_out)
+                    if output.count + produced > limit { throw ZlibError.tooLarge(limit) }
                     output.append(contentsOf: chunk[0..<produced])
-                    if output.count > limit {
-                        throw ZlibError(operation: "inflate", code: Z_BUF_ERROR, message: "output larger than \(limit) bytes")
-                    }
                     if status == Z_STREAM_END { return Int(stream.total_in) }
                     if status == Z_BUF_ERROR && stream.avail_in == 0 {
                         throw ZlibError(operation: "inflate", code: status, message: "truncated input")

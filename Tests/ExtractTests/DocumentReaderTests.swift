@@ -92,3 +92,64 @@ import WarehouseCore
         #expect(error.description == "r.json: meters[0].rates.zero: expected a numeric threshold as the key, found 'zero'")
     }
 }
+
+/// Issue 17: the gzip limit and the UTF-8 offset as the reader reports them, naming the file.
+@Suite struct DocumentReaderLimitTests {
+    @Test func aGzipBombIsADocumentErrorNamingTheFile() throws {
+        let member = try Zlib.deflate(Data(count: 64 << 20), level: 9, gzip: true)
+        let bomb = Data((0..<5).flatMap { _ in member })
+        #expect(throws: DocumentError(file: "bomb.json.gz", message: ZlibError.tooLarge(256 << 20).description)) {
+            try DocumentReader.json(bomb, file: "bomb.json.gz")
+        }
+    }
+
+    @Test func invalidUTF8IsReportedAtItsByteOffset() throws {
+        let bytes = Data("a,b\nc,d".utf8) + Data([0xC3, 0x28]) + Data("\n".utf8)
+        #expect(throws: DocumentError(file: "f.csv", message: "not UTF-8 text: invalid byte at offset 7")) {
+            try DocumentReader.text(bytes, file: "f.csv")
+        }
+        let json = Data("{\"a\": \"xy".utf8) + Data([0xFF]) + Data("\"}".utf8)
+        do {
+            _ = try DocumentReader.json(json, file: "f.json")
+        } catch let error as DocumentError {
+            #expect(error.message.hasPrefix("invalid UTF-8 in a string at byte offset 9"), "\(error)")
+        }
+    }
+
+    @Test func longMessagesAreClipped() {
+        let error = DocumentError(file: "f", message: "expected a number, found '\(String(repeating: "9", count: 100_000))'")
+        #expect(error.description.count < 400)
+        #expect(error.description.hasSuffix("more characters)"))
+    }
+}
+
+/// Issue 17, items 5 and 7: bounded numbers and a bounded number of credit columns, named by line.
+@Suite struct ImportBoundsTests {
+    @Test(arguments: [(1_000, true), (1_001, false)])
+    func creditsColumnsAreBounded(columns: Int, accepted: Bool) throws {
+        let header = "Username," + (0..<columns).map { "2026-01-\($0)" }.joined(separator: ",")
+        let row = "alice," + Array(repeating: "1", count: columns).joined(separator: ",")
+        let data = Data((header + "\n" + row + "\n").utf8)
+        if accepted {
+            #expect(try CreditsReport.decode(data, file: "c.csv").rows.count == columns)
+        } else {
+            #expect(throws: DocumentError(file: "c.csv", position: "line 1", message: "1001 credits columns; a report has at most 1000 (one per service type or day)")) {
+                try CreditsReport.decode(data, file: "c.csv")
+            }
+        }
+    }
+
+    @Test(arguments: ["1000000000", "-1000000000", "999999999.999999"])
+    func amountsWithinTheBoundAreKept(cost: String) throws {
+        let csv = "SubscriptionId,Date,Quantity,Cost,BillingCurrency\ns1,2026-01-02,1,\(cost),USD\n"
+        #expect(try CostExport.decode(Data(csv.utf8), file: "e.csv").rows.first?.cost == ExactDecimal.parse(cost))
+    }
+
+    @Test(arguments: ["1000000000.01", "99999999999999999999999999", "-5000000000000"])
+    func amountsPastTheBoundAreAnErrorNamingTheLine(cost: String) throws {
+        let csv = "SubscriptionId,Date,Quantity,Cost,BillingCurrency\ns1,2026-01-02,1,\(cost),USD\n"
+        #expect(throws: DocumentError(file: "e.csv", position: "line 2", message: "Cost \(cost) is out of range: at most ±1,000,000,000 per row")) {
+            try CostExport.decode(Data(csv.utf8), file: "e.csv")
+        }
+    }
+}

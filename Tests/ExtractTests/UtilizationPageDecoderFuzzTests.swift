@@ -68,7 +68,7 @@ import WarehouseCore
         var accepted = 0, declined = 0
         for original in try Self.corpus() {
             #expect(UtilizationPageDecoder.fastDecode(Data(original)) != nil, "the unmutated page takes the fast lane")
-            for round in 0..<1500 {
+            for round in 0..<(ProcessInfo.processInfo.environment["WAREHOUSE_FUZZ_ROUNDS"].flatMap { Int($0) } ?? 1500) {
                 var mutant = Self.mutate(original, &r)
                 if r.below(3) == 0 { mutant = Self.mutate(mutant, &r) }
                 let data = Data(mutant)

@@ -116,3 +116,26 @@ import Testing
         #expect(row.5 == nil)
     }
 }
+
+/// Issue 17, disk full: a COMMIT that fails (here a deferred foreign key, as a full disk does)
+/// rolls back and leaves the connection usable: the next transaction and its savepoints work.
+@Suite struct FailedCommitTests {
+    @Test func aFailedCommitLeavesTheNextTransactionWorking() throws {
+        let t = try TestWarehouse()
+        try t.db.execute("""
+            PRAGMA foreign_keys = ON;
+            CREATE TABLE parent (id INTEGER PRIMARY KEY);
+            CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+            """)
+        let error = try #require(throws: SQLiteError.self) {
+            try t.db.transaction { try t.db.run("INSERT INTO child (id, parent_id) VALUES (1, 99)") }
+        }
+        #expect(error.statement == "COMMIT")
+        #expect(!t.db.isInTransaction)
+        try t.db.transaction {
+            try t.db.run("INSERT INTO parent (id) VALUES (1)")
+            try t.db.transaction { try t.db.run("INSERT INTO child (id, parent_id) VALUES (2, 1)") }
+        }
+        #expect(try t.db.scalar("SELECT count(*) FROM child")?.int64 == 1)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Transport
 import WarehouseCore
 
@@ -18,7 +19,7 @@ public struct AzureADError: Error, CustomStringConvertible, Sendable {
     public let error: String
     public let message: String
 
-    public var description: String { "Azure AD refused the sign-in (HTTP \(status), \(error)): \(message)" }
+    public var description: String { Redaction.redactText("Azure AD refused the sign-in (HTTP \(status), \(error)): \(message)") }
 }
 
 /// Gets and caches an access token for one resource from Azure AD's v1 token endpoint,
@@ -26,6 +27,9 @@ public struct AzureADError: Error, CustomStringConvertible, Sendable {
 /// when a caller reports it rejected (`invalidate`).
 /// https://learn.microsoft.com/partner-center/developer/partner-center-authentication
 public actor AzureADTokenProvider {
+    /// Requests any stream of this provider got through with a token: a 401 after others got
+    /// through is a token expiring in a storm, not a refusal (`AuthorizedFetcher`).
+    nonisolated let acceptances = AcceptanceCounter()
     public let authorityURL: String
     public let tenant: String
     public let resource: String
@@ -121,10 +125,10 @@ public actor AzureADTokenProvider {
             return String(value[..<(value.range(of: "\\r\\n")?.lowerBound ?? value.endIndex)])
         }
         if let error = member("error") {
-            return AzureADError(status: code, error: error, message: member("error_description") ?? "")
+            return AzureADError(status: code, error: error, message: Redaction.redactText(member("error_description") ?? ""))
         }
         let firstLine = body.components(separatedBy: "Trace ID").first ?? body
-        return AzureADError(status: code, error: "error", message: firstLine.trimmingCharacters(in: .whitespaces))
+        return AzureADError(status: code, error: "error", message: Redaction.redactText(firstLine.trimmingCharacters(in: .whitespaces)))
     }
 }
 
@@ -132,4 +136,11 @@ public actor AzureADTokenProvider {
 struct SendableJSON: @unchecked Sendable {
     let object: [String: Any]
     init(_ object: [String: Any]) { self.object = object }
+}
+
+/// A count shared by the streams of one token provider.
+final class AcceptanceCounter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
 }
