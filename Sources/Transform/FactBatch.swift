@@ -17,10 +17,10 @@ public struct FactBatch: Sendable {
     public var records = 0
     public private(set) var usage: [UsageFact] = []
     private var usageIndex: [[String]: Int] = [:]
-    /// Every distinct usage record read, as read (before summing), in order: to recognise a
-    /// repeated one, and to merge the pages of one answer record by record (`addRecords(of:)`).
-    public private(set) var usageRecords: [UsageFact] = []
-    private var usageSeen: Set<UsageFact> = []
+    /// For a row that more than one record made: every distinct record read under its key, the
+    /// first one first. A row one record made is its own record (nearly all rows: nothing is
+    /// kept twice or hashed whole on the hot path).
+    private var rowRecords: [Int: [UsageFact]] = [:]
     public private(set) var duplicatesCollapsed = 0
     public private(set) var duplicatesSummed = 0
 
@@ -49,18 +49,21 @@ public struct FactBatch: Sendable {
     public init() {}
 
     public mutating func add(_ fact: UsageFact) {
-        // A record identical to one already read counts once, whatever was summed since.
-        guard usageSeen.insert(fact).inserted else {
-            duplicatesCollapsed += 1
-            return
-        }
-        usageRecords.append(fact)
         let key = fact.naturalKey
         guard let i = usageIndex[key] else {
             usageIndex[key] = usage.count
             usage.append(fact)
             return
         }
+        // A record identical to one already read counts once, whatever was summed since. Until a
+        // second record arrives, the row itself is its first record, unsummed.
+        var seen = rowRecords[i] ?? [usage[i]]
+        guard !seen.contains(fact) else {
+            duplicatesCollapsed += 1
+            return
+        }
+        seen.append(fact)
+        rowRecords[i] = seen
         duplicatesSummed += 1
         usage[i].quantity += fact.quantity
         if let cost = fact.cost { usage[i].cost = (usage[i].cost ?? 0) + cost }
@@ -86,10 +89,21 @@ public struct FactBatch: Sendable {
 
     /// Keeps only the usage rows `keep` accepts (`warehouse rebuild --period` re-derives one month).
     public mutating func retainUsage(where keep: (UsageFact) -> Bool) {
-        usage = usage.filter(keep)
+        var kept: [UsageFact] = []
+        var keptRecords: [Int: [UsageFact]] = [:]
+        for (i, row) in usage.enumerated() where keep(row) {
+            if let records = rowRecords[i] { keptRecords[kept.count] = records }
+            kept.append(row)
+        }
+        usage = kept
+        rowRecords = keptRecords
         usageIndex = Dictionary(uniqueKeysWithValues: usage.enumerated().map { ($1.naturalKey, $0) })
-        usageRecords = usageRecords.filter(keep)
-        usageSeen = Set(usageRecords)
+    }
+
+    /// Every distinct usage record read, before summing (each row's first record first): to merge
+    /// the pages of one answer record by record (`addRecords(of:)`).
+    public var usageRecords: [UsageFact] {
+        usage.indices.flatMap { rowRecords[$0] ?? [usage[$0]] }
     }
 
     /// Adds the usage records of `other` one by one, as if read here: the pages of one reported
