@@ -79,20 +79,8 @@ struct InvoiceHTMLRenderer {
         return out + "</tbody>\n</table>\n</section>\n"
     }
 
-    func h(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// Text as HTML: the same escaping as every other output people open (`SafeText.html`).
+    func h(_ text: String) -> String { SafeText.html(text) }
 
     static let css = """
         body { font-family: "Helvetica Neue", Arial, sans-serif; color: #1b1f24; margin: 2em auto; max-width: 60em; padding: 0 1.5em; font-size: 14px; }

@@ -25,7 +25,7 @@ enum SafeText {
         return clean.map { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : String($0) }.joined()
     }
 
-    /// Text for Markdown (rendered as HTML by most viewers): `&`, `<`, `>` and quotes as entities,
+    /// Text for HTML and for Markdown (rendered as HTML by most viewers): `&`, `<`, `>` and quotes as entities,
     /// so a name such as `<img src=x onerror=…>` is shown, never interpreted.
     static func html(_ text: String) -> String {
         var out = ""
