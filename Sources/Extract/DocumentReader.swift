@@ -105,18 +105,22 @@ public struct ArcGISError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Bytes in, document text or JSON out: gzip is inflated (detected by its magic number, not the
 /// file name), a UTF-8 byte order mark is dropped, and every failure names the file.
 public enum DocumentReader {
+    /// The document as received: inflated when gzip (within the per-file limit), else as is. The
+    /// loader stores and decodes this, so a compressed file is inflated once.
+    public static func inflated(_ data: Data, file: String) throws -> Data {
+        guard Zlib.isGzip(data) else { return data }
+        do {
+            return try Zlib.inflate(data)
+        } catch let error as ZlibError where error.operation == "inflate-limit" {
+            throw DocumentError(file: file, message: error.description)
+        } catch {
+            throw DocumentError(file: file, message: "cannot decompress gzip: \(error)")
+        }
+    }
+
     /// The bytes of a document: inflated when gzip, without a UTF-8 BOM.
     public static func bytes(_ data: Data, file: String) throws -> [UInt8] {
-        var raw = data
-        if Zlib.isGzip(data) {
-            do {
-                raw = try Zlib.inflate(data)
-            } catch let error as ZlibError where error.operation == "inflate-limit" {
-                throw DocumentError(file: file, message: error.description)
-            } catch {
-                throw DocumentError(file: file, message: "cannot decompress gzip: \(error)")
-            }
-        }
+        let raw = try inflated(data, file: file)
         // One copy, without the byte order mark (not a copy and then a shift).
         return raw.starts(with: [0xEF, 0xBB, 0xBF]) ? [UInt8](raw.dropFirst(3)) : [UInt8](raw)
     }

@@ -67,10 +67,10 @@ extension Loader {
             } catch {
                 throw ImportError(file: file, message: "cannot read: \((error as NSError).localizedDescription)")
             }
-            let batch = try Loader.decode(data, file: file, options: options, now: now)
+            let document = try Loader.inflated(data, file: file)
+            let batch = try Loader.decode(document, file: file, options: options, now: now)
             do {
-                let body = Zlib.isGzip(data) ? try Zlib.inflate(data) : data
-                return PreparedFile(batch: batch, body: try RawPageStore.PreparedBody(body: body))
+                return PreparedFile(batch: batch, body: try RawPageStore.PreparedBody(body: document))
             } catch {
                 throw ImportError(file: file, message: "\(error)")
             }

@@ -66,12 +66,23 @@ public final class Loader: @unchecked Sendable {
         }
     }
 
+    /// A file's bytes with gzip undone once, for both the decoder and the raw page (the decoder
+    /// would otherwise inflate it a second time); a failure names the file.
+    static func inflated(_ data: Data, file: String) throws -> Data {
+        do {
+            return try DocumentReader.inflated(data, file: file)
+        } catch {
+            throw ImportError(file: file, message: "\(error)")
+        }
+    }
+
     /// `warehouse import` of one document: one transaction holds its `etl_runs` row, its raw page,
     /// its facts and the queueing of the months it touches; then they are repriced.
     @discardableResult
     public func importFile(_ data: Data, file: String, options: ImportOptions, now: UTCTime = .now()) throws -> ImportSummary {
-        let batch = try Loader.decode(data, file: file, options: options, now: now)
-        let body = try RawPageStore.PreparedBody(body: Zlib.isGzip(data) ? (try? Zlib.inflate(data)) ?? data : data)
+        let document = try Loader.inflated(data, file: file)
+        let batch = try Loader.decode(document, file: file, options: options, now: now)
+        let body = try RawPageStore.PreparedBody(body: document)
         do {
             let summary = try lock.withLock {
                 try db.transaction {

@@ -40,29 +40,28 @@ final class SourceLoader: Sendable {
     @discardableResult
     func load(_ page: FetchedPage, options: ImportOptions, checkpoint: (stream: String, to: UTCTime)? = nil, skipIfStored: Bool) throws -> Bool {
         let summary = try loader.load(page, options: options, runID: runID, checkpoint: checkpoint, skipIfStored: skipIfStored)
-        let now = counts.withLock { counts in
-            counts.pages += 1
-            if let summary {
-                counts.records += summary.records
-                counts.written += summary.counts.written
-                counts.warnings += summary.warnings.prefix(max(0, 20 - counts.warnings.count))
-            } else {
-                counts.skipped += 1
-            }
-            return counts
+        if let summary {
+            count(pages: 1, records: summary.records, written: summary.counts.written, warnings: summary.warnings)
+        } else {
+            count(pages: 1, skipped: 1)
         }
-        progress(now)
         return summary?.newPage ?? false
     }
 
     /// Loads a reported window's whole answer (`Loader.loadWindow`), its checkpoint with it.
     func loadWindow(_ pages: [FetchedPage], options: ImportOptions, checkpoint: (stream: String, to: UTCTime)) throws {
         let load = try loader.loadWindow(pages, options: options, runID: runID, checkpoint: checkpoint)
+        count(pages: load.pages, records: load.records, written: load.counts.written, warnings: load.warnings)
+    }
+
+    /// Adds what a load did to the source's counts (the first 20 warnings kept) and shows them.
+    private func count(pages: Int, skipped: Int = 0, records: Int = 0, written: Int = 0, warnings: [String] = []) {
         let now = counts.withLock { counts in
-            counts.pages += load.pages
-            counts.records += load.records
-            counts.written += load.counts.written
-            counts.warnings += load.warnings.prefix(max(0, 20 - counts.warnings.count))
+            counts.pages += pages
+            counts.skipped += skipped
+            counts.records += records
+            counts.written += written
+            counts.warnings += warnings.prefix(max(0, 20 - counts.warnings.count))
             return counts
         }
         progress(now)
