@@ -43,7 +43,7 @@ public struct FactWriter {
             rows: batch.offerTerms.map {
                 [$0.source, $0.name, $0.currency, $0.effectiveDate, ExactDecimal.format($0.discount), Normalize.jsonArray($0.excludedMeterIDs), pageID]
             })
-        try store.upsert(FactStore.usage, rows: batch.usage.map { FactWriter.usageRow($0, pageID: pageID) })
+        try store.upsertUsage(batch.usage.map { FactWriter.usageRow($0, pageID: pageID) })
         try store.upsert(
             FactStore.storageSnapshots,
             rows: batch.storageSnapshots.map {
@@ -81,12 +81,13 @@ public struct FactWriter {
             })
     }
 
-    /// A usage fact as a `FactStore.usage` row.
-    static func usageRow(_ fact: UsageFact, pageID: Int64?) -> [any SQLBindable] {
-        [
-            fact.source, fact.accountID, fact.resourceID, fact.meterID, fact.usageStart, fact.usageEnd, ExactDecimal.format(fact.quantity),
-            fact.unit, fact.customerID, fact.subscriptionID, fact.resourceGroup, fact.userName, fact.location, fact.tags,
-            fact.cost.map(ExactDecimal.format), fact.costCurrency, pageID, fact.reportedStart, fact.reportedEnd,
-        ]
+    /// A usage fact as a `usage_facts` row.
+    static func usageRow(_ fact: UsageFact, pageID: Int64?) -> UsageFactStore.Row {
+        UsageFactStore.Row(
+            source: fact.source, accountID: fact.accountID, resourceID: fact.resourceID, meterID: fact.meterID, usageStart: fact.usageStart,
+            usageEnd: fact.usageEnd, quantity: ExactDecimal.format(fact.quantity), unit: fact.unit, customerID: fact.customerID,
+            subscriptionID: fact.subscriptionID, resourceGroup: fact.resourceGroup, userName: fact.userName, location: fact.location,
+            tags: fact.tags, cost: fact.cost.map(ExactDecimal.format), costCurrency: fact.costCurrency, pageID: pageID,
+            reportedStart: fact.reportedStart, reportedEnd: fact.reportedEnd)
     }
 }

@@ -44,7 +44,8 @@ public struct Rebuild {
             let log = try RunLog.start(db, command: "rebuild", at: now)
             summary.runID = log.runID
             let (from, to) = period.map { ($0, UTCTime.parseMonth($0)!.startOfNextMonth.month) } ?? ("", "~")
-            try db.run("DELETE FROM usage WHERE usage_start >= ? AND usage_start < ?", from, to)
+            let bounds = period.flatMap(UTCTime.parseMonth).map { ($0.seconds, $0.startOfNextMonth.seconds) } ?? (Int64.min, Int64.max)
+            try db.run("DELETE FROM usage_facts WHERE usage_start >= ? AND usage_start < ?", bounds.0, bounds.1)
             let store = RawPageStore(db)
             var windows = try ReportedWindowRebuild(db: db)
             for page in try store.pages() {
@@ -67,7 +68,7 @@ public struct Rebuild {
             try windows.finish(now: now)
             summary.usageRows += windows.rows
             let queue = RepriceQueue(db: db)
-            for source in try db.prepare("SELECT DISTINCT source FROM usage UNION SELECT DISTINCT source FROM charge_scopes").map({ $0.string(0) }) {
+            for source in try db.prepare("SELECT source FROM account_keys UNION SELECT source FROM charge_scopes").map({ $0.string(0) }) {
                 try queue.enqueue(source: source, periods: period.map { [$0] }, now: now)
             }
             summary.repriced = try queue.drain(config: config)

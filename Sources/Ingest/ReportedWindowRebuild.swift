@@ -56,7 +56,7 @@ struct ReportedWindowRebuild {
     }
 
     private mutating func write(_ facts: [UsageFact], pageID: Int64) throws {
-        try FactStore(db).upsert(FactStore.usage, rows: facts.map { FactWriter.usageRow($0, pageID: pageID) })
+        try FactStore(db).upsertUsage(facts.map { FactWriter.usageRow($0, pageID: pageID) })
         rows += facts.count
     }
 

@@ -16,6 +16,11 @@ public final class Database {
     public let mode: Mode
     private var cache: [String: Statement] = [:]
     private var transactionDepth = 0
+    /// How many times a transaction or savepoint of this connection was rolled back (caches of
+    /// rows written inside one are stale after it).
+    public private(set) var rollbackCount = 0
+    /// The dimension keys this connection has looked up (schema version 5).
+    public let dimensions = DimensionKeys()
     /// Where `WAREHOUSE_SQL_TRACE` sends the statements run (nil: not traced).
     private var trace: UnsafeMutablePointer<FILE>?
 
@@ -193,6 +198,7 @@ public final class Database {
 
     /// Rolls back the outer transaction, or the inner work of `savepoint`.
     private func undo(_ savepoint: String) {
+        rollbackCount += 1
         if transactionDepth == 0 {
             if isInTransaction { try? execute("ROLLBACK") }
         } else {
@@ -205,6 +211,7 @@ public final class Database {
         do {
             try execute("COMMIT")
         } catch {
+            rollbackCount += 1
             if isInTransaction { try? execute("ROLLBACK") }
             throw error
         }

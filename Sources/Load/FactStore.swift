@@ -37,15 +37,6 @@ public final class FactStore {
     public static let offerTerms = Table(
         name: "offer_terms", columns: ["source", "name", "currency", "effective_date", "discount", "excluded_meter_ids", "page_id"],
         key: ["source", "name", "currency", "effective_date"], keepKnownValues: false)
-    public static let usage = Table(
-        name: "usage",
-        columns: [
-            "source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "quantity", "unit", "customer_id",
-            "subscription_id", "resource_group", "user_name", "location", "tags", "cost", "cost_currency", "page_id", "reported_start",
-            "reported_end",
-        ],
-        key: ["source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "reported_start", "reported_end"],
-        keepKnownValues: false)
     public static let storageSnapshots = Table(
         name: "storage_snapshots",
         columns: [
@@ -66,6 +57,15 @@ public final class FactStore {
     public private(set) var unchanged = 0
 
     public init(_ db: Database) { self.db = db }
+
+    /// Upserts usage rows into `usage_facts` (`UsageFactStore`).
+    public func upsertUsage(_ rows: [UsageFactStore.Row]) throws {
+        guard !rows.isEmpty else { return }
+        let store = UsageFactStore(db)
+        for row in rows {
+            if try store.upsert(row) { written += 1 } else { unchanged += 1 }
+        }
+    }
 
     /// Upserts `rows` (values in `table.columns` order).
     public func upsert(_ table: Table, rows: [[any SQLBindable]]) throws {

@@ -17,6 +17,7 @@ public enum Migrations {
         version2,
         version3,
         version4,
+        version5,
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

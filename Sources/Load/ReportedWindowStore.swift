@@ -47,33 +47,28 @@ public struct ReportedWindowStore {
 
     public init(_ db: Database) { self.db = db }
 
-    /// Replaces `window`'s rows with `rows` (values in `FactStore.usage.columns` order, each of
-    /// this window), and records `pageIDs` as its current answer.
-    public func replace(_ window: Window, rows: [[any SQLBindable]], pageIDs: [Int64], runID: Int64?, now: UTCTime) throws -> Outcome {
+    /// Replaces `window`'s rows with `rows` (each of this window), and records `pageIDs` as its
+    /// current answer.
+    public func replace(_ window: Window, rows: [UsageFactStore.Row], pageIDs: [Int64], runID: Int64?, now: UTCTime) throws -> Outcome {
         precondition(db.isInTransaction, "ReportedWindowStore writes inside the caller's transaction")
         var outcome = Outcome()
-        let existing = try db.cached(
-            """
-            SELECT usage_id, lower(resource_id), lower(meter_id), usage_start, usage_end FROM usage
-            WHERE source = ? AND account_id = ? AND reported_start = ? AND reported_end = ?
-            """
-        ).bind(window.source, window.accountID, window.start, window.end).map { ($0.int64(0), [$0.string(1), $0.string(2), $0.string(3), $0.string(4)]) }
-        let newKeys = Set(rows.map(Self.key))
+        let store = UsageFactStore(db)
+        let existing = try store.windowRows(source: window.source, accountID: window.accountID, start: window.start, end: window.end)
+        let keyed = try rows.map { ($0, try store.key($0)) }
+        let newKeys = Set(keyed.map(\.1))
         for (usageID, key) in existing where !newKeys.contains(key) {
-            try db.run("DELETE FROM usage WHERE usage_id = ?", usageID)
+            try store.delete(usageID)
             outcome.removed += 1
-            outcome.periods.insert(String(key[2].prefix(7)))
+            outcome.periods.insert(UTCTime(seconds: key.start).month)
         }
         let oldKeys = Set(existing.map(\.1))
-        let upsert = try db.cached(Self.upsertSQL)
-        for row in rows {
-            let key = Self.key(row)
-            guard try upsert.bind(row).run() > 0 else {
+        for (row, key) in keyed {
+            guard try store.upsert(row, key: key, pageCounts: false) else {
                 outcome.unchanged += 1
                 continue
             }
             if oldKeys.contains(key) { outcome.changed += 1 } else { outcome.added += 1 }
-            outcome.periods.insert(String(key[2].prefix(7)))
+            outcome.periods.insert(String(row.usageStart.prefix(7)))
         }
         let pages = "[" + pageIDs.map(String.init).joined(separator: ",") + "]"
         try db.run(
@@ -100,23 +95,5 @@ public struct ReportedWindowStore {
             result[window] = ids.map(\.int64Value)
         }
         return result
-    }
-
-    /// An upsert that changes a row (and its `page_id`) only when one of its values changed: a
-    /// row the new answer repeats stays as it was, pointing at the page that first loaded it.
-    static let upsertSQL: String = {
-        let table = FactStore.usage
-        let values = table.columns.filter { !table.key.contains($0) && $0 != "page_id" }
-        return "INSERT INTO usage (\(table.columns.joined(separator: ", "))) VALUES ("
-            + Array(repeating: "?", count: table.columns.count).joined(separator: ", ") + ")"
-            + " ON CONFLICT (\(table.key.joined(separator: ", "))) DO UPDATE SET "
-            + (values + ["page_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            + " WHERE " + values.map { "usage.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
-    }()
-
-    /// (resource, meter, usage start, usage end), as the table compares them.
-    static func key(_ row: [any SQLBindable]) -> [String] {
-        let text = [2, 3, 4, 5].map { row[$0] as? String ?? "" }
-        return [text[0].lowercased(), text[1].lowercased(), text[2], text[3]]
     }
 }

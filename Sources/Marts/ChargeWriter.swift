@@ -10,6 +10,8 @@ struct ChargeWriter {
     let now: String
     /// Cost-center keys present in `cost_centers` (charges reference them).
     private var knownKeys: Set<String> = []
+    /// `cost_center_names` keys of the spellings seen.
+    private var nameKeys: [String: Int64] = [:]
     /// Scopes priced in this run, to find the ones whose usage is gone.
     private var seen: Set<ScopeKey> = []
 
@@ -24,10 +26,10 @@ struct ChargeWriter {
     }
 
     static let upsertCharge = """
-        INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency, cost_center)
-        VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, cost_center_key = excluded.cost_center_key,
-            amount_micros = excluded.amount_micros, currency = excluded.currency, cost_center = excluded.cost_center
+        INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
+            amount_micros = excluded.amount_micros, currency = excluded.currency
         """
 
     static let upsertScope = """
@@ -46,21 +48,17 @@ struct ChargeWriter {
         for (index, row) in rows.enumerated() {
             let name = costCenters[index]
             let charge = price.lines[index]
+            let costCenterKey = CostCenterNames.key(name)
             let wanted = UsageRow.CurrentCharge(
-                period: key.period, costCenterKey: CostCenterNames.key(name), amountMicros: charge.amountMicros,
-                currency: charge.currency, costCenter: name)
+                period: key.period, nameKey: try nameKey(name, costCenterKey: costCenterKey), amountMicros: charge.amountMicros,
+                currency: charge.currency)
             let rollupKey = InvoiceRollup.Key(
                 period: key.period, source: key.source, accountID: row.accountID, meterID: row.meterID, unit: row.unit,
-                currency: charge.currency, costCenterKey: wanted.costCenterKey, userName: row.userName,
+                currency: charge.currency, costCenterKey: costCenterKey, userName: row.userName,
                 customerID: row.customerID, subscriptionID: row.subscriptionID, resourceGroup: row.resourceGroup)
             rollup[rollupKey, default: InvoiceRollup.Sums()].add(quantity: row.line.quantity, amountMicros: charge.amountMicros)
             if row.current == wanted { continue }
-            if knownKeys.insert(wanted.costCenterKey).inserted {
-                try db.run("INSERT OR IGNORE INTO cost_centers (cost_center_key, display_name) VALUES (?, ?)", wanted.costCenterKey, name)
-            }
-            try chargeStatement.bind(
-                row.usageID, key.period, wanted.costCenterKey, charge.amountMicros, charge.currency, name
-            ).run()
+            try chargeStatement.bind(row.usageID, key.period, wanted.nameKey, charge.amountMicros, charge.currency).run()
         }
 
         try InvoiceRollup.replaceScope(
@@ -86,6 +84,22 @@ struct ChargeWriter {
         ).run()
     }
 
+    /// The `cost_center_names` key of spelling `name`, its cost center and name inserted when new.
+    private mutating func nameKey(_ name: String, costCenterKey: String) throws -> Int64 {
+        if let key = nameKeys[name] { return key }
+        if knownKeys.insert(costCenterKey).inserted {
+            try db.run("INSERT OR IGNORE INTO cost_centers (cost_center_key, display_name) VALUES (?, ?)", costCenterKey, name)
+        }
+        let select = "SELECT name_key FROM cost_center_names WHERE cost_center_key = ? AND spelling = ?"
+        var key = try db.cached(select).bind(costCenterKey, name).first { $0.int64(0) }
+        if key == nil {
+            try db.run("INSERT INTO cost_center_names (cost_center_key, spelling) VALUES (?, ?)", costCenterKey, name)
+            key = db.lastInsertRowID
+        }
+        nameKeys[name] = key
+        return key!
+    }
+
     /// Deletes the scopes (and their rollup rows) of the range that no usage has any more (their
     /// usage was deleted).
     mutating func deleteStaleScopes(source: String?, from: String, to: String) throws {
@@ -106,14 +120,21 @@ struct ChargeWriter {
         }
     }
 
-    /// Shows each cost center in its most common spelling over all charges, and drops cost
-    /// centers no charge uses any more. Writes only what differs.
+    /// Shows each cost center in its most common spelling over all charges, and drops the
+    /// spellings and cost centers no charge uses any more. Writes only what differs.
     mutating func refreshCostCenters() throws {
-        // Counted here rather than with GROUP BY: SQLite would sort every charge in a temporary
-        // b-tree (60 MB for a million, in memory while a bulk import keeps its journals there).
+        // Counted here rather than with GROUP BY: SQLite would sort every charge in a temporary b-tree.
+        var uses: [Int64: Int] = [:]
+        try db.cached("SELECT name_key FROM charge_facts").forEachRow { uses[$0.int64(0), default: 0] += 1 }
         var spellings: [String: [String: Int]] = [:]
-        try db.cached("SELECT cost_center_key, COALESCE(cost_center, cost_center_key) FROM charges").forEachRow { row in
-            spellings[row.string(0), default: [:]][row.string(1), default: 0] += 1
+        for (nameKey, key, spelling) in try db.cached("SELECT name_key, cost_center_key, COALESCE(spelling, cost_center_key) FROM cost_center_names")
+            .map({ ($0.int64(0), $0.string(1), $0.string(2)) }) {
+            guard let count = uses[nameKey] else {
+                try db.run("DELETE FROM cost_center_names WHERE name_key = ?", nameKey)
+                nameKeys = nameKeys.filter { $0.value != nameKey }
+                continue
+            }
+            spellings[key, default: [:]][spelling, default: 0] += count
         }
         let stored = try db.cached("SELECT cost_center_key, display_name FROM cost_centers").map { ($0.string(0), $0.string(1)) }
         for (key, display) in stored {

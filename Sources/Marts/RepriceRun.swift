@@ -14,6 +14,7 @@ struct RepriceRun {
     let effectiveRules: [CostCenterRule]
     var reference: ReferenceData
     var writer: ChargeWriter
+    var names: FactNames
     var summary = RepriceSummary()
 
     init(db: Database, config: WarehouseConfig, now: String) throws {
@@ -25,26 +26,29 @@ struct RepriceRun {
         effectiveRules = config.costCenters.effectiveRules
         reference = ReferenceData(db: db, config: config)
         writer = try ChargeWriter(db: db, now: now)
+        names = FactNames(db: db)
     }
 
-    /// The usage of one period range, with each row's current charge, in scope order.
+    /// The usage of one period range (seconds), with each row's current charge, in scope order:
+    /// the order of `usage_facts`' natural key, led by (account, meter, start).
     static let usageSQL = """
-        SELECT u.usage_id, u.source, u.account_id, u.meter_id, u.resource_id, u.usage_start, u.usage_end,
-               u.quantity, u.unit, u.customer_id, u.subscription_id, u.resource_group, u.user_name, u.tags,
-               u.cost, u.cost_currency,
-               c.usage_id IS NOT NULL, c.period, c.cost_center_key, c.amount_micros, c.currency, c.cost_center
-        FROM usage u LEFT JOIN charges c ON c.usage_id = u.usage_id
-        WHERE (?1 IS NULL OR u.source = ?1) AND u.usage_start >= ?2 AND u.usage_start < ?3
-        ORDER BY u.source, u.account_id, u.meter_id, u.usage_start
+        SELECT f.usage_id, f.account_key, f.meter_key, f.resource_key, f.usage_start, f.usage_end, f.quantity, f.detail_key,
+               f.cost, f.cost_currency,
+               c.usage_id IS NOT NULL, c.period, c.name_key, c.amount_micros, c.currency
+        FROM usage_facts f LEFT JOIN charge_facts c ON c.usage_id = f.usage_id
+        WHERE f.usage_start >= ?2 AND f.usage_start < ?3
+          AND (?1 IS NULL OR f.account_key IN (SELECT account_key FROM account_keys WHERE source = ?1))
+        ORDER BY f.account_key, f.meter_key, f.usage_start
         """
 
     mutating func reprice(source: String?, from: String, to: String) throws {
         var scope: [UsageRow] = []
+        let bounds = (UTCTime.parseMonth(from)?.seconds ?? Int64.min, UTCTime.parseMonth(to)?.seconds ?? Int64.max)
         // Each scope is priced and written as soon as the scan leaves it. Writing while the scan
-        // is open is safe here: the scan drives on `usage`, which is not written, and only charges
-        // of rows already visited change (charges are probed by usage_id, one row at a time).
-        try db.cached(Self.usageSQL).bind(source.map { SQLValue.text($0) } ?? .null, from, to).forEachRow { row in
-            let usage = try UsageRow(row)
+        // is open is safe here: the scan drives on `usage_facts`, which is not written, and only
+        // charges of rows already visited change (probed by usage_id, one row at a time).
+        try db.cached(Self.usageSQL).bind(source.map { SQLValue.text($0) } ?? .null, bounds.0, bounds.1).forEachRow { row in
+            let usage = try UsageRow(row, names: &names)
             if let last = scope.last, last.scopeKey != usage.scopeKey {
                 try priceScope(scope)
                 scope.removeAll(keepingCapacity: true)

@@ -3,8 +3,8 @@ import Load
 import Transform
 import WarehouseCore
 
-/// A pricing scope: source, account, meter (both compared case-insensitively, as their
-/// `COLLATE NOCASE` columns are) and billing month.
+/// A pricing scope: source, account, meter (canonical ids: ASCII lower case, as the version-4
+/// `COLLATE NOCASE` columns compared them) and billing month.
 struct ScopeKey: Hashable {
     let source: String
     let account: String
@@ -12,14 +12,13 @@ struct ScopeKey: Hashable {
     let period: String
 }
 
-/// One row of `RepriceRun.usageSQL`: a usage row and the charge it has now, if any.
+/// One row of `RepriceRun.usageSQL`: a usage row, its ids and details read through `FactNames`,
+/// and the charge it has now, if any.
 struct UsageRow {
     let usageID: Int64
     let source: String
     let accountID: String
     let meterID: String
-    let resourceID: String
-    let usageStart: String
     let unit: String?
     let customerID: String?
     let subscriptionID: String?
@@ -32,36 +31,34 @@ struct UsageRow {
 
     struct CurrentCharge: Equatable {
         let period: String
-        let costCenterKey: String
+        let nameKey: Int64
         let amountMicros: Int64?
         let currency: String?
-        let costCenter: String?
     }
 
-    init(_ row: Row) throws {
+    init(_ row: Row, names: inout FactNames) throws {
         usageID = row.int64(0)
-        source = row.string(1)
-        accountID = row.string(2)
-        meterID = row.string(3)
-        resourceID = row.string(4)
-        usageStart = row.string(5)
-        let usageEnd = row.string(6)
-        let quantityText = row.string(7)
-        unit = row.optionalString(8)
-        customerID = row.optionalString(9)
-        subscriptionID = row.optionalString(10)
-        resourceGroup = row.optionalString(11)
-        userName = row.optionalString(12)
-        tags = row.string(13)
-        let cost = row.optionalString(14)
-        let costCurrency = row.optionalString(15)
-        current = row.int(16) == 0 ? nil : CurrentCharge(
-            period: row.string(17), costCenterKey: row.string(18), amountMicros: row.optionalInt64(19),
-            currency: row.optionalString(20), costCenter: row.optionalString(21))
+        let account = try names.account(row.int64(1))
+        let meter = try names.meter(row.int64(2))
+        let resource = try names.resource(row.int64(3))
+        let start = UTCTime(seconds: row.int64(4)).iso8601
+        let end = UTCTime(seconds: row.int64(5)).iso8601
+        let quantityText = row.string(6)
+        let details = try names.details(row.int64(7))
+        let cost = row.optionalString(8)
+        let costCurrency = row.optionalString(9)
+        current = row.int(10) == 0 ? nil : CurrentCharge(
+            period: row.string(11), nameKey: row.int64(12), amountMicros: row.optionalInt64(13), currency: row.optionalString(14))
+        source = account.source
+        accountID = account.spelling
+        meterID = meter.spelling
+        unit = details.unit
+        customerID = details.customerID
+        subscriptionID = details.subscriptionID
+        resourceGroup = details.resourceGroup
+        userName = details.userName
+        tags = details.tags
 
-        guard Self.isUTCStamp(usageStart) else {
-            throw RepriceError("usage \(usageID): usage_start \"\(usageStart)\" is not a UTC time (YYYY-MM-DDTHH:MM:SSZ)")
-        }
         guard let quantity = ExactDecimal.parse(quantityText) else {
             throw RepriceError("usage \(usageID): quantity \"\(quantityText)\" is not a number")
         }
@@ -70,47 +67,76 @@ struct UsageRow {
             guard let value = ExactDecimal.parse(cost) else { throw RepriceError("usage \(usageID): cost \"\(cost)\" is not a number") }
             billed = value
         }
-        let period = String(usageStart.prefix(7))
-        scopeKey = ScopeKey(source: source, account: accountID.asciiLowercased, meter: meterID.asciiLowercased, period: period)
+        scopeKey = ScopeKey(source: source, account: account.canonical, meter: meter.canonical, period: String(start.prefix(7)))
         line = UsageLine(
-            key: resourceID.asciiLowercased + "\u{0}" + usageStart + "\u{0}" + usageEnd, quantity: quantity,
-            day: String(usageStart.prefix(10)), isCredits: unit?.asciiLowercased == "credits", billedCost: billed,
-            billedCurrency: costCurrency)
-    }
-
-    /// `YYYY-MM-DD...`: the schema stores UTC ISO-8601 text, so the month and day are prefixes.
-    static func isUTCStamp(_ text: String) -> Bool {
-        var position = 0
-        for byte in text.utf8 {
-            let ok = position == 4 || position == 7 ? byte == 0x2d : byte &- 0x30 < 10
-            guard ok else { return false }
-            position += 1
-            if position == 10 { return true }
-        }
-        return false
+            key: resource + "\u{0}" + start + "\u{0}" + end, quantity: quantity, day: String(start.prefix(10)),
+            isCredits: details.unit?.asciiLowercased == "credits", billedCost: billed, billedCurrency: costCurrency)
     }
 }
 
-extension String {
-    /// Lower case for ASCII letters only: what SQLite's NOCASE collation folds, so grouping
-    /// here agrees with the order and uniqueness of `COLLATE NOCASE` columns.
-    /// (A plain loop over the bytes: the generic `contains(where:)` and `map` it replaces were a
-    /// tenth of a bulk reprice's time.)
-    var asciiLowercased: String {
-        var upper = false
-        for byte in utf8 where byte &- 0x41 < 26 {
-            upper = true
-            break
-        }
-        guard upper else { return self }
-        let count = utf8.count
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var i = 0
-            for byte in utf8 {
-                buffer[i] = byte &- 0x41 < 26 ? byte + 0x20 : byte
-                i += 1
-            }
-            return i
-        }
+/// The dimension rows usage rows point at, each read once per reprice.
+struct FactNames {
+    struct Name {
+        let source: String
+        let spelling: String
+        let canonical: String
+    }
+
+    struct Details {
+        let unit: String?
+        let customerID: String?
+        let subscriptionID: String?
+        let resourceGroup: String?
+        let userName: String?
+        let tags: String
+    }
+
+    let db: Database
+    private var accounts: [Int64: Name] = [:]
+    private var meters: [Int64: Name] = [:]
+    private var resources: [Int64: String] = [:]
+    private var details: [Int64: Details] = [:]
+
+    init(db: Database) { self.db = db }
+
+    mutating func account(_ key: Int64) throws -> Name {
+        if let name = accounts[key] { return name }
+        let name = try lookup("SELECT source, spelling, account_id FROM account_keys WHERE account_key = ?", key)
+        accounts[key] = name
+        return name
+    }
+
+    mutating func meter(_ key: Int64) throws -> Name {
+        if let name = meters[key] { return name }
+        let name = try lookup("SELECT source, spelling, meter_id FROM meter_keys WHERE meter_key = ?", key)
+        meters[key] = name
+        return name
+    }
+
+    mutating func resource(_ key: Int64) throws -> String {
+        if let id = resources[key] { return id }
+        let id = try lookup("SELECT source, spelling, resource_id FROM resource_keys WHERE resource_key = ?", key).canonical
+        if resources.count >= DimensionKeys.limit { resources = [:] }
+        resources[key] = id
+        return id
+    }
+
+    mutating func details(_ key: Int64) throws -> Details {
+        if let found = details[key] { return found }
+        let sql = "SELECT unit, customer_id, subscription_id, resource_group, user_name, tags FROM usage_details WHERE detail_key = ?"
+        guard let found = try db.cached(sql).bind(key).first({
+            Details(
+                unit: $0.optionalString(0), customerID: $0.optionalString(1), subscriptionID: $0.optionalString(2),
+                resourceGroup: $0.optionalString(3), userName: $0.optionalString(4), tags: $0.string(5))
+        }) else { throw RepriceError("usage details \(key) are missing") }
+        if details.count >= DimensionKeys.limit { details = [:] }
+        details[key] = found
+        return found
+    }
+
+    private func lookup(_ sql: String, _ key: Int64) throws -> Name {
+        guard let name = try db.cached(sql).bind(key).first({ Name(source: $0.string(0), spelling: $0.string(1), canonical: $0.string(2)) })
+        else { throw RepriceError("dimension key \(key) is missing (\(sql))") }
+        return name
     }
 }

@@ -44,62 +44,77 @@ import WarehouseCore
     }
 }
 
-@Suite struct BulkUpsertTests {
-    static func batch() -> [[any SQLBindable]] {
+@Suite struct UsageFactStoreTests {
+    static func batch() -> [UsageFactStore.Row] {
         (0..<500).map { i in
-            ["pc", "sub-1", "/subscriptions/sub-1/resourceGroups/rg/providers/x/\(i)", "meter-\(i % 11)",
-             "2026-10-\(String(1 + i % 28).leftPad())T00:00:00Z", "2026-10-\(String(1 + i % 28).leftPad())T23:59:59Z",
-             "\(i).25", "Hours", "{}", "", ""] as [any SQLBindable]
+            let day = String(1 + i % 28).leftPad()
+            return UsageFactStore.Row(
+                source: "pc", accountID: i % 2 == 0 ? "SUB-1" : "sub-1", resourceID: "/subscriptions/sub-1/resourceGroups/rg/providers/x/\(i)",
+                meterID: "meter-\(i % 11)", usageStart: "2026-10-\(day)T00:00:00Z", usageEnd: "2026-10-\(day)T23:59:59Z", quantity: "\(i).25",
+                unit: "Hours", customerID: nil, subscriptionID: nil, resourceGroup: "rg", userName: nil, location: nil, tags: "{}", cost: nil,
+                costCurrency: nil, pageID: nil, reportedStart: "", reportedEnd: "")
         }
     }
-
-    static let columns = [
-        "source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "quantity", "unit", "tags", "reported_start", "reported_end",
-    ]
-    static let key = ["source", "account_id", "resource_id", "meter_id", "usage_start", "usage_end", "reported_start", "reported_end"]
 
     func snapshot(_ db: Database) throws -> [[SQLValue]] {
         try db.rows("SELECT usage_id, source, account_id, resource_id, meter_id, usage_start, usage_end, quantity, unit, tags FROM usage ORDER BY usage_id")
     }
 
+    func upsert(_ db: Database, _ rows: [UsageFactStore.Row]) throws -> Int {
+        try db.transaction { try rows.filter { try UsageFactStore(db).upsert($0) }.count }
+    }
+
     @Test func upsertingTheSameBatchTwiceChangesNothing() throws {
         let t = try TestWarehouse()
         let rows = Self.batch()
-        let firstChanged = try t.db.transaction {
-            try BulkUpsert(t.db, table: "usage", columns: Self.columns, key: Self.key).upsert(rows: rows)
-        }
+        let firstChanged = try upsert(t.db, rows)
         let before = try snapshot(t.db)
         let totalChangesBefore = t.db.totalChanges
-        let secondChanged = try t.db.transaction {
-            try BulkUpsert(t.db, table: "usage", columns: Self.columns, key: Self.key).upsert(rows: rows)
-        }
+        let secondChanged = try upsert(t.db, rows)
         #expect(firstChanged == before.count)
         #expect(before.count == rows.count)
         #expect(secondChanged == 0)
         #expect(t.db.totalChanges == totalChangesBefore)
         #expect(try snapshot(t.db) == before)
+        // One account key for both spellings, shown as first spelled; times back as loaded.
+        #expect(try t.db.rows("SELECT account_id, spelling FROM account_keys") == [[.text("sub-1"), .text("SUB-1")]])
+        #expect(try t.db.rows("SELECT DISTINCT account_id FROM usage") == [[.text("SUB-1")]])
+        #expect(try t.db.scalar("SELECT usage_end FROM usage WHERE usage_id = 1")?.string == "2026-10-01T23:59:59Z")
     }
 
     @Test func aChangedRecordReplacesItsEarlierVersion() throws {
         let t = try TestWarehouse()
         var row = Self.batch()[0]
-        try t.db.transaction { _ = try BulkUpsert(t.db, table: "usage", columns: Self.columns, key: Self.key).upsert(row) }
-        row[6] = "99.5"
-        let changed = try t.db.transaction { try BulkUpsert(t.db, table: "usage", columns: Self.columns, key: Self.key).upsert(row) }
-        #expect(changed)
+        _ = try upsert(t.db, [row])
+        row.quantity = "99.5"
+        row.accountID = "Sub-1"
+        #expect(try upsert(t.db, [row]) == 1)
         #expect(try t.db.rows("SELECT quantity FROM usage") == [[.text("99.5")]])
     }
 
-    @Test func aFailingBatchCommitsNothing() throws {
+    @Test(arguments: ["2026-10-02 00:00:00", "2026-10-02T00:00:00.5Z", "2026-10-02T00:00:00+01:00", "yesterday"])
+    func aTimeNotInTheCanonicalFormIsRefused(start: String) throws {
+        let t = try TestWarehouse()
+        var row = Self.batch()[0]
+        row.usageStart = start
+        #expect(throws: SQLiteError.self) { _ = try upsert(t.db, [row]) }
+        #expect(try t.count("usage_facts") == 0)
+    }
+
+    @Test func aFailingBatchCommitsNothingAndForgetsItsKeys() throws {
         let t = try TestWarehouse()
         var rows = Self.batch()
-        rows.append(["pc", "sub-1", "r", "m", "2026-10-02T00:00:00Z", "2026-10-01T00:00:00Z", "1", "Hours", "{}", "", ""])  // ends before it starts
-        #expect(throws: SQLiteError.self) {
-            try t.db.transaction {
-                try BulkUpsert(t.db, table: "usage", columns: Self.columns, key: Self.key).upsert(rows: rows)
-            }
-        }
+        var bad = rows[0]
+        bad.usageStart = "2026-10-02T00:00:00Z"
+        bad.usageEnd = "2026-10-01T00:00:00Z"  // ends before it starts
+        bad.accountID = "sub-9"
+        rows.append(bad)
+        #expect(throws: SQLiteError.self) { _ = try upsert(t.db, rows) }
         #expect(try t.count("usage") == 0)
+        #expect(try t.count("account_keys") == 0)
+        // The keys cached in the rolled-back transaction are gone with it.
+        #expect(try upsert(t.db, Array(rows.dropLast())) == 500)
+        #expect(try t.db.rows("PRAGMA foreign_key_check").isEmpty)
     }
 }
 

@@ -28,7 +28,8 @@ final class PricingFixture {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, source, account, resource, meter, start, end, quantity, unit, customer, account, resourceGroup, user, tags,
             cost, costCurrency)
-        return db.lastInsertRowID
+        // Inserted through the `usage` view's trigger, which leaves last_insert_rowid as it was.
+        return try db.scalar("SELECT max(usage_id) FROM usage_facts")?.int64 ?? 0
     }
 
     func rates(

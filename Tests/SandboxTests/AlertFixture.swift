@@ -54,7 +54,7 @@ final class AlertFixture {
             try usage("carla", Self.now.startOfMonth.adding(days: index), "1", meter: "svcusg.spanalysis")
             try db.run(
                 "INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency, cost_center) VALUES (?, '2026-11', 'planning', ?, 'USD', 'Planning')",
-                db.lastInsertRowID, micros)
+                try db.scalar("SELECT max(usage_id) FROM usage_facts")?.int64, micros)
         }
     }
 

@@ -1,0 +1,124 @@
+import Foundation
+import WarehouseCore
+
+/// The integer keys of the dimension tables (`account_keys`, `resource_keys`, `meter_keys`,
+/// `usage_details`, `cost_center_names`; schema version 5), cached in memory so a row's ids are
+/// looked up once per load rather than compared as text in every index.
+///
+/// Ids are canonicalized once: ASCII lower case, what the version-4 `COLLATE NOCASE` columns
+/// folded, so the same rows are the same as before. The first spelling seen is kept for display.
+/// The caches are bounded (cleared past `limit` entries) and dropped whenever the connection
+/// rolls back, since the keys a rolled-back transaction inserted no longer exist.
+public final class DimensionKeys {
+    public enum Kind: String, CaseIterable, Sendable {
+        case account, resource, meter
+
+        var table: String { "\(rawValue)_keys" }
+        var idColumn: String { "\(rawValue)_id" }
+        var keyColumn: String { "\(rawValue)_key" }
+    }
+
+    /// Entries per cache before it is emptied: a few MB at most.
+    public static let limit = 100_000
+
+    private var ids: [Kind: [String: Int64]] = [:]
+    private var details: [String: Int64] = [:]
+    private var times: [String: Int64] = [:]
+    private var rollbacks = 0
+
+    init() {}
+
+    /// The key of `id` of `source`, inserted when new.
+    public func key(_ kind: Kind, source: String, id: String, in db: Database) throws -> Int64 {
+        sync(db)
+        let cacheKey = source + "\u{1}" + id
+        if let key = ids[kind]?[cacheKey] { return key }
+        let canonical = id.asciiLowercased
+        let select = "SELECT \(kind.keyColumn) FROM \(kind.table) WHERE source = ? AND \(kind.idColumn) = ?"
+        var key = try db.cached(select).bind(source, canonical).first { $0.int64(0) }
+        if key == nil {
+            try db.cached("INSERT INTO \(kind.table) (source, \(kind.idColumn), spelling) VALUES (?, ?, ?)").bind(source, canonical, id).run()
+            key = db.lastInsertRowID
+        }
+        if ids[kind, default: [:]].count >= Self.limit { ids[kind] = [:] }
+        ids[kind, default: [:]][cacheKey] = key
+        return key!
+    }
+
+    /// The existing key of `id` of `source`, without inserting one.
+    public func existingKey(_ kind: Kind, source: String, id: String, in db: Database) throws -> Int64? {
+        sync(db)
+        if let key = ids[kind]?[source + "\u{1}" + id] { return key }
+        return try db.cached("SELECT \(kind.keyColumn) FROM \(kind.table) WHERE source = ? AND \(kind.idColumn) = ?")
+            .bind(source, id.asciiLowercased).first { $0.int64(0) }
+    }
+
+    /// The key of a usage row's details, inserted when new.
+    public func detailKey(_ row: UsageFactStore.Row, in db: Database) throws -> Int64 {
+        sync(db)
+        let values: [String?] = [row.unit, row.customerID, row.subscriptionID, row.resourceGroup, row.userName, row.location, row.tags]
+        var cacheKey = ""
+        for value in values {
+            cacheKey += value.map { "\u{1}" + $0 } ?? "\u{2}"
+        }
+        if let key = details[cacheKey] { return key }
+        let select = """
+            SELECT detail_key FROM usage_details
+            WHERE subscription_id IS ? AND resource_group IS ? AND user_name IS ? AND unit IS ?
+              AND customer_id IS ? AND location IS ? AND tags = ?
+            LIMIT 1
+            """
+        var key = try db.cached(select).bind(row.subscriptionID, row.resourceGroup, row.userName, row.unit, row.customerID, row.location, row.tags)
+            .first { $0.int64(0) }
+        if key == nil {
+            try db.cached(
+                "INSERT INTO usage_details (unit, customer_id, subscription_id, resource_group, user_name, location, tags) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ).bind(row.unit, row.customerID, row.subscriptionID, row.resourceGroup, row.userName, row.location, row.tags).run()
+            key = db.lastInsertRowID
+        }
+        if details.count >= Self.limit { details = [:] }
+        details[cacheKey] = key
+        return key!
+    }
+
+    /// Seconds since 1970 of a `YYYY-MM-DDTHH:MM:SSZ` time (the form every fact's times take);
+    /// anything else is refused rather than stored as something else.
+    public func seconds(_ text: String) throws -> Int64 {
+        if let value = times[text] { return value }
+        guard let time = UTCTime.parse(text), time.iso8601 == text else {
+            throw SQLiteError(code: 20, message: "time \"\(text)\" is not UTC ISO-8601 (YYYY-MM-DDTHH:MM:SSZ)")
+        }
+        if times.count >= Self.limit { times = [:] }
+        times[text] = time.seconds
+        return time.seconds
+    }
+
+    /// Forgets every key after a rollback of this connection.
+    private func sync(_ db: Database) {
+        guard db.rollbackCount != rollbacks else { return }
+        rollbacks = db.rollbackCount
+        ids = [:]
+        details = [:]
+    }
+}
+
+extension String {
+    /// Lower case for ASCII letters only: what SQLite's NOCASE collation and `lower()` fold.
+    public var asciiLowercased: String {
+        var upper = false
+        for byte in utf8 where byte &- 0x41 < 26 {
+            upper = true
+            break
+        }
+        guard upper else { return self }
+        let count = utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var i = 0
+            for byte in utf8 {
+                buffer[i] = byte &- 0x41 < 26 ? byte + 0x20 : byte
+                i += 1
+            }
+            return i
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import WarehouseCore
+
+/// Writes usage rows into `usage_facts` (schema version 5): ids become dimension keys through the
+/// connection's `DimensionKeys`, times integer seconds, and the row is upserted by its natural key
+/// through one cached statement, inside the caller's transaction. A row already there unchanged
+/// is not written, so loading twice changes nothing.
+public struct UsageFactStore {
+    /// One usage row as the loader gives it: the version-4 `usage` columns, times as UTC
+    /// ISO-8601 text (reported window '' .. '' for usage buckets), quantity as exact decimal text.
+    public struct Row: Sendable, Equatable {
+        public var source: String
+        public var accountID: String
+        public var resourceID: String
+        public var meterID: String
+        public var usageStart: String
+        public var usageEnd: String
+        public var quantity: String
+        public var unit: String?
+        public var customerID: String?
+        public var subscriptionID: String?
+        public var resourceGroup: String?
+        public var userName: String?
+        public var location: String?
+        public var tags: String
+        public var cost: String?
+        public var costCurrency: String?
+        public var pageID: Int64?
+        public var reportedStart: String
+        public var reportedEnd: String
+
+        public init(
+            source: String, accountID: String, resourceID: String, meterID: String, usageStart: String, usageEnd: String,
+            quantity: String, unit: String?, customerID: String?, subscriptionID: String?, resourceGroup: String?, userName: String?,
+            location: String?, tags: String, cost: String?, costCurrency: String?, pageID: Int64?, reportedStart: String, reportedEnd: String
+        ) {
+            self.source = source
+            self.accountID = accountID
+            self.resourceID = resourceID
+            self.meterID = meterID
+            self.usageStart = usageStart
+            self.usageEnd = usageEnd
+            self.quantity = quantity
+            self.unit = unit
+            self.customerID = customerID
+            self.subscriptionID = subscriptionID
+            self.resourceGroup = resourceGroup
+            self.userName = userName
+            self.location = location
+            self.tags = tags
+            self.cost = cost
+            self.costCurrency = costCurrency
+            self.pageID = pageID
+            self.reportedStart = reportedStart
+            self.reportedEnd = reportedEnd
+        }
+    }
+
+    /// A row's natural key as integers: (account, meter, start, resource, end, reported start, end).
+    public struct Key: Hashable, Sendable {
+        public var account: Int64
+        public var meter: Int64
+        public var start: Int64
+        public var resource: Int64
+        public var end: Int64
+        public var reportedStart: Int64
+        public var reportedEnd: Int64
+    }
+
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    static let columns = """
+        account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end, detail_key, quantity, cost,
+        cost_currency, page_id
+        """
+    static let conflict = "account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end"
+    static let values = ["detail_key", "quantity", "cost", "cost_currency"]
+
+    /// An upsert changing a row only when a value differs; with `pageCounts`, a different page is
+    /// a difference too (a file load points its rows at the page that loaded them last); without,
+    /// a row the new answer repeats keeps pointing at the page that first loaded it.
+    static func upsertSQL(pageCounts: Bool) -> String {
+        let compared = values + (pageCounts ? ["page_id"] : [])
+        return "INSERT INTO usage_facts (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (\(conflict)) DO UPDATE SET "
+            + (values + ["page_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            + " WHERE " + compared.map { "usage_facts.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
+    }
+
+    /// The integer key of `row`, its ids and details given keys (inserted when new).
+    public func key(_ row: Row) throws -> Key {
+        let keys = db.dimensions
+        let account = try keys.key(.account, source: row.source, id: row.accountID, in: db)
+        let meter = try keys.key(.meter, source: row.source, id: row.meterID, in: db)
+        let resource = try keys.key(.resource, source: row.source, id: row.resourceID, in: db)
+        let window = row.reportedEnd.isEmpty ? (Int64(0), Int64(0)) : (try keys.seconds(row.reportedStart), try keys.seconds(row.reportedEnd))
+        return Key(
+            account: account, meter: meter, start: try keys.seconds(row.usageStart), resource: resource,
+            end: try keys.seconds(row.usageEnd), reportedStart: window.0, reportedEnd: window.1)
+    }
+
+    /// Inserts or updates `row`; returns true when the table changed.
+    @discardableResult
+    public func upsert(_ row: Row, pageCounts: Bool = true) throws -> Bool {
+        try upsert(row, key: try key(row), pageCounts: pageCounts)
+    }
+
+    /// `upsert` with the row's key already resolved.
+    @discardableResult
+    public func upsert(_ row: Row, key: Key, pageCounts: Bool) throws -> Bool {
+        precondition(db.isInTransaction, "UsageFactStore writes inside the caller's transaction")
+        let detail = try db.dimensions.detailKey(row, in: db)
+        let statement = try db.cached(Self.upsertSQL(pageCounts: pageCounts))
+        try statement.bind(
+            key.account, key.meter, key.start, key.resource, key.end, key.reportedStart, key.reportedEnd, detail, row.quantity, row.cost,
+            row.costCurrency, row.pageID)
+        return try statement.run() > 0
+    }
+
+    /// The rows of one reported window of one account: usage id and key.
+    public func windowRows(source: String, accountID: String, start: String, end: String) throws -> [(Int64, Key)] {
+        guard let account = try db.dimensions.existingKey(.account, source: source, id: accountID, in: db) else { return [] }
+        let from = try db.dimensions.seconds(start)
+        let to = try db.dimensions.seconds(end)
+        return try db.cached("""
+            SELECT usage_id, meter_key, usage_start, resource_key, usage_end FROM usage_facts
+            WHERE account_key = ? AND reported_start = ? AND reported_end = ? AND reported_end > 0
+            """).bind(account, from, to).map { row in
+            (row.int64(0), Key(account: account, meter: row.int64(1), start: row.int64(2), resource: row.int64(3), end: row.int64(4),
+                               reportedStart: from, reportedEnd: to))
+        }
+    }
+
+    /// Deletes usage row `usageID` (its charge goes with it).
+    public func delete(_ usageID: Int64) throws {
+        try db.cached("DELETE FROM usage_facts WHERE usage_id = ?").bind(usageID).run()
+    }
+}
