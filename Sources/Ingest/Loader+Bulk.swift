@@ -7,10 +7,12 @@ import Transform
 import WarehouseCore
 
 extension Loader {
-    /// One file read, hashed, compressed and decoded on the prefetch thread.
+    /// One file read, hashed, compressed and decoded on the prefetch thread; or, when its bytes
+    /// are already loaded as the current answer of their reported window, only hashed (`skipped`).
     struct PreparedFile: Sendable {
         var batch: FactBatch
         var body: RawPageStore.PreparedBody
+        var skipped = false
     }
 
     /// What `importFiles` did, over all its files.
@@ -20,10 +22,13 @@ extension Loader {
         public var written = 0
         public var unchanged = 0
         public var transactions = 0
+        /// Files not decoded: their bytes were their window's current answer already.
+        public var skipped = 0
         public var repriced = RepriceSummary()
 
         mutating func add(_ summary: ImportSummary) {
             files += 1
+            if summary.skipped { skipped += 1 }
             records += summary.records
             written += summary.counts.written
             unchanged += summary.counts.unchanged
@@ -31,6 +36,7 @@ extension Loader {
 
         mutating func add(_ group: BulkSummary) {
             files += group.files
+            skipped += group.skipped
             records += group.records
             written += group.written
             unchanged += group.unchanged
@@ -59,6 +65,7 @@ extension Loader {
         read: (@Sendable (Int) throws -> Data)? = nil,
         each: (ImportSummary) -> Void = { _ in }
     ) throws -> BulkSummary {
+        let loaded = try lock.withLock { try currentAnswers(options) }
         let prefetch = Prefetcher<PreparedFile>(count: files.count) { index in
             let file = files[index]
             let data: Data
@@ -68,9 +75,14 @@ extension Loader {
                 throw ImportError(file: file, message: "cannot read: \((error as NSError).localizedDescription)")
             }
             let document = try Loader.inflated(data, file: file)
+            let sha = SHA256Digest.hex(document)
+            if loaded.contains(sha) {
+                let body = RawPageStore.PreparedBody(sha256: sha, byteCount: document.count, compressed: Data())
+                return PreparedFile(batch: FactBatch(), body: body, skipped: true)
+            }
             let batch = try Loader.decode(document, file: file, options: options, now: now)
             do {
-                return PreparedFile(batch: batch, body: try RawPageStore.PreparedBody(body: document))
+                return PreparedFile(batch: batch, body: try RawPageStore.PreparedBody(sha256: sha, body: document))
             } catch {
                 throw ImportError(file: file, message: "\(error)")
             }
@@ -105,7 +117,9 @@ extension Loader {
                             failure = error as? ImportError ?? ImportError(file: file, message: "\(error)")
                             break
                         }
-                        let summary = try apply(prepared.batch, body: prepared.body, file: file, options: options, runID: log.runID, now: now)
+                        let summary = try prepared.skipped
+                            ? skippedSummary(file: file, options: options)
+                            : apply(prepared.batch, body: prepared.body, file: file, options: options, runID: log.runID, now: now)
                         group.append((file, prepared))
                         sums.add(summary)
                         reports.append(summary)
@@ -128,7 +142,7 @@ extension Loader {
             }
             if let loadFailure {
                 // Rolled back: the files before the failing one again, one transaction each.
-                for (file, prepared) in group {
+                for (file, prepared) in group where !prepared.skipped {
                     try db.transaction {
                         let log = try RunLog.start(db, command: "import", at: now)
                         var sums = BulkSummary()
@@ -147,6 +161,27 @@ extension Loader {
         total.repriced = try RepriceQueue(db: db).drain(config: config)  // under `lock`, held above
         if let failure { throw failure }
         return total
+    }
+
+    /// The SHA-256 of every stored page that is the current answer of its reported window, for a
+    /// stream whose re-pull replaces a window: a file with those bytes loaded again would replace
+    /// its window with the answer it already has, so it is skipped before any decoding. (Pages of
+    /// other streams are decoded and upserted again: a later file may have re-stated their rows,
+    /// and loading an earlier one again puts its values back, as it always has.)
+    private func currentAnswers(_ options: ImportOptions) throws -> Set<String> {
+        guard options.kind.replaces == .reportedWindow else { return [] }
+        return Set(try db.prepare("""
+            SELECT p.content_sha256 FROM raw_pages p
+            WHERE p.source = ?1 AND p.stream = ?2 AND p.page_id IN (
+                SELECT j.value FROM reported_windows w, json_each(w.page_ids) j WHERE w.source = ?1)
+            """).bind(options.sourceName, options.kind.stream).map { $0.string(0) })
+    }
+
+    /// What importing a skipped file did: nothing, its bytes being its window's current answer.
+    private func skippedSummary(file: String, options: ImportOptions) -> ImportSummary {
+        ImportSummary(
+            file: file, kind: options.kind, source: options.sourceName, records: 0, counts: FactWriter.Counts(), newPage: false,
+            periods: [], warnings: [], skipped: true)
     }
 
     /// Closes a group's `etl_runs` row: how many files (pages) and records, and what they did.

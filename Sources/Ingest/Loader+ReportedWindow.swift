@@ -94,11 +94,12 @@ extension Loader {
             let counts = try writer.write(dimensions, pageID: page.pageID)
             load.counts.written += counts.written
             load.counts.unchanged += counts.unchanged
-            merged.addRecords(of: page.batch)
+            if pages.count > 1 { merged.addRecords(of: page.batch) }
             accounts.formUnion(page.batch.reportedAccounts)
             load.records += page.batch.records
             load.warnings += page.batch.warnings
         }
+        if pages.count == 1 { merged = pages[0].batch }  // a whole answer in one page: nothing to merge
         try replaceRows(merged, accounts: accounts, window: window, pageIDs: pages.map(\.pageID), options: options, runID: runID, now: now, into: &load)
         load.counts.written += load.outcome.written
         load.counts.unchanged += load.outcome.unchanged
@@ -113,7 +114,7 @@ extension Loader {
         _ merged: FactBatch, accounts: Set<String>, window: ReportedWindow, pageIDs: [Int64], options: ImportOptions, runID: Int64?,
         now: UTCTime, into load: inout WindowLoad
     ) throws {
-        let byAccount = Dictionary(grouping: merged.usage) { $0.accountID.lowercased() }
+        let byAccount = Dictionary(grouping: merged.usage) { $0.accountID.asciiLowercased }
         let store = ReportedWindowStore(db)
         for account in accounts.union(byAccount.keys).sorted() {
             let key = ReportedWindowStore.Window(source: options.sourceName, accountID: account, start: window.start.iso8601, end: window.end.iso8601)

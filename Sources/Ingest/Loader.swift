@@ -17,10 +17,13 @@ public struct ImportSummary: Sendable {
     public var newPage: Bool
     public var periods: Set<String>
     public var warnings: [String]
+    /// Not decoded: its bytes are already loaded as the current answer of their reported window.
+    public var skipped = false
 
     /// One line for the terminal or a log.
     public var line: String {
-        "\(file): \(kind.name) into '\(source)': \(records) records, \(counts.written) rows new or changed, "
+        if skipped { return "\(file): \(kind.name) into '\(source)': already loaded, the current answer of its reported window; skipped" }
+        return "\(file): \(kind.name) into '\(source)': \(records) records, \(counts.written) rows new or changed, "
             + "\(counts.unchanged) unchanged\(newPage ? "" : " (file already stored)")"
     }
 }

@@ -21,7 +21,8 @@ public final class DimensionKeys {
     /// Entries per cache before it is emptied: a few MB at most.
     public static let limit = 100_000
 
-    private var ids: [Kind: [String: Int64]] = [:]
+    /// kind → source → id as spelled → key.
+    private var ids: [Kind: [String: [String: Int64]]] = [:]
     private var details: [String: Int64] = [:]
     private var times: [String: Int64] = [:]
     private var rollbacks = 0
@@ -31,8 +32,7 @@ public final class DimensionKeys {
     /// The key of `id` of `source`, inserted when new.
     public func key(_ kind: Kind, source: String, id: String, in db: Database) throws -> Int64 {
         sync(db)
-        let cacheKey = source + "\u{1}" + id
-        if let key = ids[kind]?[cacheKey] { return key }
+        if let key = ids[kind]?[source]?[id] { return key }
         let canonical = id.asciiLowercased
         let select = "SELECT \(kind.keyColumn) FROM \(kind.table) WHERE source = ? AND \(kind.idColumn) = ?"
         var key = try db.cached(select).bind(source, canonical).first { $0.int64(0) }
@@ -40,15 +40,15 @@ public final class DimensionKeys {
             try db.cached("INSERT INTO \(kind.table) (source, \(kind.idColumn), spelling) VALUES (?, ?, ?)").bind(source, canonical, id).run()
             key = db.lastInsertRowID
         }
-        if ids[kind, default: [:]].count >= Self.limit { ids[kind] = [:] }
-        ids[kind, default: [:]][cacheKey] = key
+        if ids[kind]?[source]?.count ?? 0 >= Self.limit { ids[kind]?[source] = [:] }
+        ids[kind, default: [:]][source, default: [:]][id] = key
         return key!
     }
 
     /// The existing key of `id` of `source`, without inserting one.
     public func existingKey(_ kind: Kind, source: String, id: String, in db: Database) throws -> Int64? {
         sync(db)
-        if let key = ids[kind]?[source + "\u{1}" + id] { return key }
+        if let key = ids[kind]?[source]?[id] { return key }
         return try db.cached("SELECT \(kind.keyColumn) FROM \(kind.table) WHERE source = ? AND \(kind.idColumn) = ?")
             .bind(source, id.asciiLowercased).first { $0.int64(0) }
     }
@@ -99,26 +99,5 @@ public final class DimensionKeys {
         rollbacks = db.rollbackCount
         ids = [:]
         details = [:]
-    }
-}
-
-extension String {
-    /// Lower case for ASCII letters only: what SQLite's NOCASE collation and `lower()` fold.
-    public var asciiLowercased: String {
-        var upper = false
-        for byte in utf8 where byte &- 0x41 < 26 {
-            upper = true
-            break
-        }
-        guard upper else { return self }
-        let count = utf8.count
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var i = 0
-            for byte in utf8 {
-                buffer[i] = byte &- 0x41 < 26 ? byte + 0x20 : byte
-                i += 1
-            }
-            return i
-        }
     }
 }

@@ -101,7 +101,40 @@ extension Migrations {
             currency      TEXT,
             CHECK ((amount_micros IS NULL) = (currency IS NULL))
         );
-        CREATE INDEX charge_facts_by_period ON charge_facts (period, amount_micros);
+
+        -- Each period's charges counted and summed, kept by triggers on every change of
+        -- `charge_facts` (a cascade from deleted usage included): what `warehouse invoice` checks
+        -- its rollup against, without an index over every charge.
+        CREATE TABLE charge_totals (
+            period        TEXT PRIMARY KEY,
+            records       INTEGER NOT NULL CHECK (records >= 0),
+            priced        INTEGER NOT NULL CHECK (priced >= 0 AND priced <= records),
+            amount_micros INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TRIGGER charge_facts_counted AFTER INSERT ON charge_facts
+        BEGIN
+            INSERT INTO charge_totals (period, records, priced, amount_micros)
+            VALUES (NEW.period, 1, NEW.amount_micros IS NOT NULL, COALESCE(NEW.amount_micros, 0))
+            ON CONFLICT (period) DO UPDATE SET records = records + 1, priced = priced + (NEW.amount_micros IS NOT NULL),
+                amount_micros = amount_micros + COALESCE(NEW.amount_micros, 0);
+        END;
+        CREATE TRIGGER charge_facts_uncounted AFTER DELETE ON charge_facts
+        BEGIN
+            UPDATE charge_totals SET records = records - 1, priced = priced - (OLD.amount_micros IS NOT NULL),
+                amount_micros = amount_micros - COALESCE(OLD.amount_micros, 0)
+            WHERE period = OLD.period;
+        END;
+        CREATE TRIGGER charge_facts_recounted AFTER UPDATE OF period, amount_micros ON charge_facts
+        WHEN NEW.period IS NOT OLD.period OR NEW.amount_micros IS NOT OLD.amount_micros
+        BEGIN
+            UPDATE charge_totals SET records = records - 1, priced = priced - (OLD.amount_micros IS NOT NULL),
+                amount_micros = amount_micros - COALESCE(OLD.amount_micros, 0)
+            WHERE period = OLD.period;
+            INSERT INTO charge_totals (period, records, priced, amount_micros)
+            VALUES (NEW.period, 1, NEW.amount_micros IS NOT NULL, COALESCE(NEW.amount_micros, 0))
+            ON CONFLICT (period) DO UPDATE SET records = records + 1, priced = priced + (NEW.amount_micros IS NOT NULL),
+                amount_micros = amount_micros + COALESCE(NEW.amount_micros, 0);
+        END;
 
         """
 

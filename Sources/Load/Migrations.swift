@@ -47,9 +47,10 @@ extension Database {
         return Int(try scalar("SELECT coalesce(max(version), 0) FROM schema_version")?.int64 ?? 0)
     }
 
-    /// Brings the file to the latest schema version; returns the versions applied (empty = no-op).
+    /// Brings the file to the latest schema version (or to `through`, for tests that make a file
+    /// of an earlier version); returns the versions applied (empty = no-op).
     @discardableResult
-    public func migrate(now: UTCTime = .now()) throws -> [Int] {
+    public func migrate(now: UTCTime = .now(), through last: Int = Migrations.latestVersion) throws -> [Int] {
         var applied: [Int] = []
         let current = try schemaVersion()
         if current > Migrations.latestVersion {
@@ -57,7 +58,7 @@ extension Database {
                 path: path,
                 message: "schema version \(current) is newer than this build knows (\(Migrations.latestVersion)); upgrade warehouse")
         }
-        for migration in Migrations.all where migration.version > current {
+        for migration in Migrations.all where migration.version > current && migration.version <= last {
             try transaction {
                 // Re-check inside the write lock: another process may have migrated meanwhile.
                 guard try schemaVersion() < migration.version else { return }

@@ -56,7 +56,12 @@ public struct RawPageStore {
         }
 
         public init(body: Data) throws {
-            self.init(sha256: SHA256Digest.hex(body), byteCount: body.count, compressed: try Zlib.deflate(body, level: 1))
+            try self.init(sha256: SHA256Digest.hex(body), body: body)
+        }
+
+        /// `body`, whose SHA-256 is `sha256` (already computed), compressed.
+        public init(sha256: String, body: Data) throws {
+            self.init(sha256: sha256, byteCount: body.count, compressed: try Zlib.deflate(body, level: 1))
         }
     }
 

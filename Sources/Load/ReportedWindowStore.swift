@@ -89,7 +89,7 @@ public struct ReportedWindowStore {
         for (window, json) in try db.prepare(
             "SELECT source, account_id, reported_start, reported_end, page_ids FROM reported_windows WHERE ? IS NULL OR source = ?"
         ).bind(source, source).map({
-            (Window(source: $0.string(0), accountID: $0.string(1).lowercased(), start: $0.string(2), end: $0.string(3)), $0.string(4))
+            (Window(source: $0.string(0), accountID: $0.string(1).asciiLowercased, start: $0.string(2), end: $0.string(3)), $0.string(4))
         }) {
             let ids = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [NSNumber]) ?? []
             result[window] = ids.map(\.int64Value)

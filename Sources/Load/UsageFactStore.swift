@@ -5,7 +5,7 @@ import WarehouseCore
 /// connection's `DimensionKeys`, times integer seconds, and the row is upserted by its natural key
 /// through one cached statement, inside the caller's transaction. A row already there unchanged
 /// is not written, so loading twice changes nothing.
-public struct UsageFactStore {
+public final class UsageFactStore {
     /// One usage row as the loader gives it: the version-4 `usage` columns, times as UTC
     /// ISO-8601 text (reported window '' .. '' for usage buckets), quantity as exact decimal text.
     public struct Row: Sendable, Equatable {
@@ -68,6 +68,8 @@ public struct UsageFactStore {
     }
 
     let db: Database
+    /// The upserts, held rather than looked up per row (`Database.cached` hashes the SQL text).
+    private var upserts: [Bool: Statement] = [:]
 
     public init(_ db: Database) { self.db = db }
 
@@ -81,7 +83,9 @@ public struct UsageFactStore {
     /// An upsert changing a row only when a value differs; with `pageCounts`, a different page is
     /// a difference too (a file load points its rows at the page that loaded them last); without,
     /// a row the new answer repeats keeps pointing at the page that first loaded it.
-    static func upsertSQL(pageCounts: Bool) -> String {
+    static let upsertSQL = [true: makeUpsertSQL(pageCounts: true), false: makeUpsertSQL(pageCounts: false)]
+
+    static func makeUpsertSQL(pageCounts: Bool) -> String {
         let compared = values + (pageCounts ? ["page_id"] : [])
         return "INSERT INTO usage_facts (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (\(conflict)) DO UPDATE SET "
@@ -112,7 +116,13 @@ public struct UsageFactStore {
     public func upsert(_ row: Row, key: Key, pageCounts: Bool) throws -> Bool {
         precondition(db.isInTransaction, "UsageFactStore writes inside the caller's transaction")
         let detail = try db.dimensions.detailKey(row, in: db)
-        let statement = try db.cached(Self.upsertSQL(pageCounts: pageCounts))
+        let statement: Statement
+        if let held = upserts[pageCounts] {
+            statement = held
+        } else {
+            statement = try db.cached(Self.upsertSQL[pageCounts]!)
+            upserts[pageCounts] = statement
+        }
         try statement.bind(
             key.account, key.meter, key.start, key.resource, key.end, key.reportedStart, key.reportedEnd, detail, row.quantity, row.cost,
             row.costCurrency, row.pageID)

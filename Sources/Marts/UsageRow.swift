@@ -41,8 +41,8 @@ struct UsageRow {
         let account = try names.account(row.int64(1))
         let meter = try names.meter(row.int64(2))
         let resource = try names.resource(row.int64(3))
-        let start = UTCTime(seconds: row.int64(4)).iso8601
-        let end = UTCTime(seconds: row.int64(5)).iso8601
+        let start = row.int64(4)
+        let end = row.int64(5)
         let quantityText = row.string(6)
         let details = try names.details(row.int64(7))
         let cost = row.optionalString(8)
@@ -67,9 +67,11 @@ struct UsageRow {
             guard let value = ExactDecimal.parse(cost) else { throw RepriceError("usage \(usageID): cost \"\(cost)\" is not a number") }
             billed = value
         }
-        scopeKey = ScopeKey(source: source, account: account.canonical, meter: meter.canonical, period: String(start.prefix(7)))
+        let day = names.day(start)
+        scopeKey = ScopeKey(source: source, account: account.canonical, meter: meter.canonical, period: String(day.prefix(7)))
+        // Seconds in ten digits (2001-09-09 to 2286-11-20) sort as the ISO-8601 text they stand for.
         line = UsageLine(
-            key: resource + "\u{0}" + start + "\u{0}" + end, quantity: quantity, day: String(start.prefix(10)),
+            key: resource + "\u{0}" + String(start) + "\u{0}" + String(end), quantity: quantity, day: day,
             isCredits: details.unit?.asciiLowercased == "credits", billedCost: billed, billedCurrency: costCurrency)
     }
 }
@@ -96,6 +98,7 @@ struct FactNames {
     private var meters: [Int64: Name] = [:]
     private var resources: [Int64: String] = [:]
     private var details: [Int64: Details] = [:]
+    private var days: [Int64: String] = [:]
 
     init(db: Database) { self.db = db }
 
@@ -132,6 +135,15 @@ struct FactNames {
         if details.count >= DimensionKeys.limit { details = [:] }
         details[key] = found
         return found
+    }
+
+    /// `YYYY-MM-DD` of an instant (seconds), formatted once per day.
+    mutating func day(_ seconds: Int64) -> String {
+        let start = seconds - ((seconds % 86_400) + 86_400) % 86_400
+        if let day = days[start] { return day }
+        let day = UTCTime(seconds: start).day
+        days[start] = day
+        return day
     }
 
     private func lookup(_ sql: String, _ key: Int64) throws -> Name {

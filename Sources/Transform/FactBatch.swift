@@ -70,11 +70,11 @@ public struct FactBatch: Sendable {
     }
 
     public mutating func add(_ meter: MeterFact) {
-        FactBatch.replaceOrAppend(meter, key: meter.meterID.lowercased(), in: &meters, index: &meterIndex)
+        FactBatch.replaceOrAppend(meter, key: meter.meterID.asciiLowercased, in: &meters, index: &meterIndex)
     }
 
     public mutating func add(_ resource: ResourceFact) {
-        FactBatch.replaceOrAppend(resource, key: resource.resourceID.lowercased(), in: &resources, index: &resourceIndex)
+        FactBatch.replaceOrAppend(resource, key: resource.resourceID.asciiLowercased, in: &resources, index: &resourceIndex)
     }
 
     /// Last one wins, in first-seen order.

@@ -37,14 +37,14 @@ extension Normalize {
         memo: inout AzureUsageMemo
     ) {
         batch.records += 1
-        let meterID = record.meterID.lowercased()
+        let meterID = record.meterID.asciiLowercased
         let (parts, tags) = memo.resource(record.resourceURI, tags: record.tags)
         var fact = UsageFact(
             source: source, accountID: account, resourceID: record.resourceURI ?? "", meterID: meterID,
             usageStart: memo.iso8601(record.usageStart), usageEnd: memo.iso8601(record.usageEnd), quantity: record.quantity,
             unit: record.unit)
-        fact.reportedStart = window.start.iso8601
-        fact.reportedEnd = window.end.iso8601
+        fact.reportedStart = memo.iso8601(window.start)
+        fact.reportedEnd = memo.iso8601(window.end)
         fact.customerID = customer
         fact.subscriptionID = parts.subscriptionID ?? account
         fact.resourceGroup = parts.resourceGroup

@@ -60,9 +60,10 @@ public struct UsageFact: Hashable, Sendable {
         self.unit = unit
     }
 
-    /// The natural key, compared as the table does (account, resource and meter ignore case).
+    /// The natural key, compared as the table does (account, resource and meter ignore ASCII case,
+    /// as their canonical ids in the dimension tables do).
     public var naturalKey: [String] {
-        [source, accountID.lowercased(), resourceID.lowercased(), meterID.lowercased(), usageStart, usageEnd, reportedStart, reportedEnd]
+        [source, accountID.asciiLowercased, resourceID.asciiLowercased, meterID.asciiLowercased, usageStart, usageEnd, reportedStart, reportedEnd]
     }
 
     /// The billing period (`YYYY-MM`) the row falls in: the month of its start.

@@ -117,7 +117,7 @@ struct ReportedWindowTests {
         let imported = try CLI.run(["import", "--db", db, "--kind", "pc-utilization", dir.path("a.json"), dir.path("b.json")])
         #expect(imported.status == 0, "\(imported.stderr)")
         let again = try CLI.run(["import", "--db", db, "--kind", "pc-utilization", dir.path("b.json")])
-        #expect(again.status == 0 && again.stdout.contains("0 rows new or changed"), "\(again.stdout)")
+        #expect(again.status == 0 && again.stdout.hasSuffix("already loaded, the current answer of its reported window; skipped\n"), "\(again.stdout)")
         let reader = try Database(path: db, mode: .readOnly)
         #expect(try reader.scalar("SELECT sum(quantity) FROM usage WHERE substr(usage_start, 1, 7) = '2026-04'")?.int64 == 5, "the VM ran 5 hours on April 30")
         let april = try CLI.run(["invoice", "--db", db, "--period", "2026-04", "--basis", "reported", "--format", "csv"])
