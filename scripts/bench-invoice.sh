@@ -3,10 +3,10 @@
 # spread over the 12 months of 2026, every row priced, 50 cost centers, 200 meters, 20 subscriptions.
 #   scripts/bench-invoice.sh                  # build the warehouse (once) and time the invoice
 #   ROWS=1000000 DB=/tmp/small.db scripts/bench-invoice.sh
-# The warehouse is generated with SQL (recursive CTEs) straight into usage, charges, charge_scopes,
-# cost_centers and invoice_rollup, as the importers and the Repricer would leave them; it is kept
-# for reruns. A kept warehouse made before invoice_rollup existed gets the table (from schema.sql)
-# and its rows added. The rollup is summed in SQL, exactly: every generated quantity has 3 decimals,
+# The warehouse is generated with SQL (recursive CTEs) straight into the compact facts (schema
+# version 5: usage_facts, charge_facts and their dimension keys), charge_scopes, cost_centers and
+# invoice_rollup, as the importers and the Repricer would leave them; it is kept for reruns (one
+# made before version 5 is made again). The rollup is summed in SQL, exactly: every generated quantity has 3 decimals,
 # so thousandths add up as integers, written in ExactDecimal's canonical form.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +18,13 @@ RUNS=${RUNS:-5}
 swift build -c release --product warehouse >/dev/null 2>&1 || { echo "bench: release build failed (run: swift build -c release --product warehouse)" >&2; exit 1; }
 BIN=.build/release/warehouse
 
-if [ ! -s "$DB" ] || [ "$(sqlite3 "$DB" 'SELECT count(*) FROM charges' 2>/dev/null || echo 0)" != "$ROWS" ]; then
+if [ ! -s "$DB" ] || [ "$(sqlite3 "$DB" 'SELECT count(*) FROM charge_facts' 2>/dev/null || echo 0)" != "$ROWS" ]; then
   rm -f "$DB" "$DB-wal" "$DB-shm"
   "$BIN" init --db "$DB" >/dev/null
   echo "bench: generating $ROWS usage rows in $DB ..." >&2
   start=$(date +%s)
+  # Straight into the compact facts (schema version 5): 20 accounts, 200 meters, a resource per
+  # 1,400 rows (so no two rows share a key), 30 resource groups; keys are 1.. in insertion order.
   sqlite3 "$DB" >/dev/null <<SQL
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
@@ -31,24 +33,33 @@ BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 49)
 INSERT INTO cost_centers SELECT 'cc' || i, 'Cost center ' || i FROM n;
 INSERT INTO cost_centers VALUES ('unassigned', 'Unassigned');
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 49)
+INSERT INTO cost_center_names (name_key, cost_center_key, spelling) SELECT i + 1, 'cc' || i, 'Cost center ' || i FROM n;
+INSERT INTO cost_center_names (name_key, cost_center_key, spelling) VALUES (51, 'unassigned', 'Unassigned');
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199)
 INSERT INTO meters (source, meter_id, name, unit) SELECT 'bench', 'meter-' || i, 'Meter number ' || i, 'Hours' FROM n;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199)
+INSERT INTO meter_keys (meter_key, source, meter_id, spelling) SELECT i + 1, 'bench', 'meter-' || i, 'meter-' || i FROM n;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19)
+INSERT INTO account_keys (account_key, source, account_id, spelling) SELECT i + 1, 'bench', 'sub-' || i, 'sub-' || i FROM n;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $ROWS / 1400)
+INSERT INTO resource_keys (resource_key, source, resource_id, spelling) SELECT i + 1, 'bench', 'res-' || i, 'res-' || i FROM n;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
+INSERT INTO usage_details (detail_key, unit, resource_group) SELECT i + 1, 'Hours', 'rg-' || i FROM n;
 -- Rows in time order (as nightly loads append them): row i falls in month i * 12 / ROWS.
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $ROWS - 1)
-INSERT INTO usage (usage_id, source, account_id, resource_id, meter_id, usage_start, usage_end, quantity, unit, resource_group)
-SELECT i + 1, 'bench', 'sub-' || (i % 20), 'res-' || i, 'meter-' || (i % 200),
-       printf('2026-%02d-%02dT00:00:00Z', i * 12 / $ROWS + 1, i % 28 + 1),
-       printf('2026-%02d-%02dT23:59:59Z', i * 12 / $ROWS + 1, i % 28 + 1),
-       printf('%d.%03d', i % 97, i % 1000), 'Hours', 'rg-' || (i % 30)
+INSERT INTO usage_facts (usage_id, account_key, meter_key, usage_start, resource_key, usage_end, detail_key, quantity)
+SELECT i + 1, i % 20 + 1, i % 200 + 1, unixepoch(printf('2026-%02d-%02dT00:00:00Z', i * 12 / $ROWS + 1, i % 28 + 1)), i / 1400 + 1,
+       unixepoch(printf('2026-%02d-%02dT23:59:59Z', i * 12 / $ROWS + 1, i % 28 + 1)), i % 30 + 1, printf('%d.%03d', i % 97, i % 1000)
 FROM n;
-INSERT INTO charges (usage_id, period, cost_center_key, amount_micros, currency)
-SELECT usage_id, substr(usage_start, 1, 7),
-       CASE WHEN usage_id % 51 = 0 THEN 'unassigned' ELSE 'cc' || (usage_id % 50) END,
+INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency)
+SELECT usage_id, strftime('%Y-%m', usage_start, 'unixepoch'), CASE WHEN usage_id % 51 = 0 THEN 51 ELSE usage_id % 50 + 1 END,
        (usage_id * 7919) % 5000000, 'USD'
-FROM usage;
+FROM usage_facts;
 INSERT INTO charge_scopes (source, account_id, meter_id, period, total_quantity, currency, cost_micros, bands, priced_at)
-SELECT 'bench', account_id, meter_id, substr(usage_start, 1, 7), '0', 'USD', 0, '[]', '2027-01-01T00:00:00Z'
-FROM usage GROUP BY account_id, meter_id, substr(usage_start, 1, 7);
+SELECT 'bench', a.account_id, m.meter_id, strftime('%Y-%m', f.usage_start, 'unixepoch'), '0', 'USD', 0, '[]', '2027-01-01T00:00:00Z'
+FROM usage_facts f JOIN account_keys a ON a.account_key = f.account_key JOIN meter_keys m ON m.meter_key = f.meter_key
+GROUP BY f.account_key, f.meter_key, strftime('%Y-%m', f.usage_start, 'unixepoch');
 COMMIT;
 PRAGMA journal_mode = WAL;
 ANALYZE;
@@ -86,7 +97,7 @@ SQL
   echo "bench: rollup of $(sqlite3 "$DB" 'SELECT count(*) FROM invoice_rollup') rows in $(( $(date +%s) - start )) s" >&2
 fi
 
-rows_in_period=$(sqlite3 "$DB" "SELECT count(*) FROM charges WHERE period = '$PERIOD'")
+rows_in_period=$(sqlite3 "$DB" "SELECT records FROM charge_totals WHERE period = '$PERIOD'")
 best=""
 for run in $(seq 1 "$RUNS"); do
   t0=$(date +%s.%N)
