@@ -427,3 +427,38 @@ WHERE b.snapshot_date = (
 CREATE VIEW last_runs AS
 SELECT r.* FROM etl_runs r
 WHERE r.run_id = (SELECT max(r2.run_id) FROM etl_runs r2 WHERE r2.command = r.command);
+
+------------------------------------------------------------------------------------------------
+-- Schema version 5: compact facts (Sources/Load/Migrations+Version5.swift, issue 15)
+------------------------------------------------------------------------------------------------
+-- This file is version 1; later versions are migrations applied in order. Version 5 stores usage
+-- and charges as a star schema and keeps `usage` and `charges` above as VIEWS with the same
+-- columns and meaning, so the views for people and ad-hoc SQL read as before (inserts, updates
+-- and deletes through the two views reach the new tables by INSTEAD OF triggers).
+--
+--   account_keys (account_key, source, account_id, spelling)      one row per (source, account id)
+--   resource_keys (resource_key, source, resource_id, spelling)   ... per resource id
+--   meter_keys (meter_key, source, meter_id, spelling)            ... per meter id
+--       Each id canonicalized once: ASCII lower case (what COLLATE NOCASE folded), UNIQUE per
+--       source; `spelling` is the id as first seen, for display (COLLATE NOCASE, as before).
+--   usage_details (detail_key, unit, customer_id, subscription_id, resource_group, user_name,
+--                  location, tags)
+--       What a usage row says beyond its key, one row per distinct combination.
+--   usage_facts (usage_id, account_key, meter_key, usage_start, resource_key, usage_end,
+--                reported_start, reported_end, detail_key, quantity, cost, cost_currency, page_id)
+--       One row per usage row (same usage_id as before). Times are integer seconds since
+--       1970-01-01T00:00:00Z (UTC); the reported window is 0, 0 for usage buckets. `quantity` and
+--       `cost` are exact decimal text. UNIQUE (account_key, meter_key, usage_start, resource_key,
+--       usage_end, reported_start, reported_end) is the natural key and, led by (account, meter,
+--       start), the pricing scope's order; `usage_facts_by_window` finds a reported window's rows.
+--   cost_center_names (name_key, cost_center_key, spelling)
+--       Each spelling of a cost center the rules or tags gave (its key is cost_centers').
+--   charge_facts (usage_id, period, name_key, amount_micros, currency)
+--       A usage row's share of its scope's cost, as `charges` describes; deleted with its usage.
+--   charge_totals (period, records, priced, amount_micros)
+--       Each period's charges counted and summed by triggers on charge_facts: what the invoice
+--       checks `invoice_rollup` against.
+--
+-- Tracing an invoice line to its usage rows: `invoice_rollup` (period, source, account, meter and
+-- the invoice's dimensions) → `invoice_lines` WHERE period, source, account_id, meter_id and those
+-- dimensions match → usage_id → `usage_facts`, whose `page_id` names the raw page it came from.

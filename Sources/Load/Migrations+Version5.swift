@@ -113,29 +113,32 @@ extension Migrations {
         ) WITHOUT ROWID;
         CREATE TRIGGER charge_facts_counted AFTER INSERT ON charge_facts
         BEGIN
-            INSERT INTO charge_totals (period, records, priced, amount_micros)
-            VALUES (NEW.period, 1, NEW.amount_micros IS NOT NULL, COALESCE(NEW.amount_micros, 0))
-            ON CONFLICT (period) DO UPDATE SET records = records + 1, priced = priced + (NEW.amount_micros IS NOT NULL),
-                amount_micros = amount_micros + COALESCE(NEW.amount_micros, 0);
+            \(countNew)
         END;
         CREATE TRIGGER charge_facts_uncounted AFTER DELETE ON charge_facts
         BEGIN
-            UPDATE charge_totals SET records = records - 1, priced = priced - (OLD.amount_micros IS NOT NULL),
-                amount_micros = amount_micros - COALESCE(OLD.amount_micros, 0)
-            WHERE period = OLD.period;
+            \(uncountOld)
         END;
         CREATE TRIGGER charge_facts_recounted AFTER UPDATE OF period, amount_micros ON charge_facts
         WHEN NEW.period IS NOT OLD.period OR NEW.amount_micros IS NOT OLD.amount_micros
         BEGIN
-            UPDATE charge_totals SET records = records - 1, priced = priced - (OLD.amount_micros IS NOT NULL),
-                amount_micros = amount_micros - COALESCE(OLD.amount_micros, 0)
-            WHERE period = OLD.period;
-            INSERT INTO charge_totals (period, records, priced, amount_micros)
-            VALUES (NEW.period, 1, NEW.amount_micros IS NOT NULL, COALESCE(NEW.amount_micros, 0))
-            ON CONFLICT (period) DO UPDATE SET records = records + 1, priced = priced + (NEW.amount_micros IS NOT NULL),
-                amount_micros = amount_micros + COALESCE(NEW.amount_micros, 0);
+            \(uncountOld)
+            \(countNew)
         END;
 
+        """
+
+    /// `charge_totals` with NEW counted, and with OLD no longer counted.
+    static let countNew = """
+        INSERT INTO charge_totals (period, records, priced, amount_micros)
+        VALUES (NEW.period, 1, NEW.amount_micros IS NOT NULL, COALESCE(NEW.amount_micros, 0))
+        ON CONFLICT (period) DO UPDATE SET records = records + 1, priced = priced + (NEW.amount_micros IS NOT NULL),
+            amount_micros = amount_micros + COALESCE(NEW.amount_micros, 0);
+        """
+    static let uncountOld = """
+        UPDATE charge_totals SET records = records - 1, priced = priced - (OLD.amount_micros IS NOT NULL),
+            amount_micros = amount_micros - COALESCE(OLD.amount_micros, 0)
+        WHERE period = OLD.period;
         """
 
     /// Version-4 rows into the version-5 tables, with the same `usage_id`s.

@@ -2,7 +2,7 @@ import Foundation
 
 extension Migrations {
     /// `usage` and `charges` as views with their version-4 columns, then the views for people on
-    /// them, as `schema.sql` defines them (same columns, same meaning). Times come back as the
+    /// them, the text `schema.sql` defines them with (same columns, same meaning). Times come back as the
     /// UTC ISO-8601 text they were loaded as; ids in the spelling first seen, compared ignoring case.
     static let version5Views = """
         CREATE VIEW usage AS
@@ -38,86 +38,20 @@ extension Migrations {
                c.currency AS currency, n.spelling AS cost_center
         FROM charge_facts c JOIN cost_center_names n ON n.name_key = c.name_key;
 
-        CREATE VIEW invoice_lines AS
-        SELECT
-            c.period                                   AS period,
-            u.source                                   AS source,
-            COALESCE(cc.display_name, c.cost_center_key) AS cost_center,
-            u.user_name                                AS user_name,
-            COALESCE(u.customer_id, s.customer_id)     AS customer_id,
-            COALESCE(u.subscription_id, u.account_id)  AS subscription_id,
-            u.resource_group                           AS resource_group,
-            u.resource_id                              AS resource_id,
-            u.meter_id                                 AS meter_id,
-            COALESCE(m.name, u.meter_id)               AS meter_name,
-            u.quantity                                 AS quantity,
-            COALESCE(u.unit, m.unit)                   AS unit,
-            c.amount_micros                            AS amount_micros,
-            c.currency                                 AS currency,
-            (c.amount_micros IS NOT NULL)              AS priced,
-            u.usage_start                              AS usage_start,
-            u.usage_end                                AS usage_end,
-            u.usage_id                                 AS usage_id
-        FROM charges c
-        JOIN usage u ON u.usage_id = c.usage_id
-        LEFT JOIN cost_centers cc ON cc.cost_center_key = c.cost_center_key
-        LEFT JOIN meters m ON m.source = u.source AND m.meter_id = u.meter_id
-        LEFT JOIN subscriptions s ON s.source = u.source AND s.subscription_id = COALESCE(u.subscription_id, u.account_id);
-
-        CREATE VIEW usage_daily AS
-        SELECT
-            u.source                        AS source,
-            u.account_id                    AS account_id,
-            substr(u.usage_start, 1, 10)    AS day,
-            u.meter_id                      AS meter_id,
-            COALESCE(m.name, u.meter_id)    AS meter_name,
-            COALESCE(u.unit, m.unit)        AS unit,
-            count(*)                        AS records,
-            sum(CAST(u.quantity AS REAL))   AS quantity
-        FROM usage u
-        LEFT JOIN meters m ON m.source = u.source AND m.meter_id = u.meter_id
-        GROUP BY u.source, u.account_id, day, u.meter_id;
-
-        CREATE VIEW credits_by_user_month AS
-        SELECT
-            u.source                        AS source,
-            u.user_name                     AS user_name,
-            substr(u.usage_start, 1, 7)     AS month,
-            u.meter_id                      AS service_type,
-            sum(CAST(u.quantity AS REAL))   AS credits
-        FROM usage u
-        WHERE u.unit = 'credits' AND u.user_name IS NOT NULL
-        GROUP BY u.source, u.user_name, month, u.meter_id;
-
-        CREATE VIEW cost_by_cost_center_month AS
-        SELECT
-            c.period                                        AS period,
-            COALESCE(cc.display_name, c.cost_center_key)    AS cost_center,
-            c.currency                                      AS currency,
-            sum(c.amount_micros)                            AS amount_micros,
-            (CASE WHEN sum(c.amount_micros) < 0 THEN '-' ELSE '' END)
-                || printf('%d.%06d', abs(sum(c.amount_micros)) / 1000000, abs(sum(c.amount_micros)) % 1000000) AS amount
-        FROM charges c
-        LEFT JOIN cost_centers cc ON cc.cost_center_key = c.cost_center_key
-        WHERE c.amount_micros IS NOT NULL
-        GROUP BY c.period, c.cost_center_key, c.currency;
-
-        CREATE VIEW unpriced_usage AS
-        SELECT
-            c.period                        AS period,
-            u.source                        AS source,
-            u.account_id                    AS account_id,
-            u.meter_id                      AS meter_id,
-            COALESCE(m.name, u.meter_id)    AS meter_name,
-            count(*)                        AS records,
-            sum(CAST(u.quantity AS REAL))   AS quantity
-        FROM charges c
-        JOIN usage u ON u.usage_id = c.usage_id
-        LEFT JOIN meters m ON m.source = u.source AND m.meter_id = u.meter_id
-        WHERE c.amount_micros IS NULL
-        GROUP BY c.period, u.source, u.account_id, u.meter_id;
-
+        \(peopleViews)
         """
+
+    /// The views for people exactly as `schema.sql` (version 1) defines them, from
+    /// `invoice_lines` to `unpriced_usage`: they read `usage` and `charges`, now views themselves.
+    static var peopleViews: String {
+        let schema = Migrations.schemaSQL
+        guard let start = schema.range(of: "CREATE VIEW invoice_lines AS"),
+              let end = schema.range(of: "CREATE VIEW latest_credit_budgets AS", range: start.upperBound..<schema.endIndex)
+        else { preconditionFailure("schema.sql lost its views for people") }
+        // Up to the comment that introduces latest_credit_budgets.
+        let text = schema[start.lowerBound..<end.lowerBound]
+        return String(text[..<(text.range(of: "\n--", options: .backwards)?.lowerBound ?? text.endIndex)])
+    }
 
     /// The `usage_details` row holding NEW's details (NULLs compared as equal).
     private static let newDetail = """
