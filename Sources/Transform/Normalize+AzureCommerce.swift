@@ -21,7 +21,9 @@ extension Normalize {
                 throw NormalizeError(file: file, message: "value[\(i)] names no subscription: pass --subscription for this file")
             }
             batch.reportedAccounts.insert(account)
-            addAzureUsage(record, source: source, account: account, customer: nil, window: window, to: &batch, memo: &memo)
+            try addAzureUsage(
+                record, source: source, account: account, customer: nil, window: window, to: &batch, memo: &memo,
+                at: RecordPlace(file: file, index: i))
         }
         return batch
     }

@@ -26,16 +26,32 @@ extension Normalize {
         batch.reportedAccounts = [account]
         batch.answerContinues = page.links.next != nil
         var memo = AzureUsageMemo()
-        for record in page.items {
-            addAzureUsage(record, source: source, account: account, customer: customerID, window: window, to: &batch, memo: &memo)
+        for (index, record) in page.items.enumerated() {
+            try addAzureUsage(
+                record, source: source, account: account, customer: customerID, window: window, to: &batch, memo: &memo,
+                at: RecordPlace(file: file, index: index))
         }
         return batch
     }
 
+    /// Where a record is, for a message naming it.
+    struct RecordPlace {
+        var file: String
+        var index: Int
+    }
+
     static func addAzureUsage(
         _ record: AzureUsageRecord, source: String, account: String, customer: String?, window: ReportedWindow, to batch: inout FactBatch,
-        memo: inout AzureUsageMemo
-    ) {
+        memo: inout AzureUsageMemo, at place: RecordPlace
+    ) throws {
+        // The same bound as the CSV imports' (ImportBounds): a quantity past it is a broken or
+        // hostile document, refused naming the record, not summed into an invoice.
+        guard record.quantity.magnitude <= ImportBounds.magnitude else {
+            throw NormalizeError(
+                file: place.file,
+                message: "record \(place.index + 1) (meter \(record.meterID), \(memo.iso8601(record.usageStart))): quantity \(record.quantity) "
+                    + "is out of range: at most ±1,000,000,000 per row")
+        }
         batch.records += 1
         let meterID = record.meterID.asciiLowercased
         let (parts, tags) = memo.resource(record.resourceURI, tags: record.tags)

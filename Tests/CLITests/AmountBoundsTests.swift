@@ -17,4 +17,21 @@ import Testing
         let invoice = try CLI.run(["invoice", "--db", db, "--period", "2023-09", "--format", "csv"])
         #expect(invoice.status == 0, "\(invoice.stderr)")
     }
+
+    /// The JSON usage imports (Partner Center utilization, Azure UsageAggregates) hold quantities
+    /// to the same bound, naming the record.
+    @Test(arguments: ["5000000000000", "-1000000000.5", "1e30"])
+    func utilizationQuantitiesOutOfRangeAreRefusedNamingTheRecord(quantity: String) throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("w.db")
+        let sample = try String(contentsOfFile: ImportCommandTests.fixture("GetAzureUtilization.json"), encoding: .utf8)
+        let first = try #require(sample.range(of: #""quantity"\s*:\s*[0-9.]+"#, options: .regularExpression))
+        try sample.replacingCharacters(in: first, with: "\"quantity\": \(quantity)").write(toFile: dir.path("big.json"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["init", "--db", db]).status == 0)
+        let before = try ImportCommandTests.dump(db, withoutRuns: true)
+        let result = try CLI.run(["import", "--db", db, "--kind", "pc-utilization", dir.path("big.json")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("record 1 (meter") && result.stderr.contains("out of range"), "\(result.stderr)")
+        #expect(try ImportCommandTests.dump(db, withoutRuns: true) == before)
+    }
 }
