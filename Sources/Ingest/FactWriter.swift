@@ -20,6 +20,13 @@ public struct FactWriter {
     /// Upserts every fact of `batch`, each fact row pointing at raw page `pageID`.
     @discardableResult
     public func write(_ batch: FactBatch, pageID: Int64?) throws -> Counts {
+        var scopes: Set<UsageFactStore.Scope> = []
+        return try write(batch, pageID: pageID, touching: &scopes)
+    }
+
+    /// `write`, adding to `scopes` the pricing scopes of the usage rows it inserted or changed.
+    @discardableResult
+    public func write(_ batch: FactBatch, pageID: Int64?, touching scopes: inout Set<UsageFactStore.Scope>) throws -> Counts {
         let store = FactStore(db)
         func text(_ d: Decimal?) -> String? { d.map(ExactDecimal.format) }
         try store.upsert(
@@ -58,6 +65,7 @@ public struct FactWriter {
         try store.upsert(
             FactStore.orgCredits,
             rows: batch.orgCredits.map { [$0.source, $0.orgID, $0.snapshotDate, ExactDecimal.format($0.availableCredits), $0.budgetingEnabled, pageID] })
+        scopes.formUnion(store.touchedScopes)
         return Counts(written: store.written, unchanged: store.unchanged)
     }
 

@@ -103,9 +103,7 @@ extension Loader {
         try replaceRows(merged, accounts: accounts, window: window, pageIDs: pages.map(\.pageID), options: options, runID: runID, now: now, into: &load)
         load.counts.written += load.outcome.written
         load.counts.unchanged += load.outcome.unchanged
-        if !load.outcome.periods.isEmpty {
-            try RepriceQueue(db: db).enqueue(source: options.sourceName, periods: load.outcome.periods, now: now)
-        }
+        try RepriceQueue(db: db).enqueue(scopes: load.outcome.scopes)
         return load
     }
 
@@ -130,6 +128,7 @@ extension Loader {
             load.outcome.removed += outcome.removed
             load.outcome.unchanged += outcome.unchanged
             load.outcome.periods.formUnion(outcome.periods)
+            load.outcome.scopes.formUnion(outcome.scopes)
         }
     }
 }

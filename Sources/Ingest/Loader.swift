@@ -171,20 +171,28 @@ public final class Loader: @unchecked Sendable {
     func write(
         _ batch: FactBatch, pageID: Int64, newPage: Bool, file: String, options: ImportOptions, now: UTCTime, queue: Bool = true
     ) throws -> ImportSummary {
-        let counts = try FactWriter(db: db).write(batch, pageID: pageID)
-        if queue, counts.written > 0 { try enqueue(batch, kind: options.kind, source: options.sourceName, now: now) }
+        var scopes: Set<UsageFactStore.Scope> = []
+        let counts = try FactWriter(db: db).write(batch, pageID: pageID, touching: &scopes)
+        if queue, counts.written > 0 { try enqueue(batch, scopes: scopes, kind: options.kind, source: options.sourceName, now: now) }
         return ImportSummary(
             file: file, kind: options.kind, source: options.sourceName, records: batch.records, counts: counts, newPage: newPage,
             periods: batch.periods, warnings: batch.warnings)
     }
 
-    /// Queues the months the stream's declaration says a change reprices.
-    func enqueue(_ batch: FactBatch, kind: StreamSpec, source: String, now: UTCTime) throws {
+    /// Queues what the stream's declaration says a change reprices: every month of the source (a
+    /// rate card), or the pricing scopes of the usage rows written (with the months of any other
+    /// facts the batch holds, whose scopes no usage row names).
+    func enqueue(_ batch: FactBatch, scopes: Set<UsageFactStore.Scope>, kind: StreamSpec, source: String, now: UTCTime) throws {
         let queue = RepriceQueue(db: db)
         switch kind.reprice {
         case .none: break
         case .everyMonth: try queue.enqueue(source: source, periods: nil, now: now)
-        case .monthsTouched: if !batch.periods.isEmpty { try queue.enqueue(source: source, periods: batch.periods, now: now) }
+        case .monthsTouched:
+            if batch.usage.isEmpty {
+                if !batch.periods.isEmpty { try queue.enqueue(source: source, periods: batch.periods, now: now) }
+            } else {
+                try queue.enqueue(scopes: scopes)
+            }
         }
     }
 

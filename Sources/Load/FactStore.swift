@@ -55,6 +55,8 @@ public final class FactStore {
     /// Rows inserted or changed, and rows already there identical, since this store was made.
     public private(set) var written = 0
     public private(set) var unchanged = 0
+    /// The pricing scopes of the usage rows written.
+    public private(set) var touchedScopes: Set<UsageFactStore.Scope> = []
 
     public init(_ db: Database) { self.db = db }
 
@@ -65,6 +67,7 @@ public final class FactStore {
         for row in rows {
             if try store.upsert(row) { written += 1 } else { unchanged += 1 }
         }
+        touchedScopes.formUnion(store.touched)
     }
 
     /// Upserts `rows` (values in `table.columns` order).

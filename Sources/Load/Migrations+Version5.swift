@@ -102,6 +102,15 @@ extension Migrations {
             CHECK ((amount_micros IS NULL) = (currency IS NULL))
         );
 
+        -- The pricing scopes (account, meter, month) whose usage changed since their last reprice:
+        -- a load queues what it wrote in its own transaction, the marts reprice just those.
+        CREATE TABLE pending_scopes (
+            account_key INTEGER NOT NULL REFERENCES account_keys (account_key),
+            meter_key   INTEGER NOT NULL REFERENCES meter_keys (meter_key),
+            period      TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+            PRIMARY KEY (account_key, meter_key, period)
+        ) WITHOUT ROWID;
+
         -- Each period's charges counted and summed, kept by triggers on every change of
         -- `charge_facts` (a cascade from deleted usage included): what `warehouse invoice` checks
         -- its rollup against, without an index over every charge.

@@ -35,6 +35,8 @@ public struct ReportedWindowStore {
         public var unchanged = 0
         /// Billing months of the rows changed, removed or added (to reprice).
         public var periods: Set<String> = []
+        /// Their pricing scopes (to reprice).
+        public var scopes: Set<UsageFactStore.Scope> = []
 
         public init() {}
 
@@ -57,7 +59,7 @@ public struct ReportedWindowStore {
         let keyed = try rows.map { ($0, try store.key($0)) }
         let newKeys = Set(keyed.map(\.1))
         for (usageID, key) in existing where !newKeys.contains(key) {
-            try store.delete(usageID)
+            try store.delete(usageID, key: key)
             outcome.removed += 1
             outcome.periods.insert(UTCTime(seconds: key.start).month)
         }
@@ -70,6 +72,7 @@ public struct ReportedWindowStore {
             if oldKeys.contains(key) { outcome.changed += 1 } else { outcome.added += 1 }
             outcome.periods.insert(String(row.usageStart.prefix(7)))
         }
+        outcome.scopes = store.touched
         let pages = "[" + pageIDs.map(String.init).joined(separator: ",") + "]"
         try db.run(
             """

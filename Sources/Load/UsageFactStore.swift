@@ -67,7 +67,23 @@ public final class UsageFactStore {
         public var reportedEnd: Int64
     }
 
+    /// A pricing scope a write touched: (account, meter, billing month), by key.
+    public struct Scope: Hashable, Sendable {
+        public var account: Int64
+        public var meter: Int64
+        public var period: String
+
+        public init(account: Int64, meter: Int64, period: String) {
+            self.account = account
+            self.meter = meter
+            self.period = period
+        }
+    }
+
     let db: Database
+    /// The scopes of every row this store inserted, changed or deleted: what needs repricing.
+    public private(set) var touched: Set<Scope> = []
+    private var months: [Int64: String] = [:]
     /// The upserts, held rather than looked up per row (`Database.cached` hashes the SQL text).
     private var upserts: [Bool: Statement] = [:]
 
@@ -126,7 +142,21 @@ public final class UsageFactStore {
         try statement.bind(
             key.account, key.meter, key.start, key.resource, key.end, key.reportedStart, key.reportedEnd, detail, row.quantity, row.cost,
             row.costCurrency, row.pageID)
-        return try statement.run() > 0
+        guard try statement.run() > 0 else { return false }
+        touch(key)
+        return true
+    }
+
+    private func touch(_ key: Key) {
+        let day = key.start - ((key.start % 86_400) + 86_400) % 86_400
+        let month: String
+        if let known = months[day] {
+            month = known
+        } else {
+            month = UTCTime(seconds: day).month
+            months[day] = month
+        }
+        touched.insert(Scope(account: key.account, meter: key.meter, period: month))
     }
 
     /// The rows of one reported window of one account: usage id and key.
@@ -143,8 +173,9 @@ public final class UsageFactStore {
         }
     }
 
-    /// Deletes usage row `usageID` (its charge goes with it).
-    public func delete(_ usageID: Int64) throws {
+    /// Deletes usage row `usageID`, of key `key` (its charge goes with it).
+    public func delete(_ usageID: Int64, key: Key) throws {
         try db.cached("DELETE FROM usage_facts WHERE usage_id = ?").bind(usageID).run()
+        touch(key)
     }
 }

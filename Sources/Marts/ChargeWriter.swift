@@ -120,6 +120,14 @@ struct ChargeWriter {
         }
     }
 
+    /// Deletes one scope's `charge_scopes` row and rollup rows (its usage is gone).
+    mutating func deleteScope(_ key: ScopeKey) throws {
+        try db.run(
+            "DELETE FROM charge_scopes WHERE source = ? AND account_id = ? AND meter_id = ? AND period = ?",
+            key.source, key.account, key.meter, key.period)
+        try InvoiceRollup.deleteScope(db, InvoiceRollup.Scope(period: key.period, source: key.source, accountID: key.account, meterID: key.meter))
+    }
+
     /// Shows each cost center in its most common spelling over all charges, and drops the
     /// spellings and cost centers no charge uses any more. Writes only what differs.
     mutating func refreshCostCenters() throws {

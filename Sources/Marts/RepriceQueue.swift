@@ -26,6 +26,23 @@ public struct RepriceQueue {
         }
     }
 
+    /// Queues pricing scopes (schema version 5's `pending_scopes`), inside the caller's transaction.
+    public func enqueue(scopes: Set<UsageFactStore.Scope>) throws {
+        guard !scopes.isEmpty else { return }
+        let statement = try db.cached("INSERT OR IGNORE INTO pending_scopes (account_key, meter_key, period) VALUES (?, ?, ?)")
+        for scope in scopes {
+            _ = try statement.bind(scope.account, scope.meter, scope.period).run()
+        }
+    }
+
+    /// The scopes queued, each with its account's source.
+    func pendingScopes() throws -> [(source: String, scope: UsageFactStore.Scope)] {
+        try db.prepare("""
+            SELECT a.source, p.account_key, p.meter_key, p.period FROM pending_scopes p JOIN account_keys a ON a.account_key = p.account_key
+            ORDER BY p.account_key, p.meter_key, p.period
+            """).map { ($0.string(0), UsageFactStore.Scope(account: $0.int64(1), meter: $0.int64(2), period: $0.string(3))) }
+    }
+
     /// What is queued: source → months (nil = every month).
     public func pending() throws -> [String: Set<String>?] {
         var result: [String: Set<String>?] = [:]
@@ -42,21 +59,32 @@ public struct RepriceQueue {
         return result
     }
 
-    /// How many (source, month) entries wait; 0 when charges are up to date.
+    /// How many (source, month) and scope entries wait; 0 when charges are up to date.
     public func count() throws -> Int {
-        Int(try db.scalar("SELECT count(*) FROM pending_reprice")?.int64 ?? 0)
+        Int(try db.scalar("SELECT (SELECT count(*) FROM pending_reprice) + (SELECT count(*) FROM pending_scopes)")?.int64 ?? 0)
     }
 
-    /// Reprices everything queued and empties the queue, in one transaction.
+    /// Reprices everything queued and empties the queue, in one transaction: whole months first,
+    /// then each queued scope that no month repriced covers (a nightly load touches the scopes of
+    /// the accounts it loaded, not every scope of the month).
     @discardableResult
     public func drain(config: WarehouseConfig) throws -> RepriceSummary {
         try db.transaction {
             var total = RepriceSummary()
             let repricer = Repricer(db: db, config: config)
-            for (source, periods) in try pending().sorted(by: { $0.key < $1.key }) {
+            let months = try pending()
+            for (source, periods) in months.sorted(by: { $0.key < $1.key }) {
                 total.add(try repricer.repriceInTransaction(source: source, periods: periods))
             }
+            let scopes = try pendingScopes().filter { source, scope in
+                guard let covered = months[source] else { return true }
+                return covered.map { !$0.contains(scope.period) } ?? false
+            }
+            if !scopes.isEmpty {
+                total.add(try repricer.repriceInTransaction(scopes: scopes.map(\.scope)))
+            }
             try db.run("DELETE FROM pending_reprice")
+            try db.run("DELETE FROM pending_scopes")
             return total
         }
     }

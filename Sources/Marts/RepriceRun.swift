@@ -59,6 +59,34 @@ struct RepriceRun {
         try writer.deleteStaleScopes(source: source, from: from, to: to)
     }
 
+    /// The usage of one scope, as `usageSQL` reads it: one range of the natural-key index.
+    static let scopeSQL = """
+        SELECT f.usage_id, f.account_key, f.meter_key, f.resource_key, f.usage_start, f.usage_end, f.quantity, f.detail_key,
+               f.cost, f.cost_currency,
+               c.usage_id IS NOT NULL, c.period, c.name_key, c.amount_micros, c.currency
+        FROM usage_facts f LEFT JOIN charge_facts c ON c.usage_id = f.usage_id
+        WHERE f.account_key = ?1 AND f.meter_key = ?2 AND f.usage_start >= ?3 AND f.usage_start < ?4
+        ORDER BY f.account_key, f.meter_key, f.usage_start
+        """
+
+    /// Reprices one queued scope: its rows, or when it has none any more, its stale rows dropped.
+    mutating func reprice(scope: UsageFactStore.Scope) throws {
+        guard let month = UTCTime.parseMonth(scope.period) else {
+            throw RepriceError("queued scope period \"\(scope.period)\": expected YYYY-MM")
+        }
+        var rows: [UsageRow] = []
+        try db.cached(Self.scopeSQL).bind(scope.account, scope.meter, month.seconds, month.startOfNextMonth.seconds).forEachRow { row in
+            rows.append(try UsageRow(row, names: &names))
+        }
+        if rows.isEmpty {
+            let account = try names.account(scope.account)
+            let meter = try names.meter(scope.meter)
+            try writer.deleteScope(ScopeKey(source: account.source, account: account.canonical, meter: meter.canonical, period: scope.period))
+        } else {
+            try priceScope(rows)
+        }
+    }
+
     mutating func priceScope(_ rows: [UsageRow]) throws {
         guard let first = rows.first else { return }
         let key = first.scopeKey

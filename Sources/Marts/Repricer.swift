@@ -75,6 +75,19 @@ public struct Repricer {
         return run.summary
     }
 
+    /// Reprices exactly `scopes` (queued by loads), inside the caller's transaction like
+    /// `repriceInTransaction(source:periods:)`; a scope left without usage loses its scope row
+    /// and rollup rows.
+    func repriceInTransaction(scopes: [UsageFactStore.Scope]) throws -> RepriceSummary {
+        precondition(db.isInTransaction, "repriceInTransaction runs inside the caller's transaction")
+        var run = try RepriceRun(db: db, config: config, now: UTCTime.now().iso8601)
+        for scope in scopes {
+            try run.reprice(scope: scope)
+        }
+        try run.finish()
+        return run.summary
+    }
+
     /// Text bounds of each period: usage_start >= "2026-10" and < "2026-11" is October.
     static func ranges(_ periods: Set<String>?) throws -> [(from: String, to: String)] {
         guard let periods else { return [("", "~")] }

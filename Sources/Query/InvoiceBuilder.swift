@@ -82,7 +82,9 @@ public struct InvoiceBuilder {
     /// pricing): its charges may be behind its facts until the next `etl`, `import` or `rebuild`.
     func awaitingReprice(_ period: String) throws -> Bool {
         guard try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'pending_reprice'")?.int64 == 1 else { return false }
-        return try db.scalar("SELECT count(*) FROM pending_reprice WHERE period IN (?, '*')", period)?.int64 ?? 0 > 0
+        let scopes = try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'pending_scopes'")?.int64 == 1
+            ? "SELECT count(*) FROM pending_scopes WHERE period = ?1" : "SELECT 0"
+        return try db.scalar("SELECT (SELECT count(*) FROM pending_reprice WHERE period IN (?1, '*')) + (\(scopes))", period)?.int64 ?? 0 > 0
     }
 
     public struct BadQuantity: Error, CustomStringConvertible {

@@ -100,6 +100,32 @@ struct BulkImportTests {
         #expect(try importer.importFiles([first], options: Self.options, now: Self.now).skipped == 1)
     }
 
+    /// A load queues the pricing scopes of the rows it wrote, and only those are repriced; the
+    /// result is what repricing everything gives.
+    @Test func aLoadRepricesTheScopesItTouchedAndNothingElse() throws {
+        let work = try Workspace(pages: 3)
+        let db = try work.warehouse("w.db")
+        let importer = Loader(db: db, config: .defaults)
+        let all = try importer.importFiles(work.files, options: Self.options, now: Self.now)
+        let scopes = try #require(try db.scalar("SELECT count(*) FROM charge_scopes")?.int64)
+        #expect(all.repriced.scopes == Int(scopes))
+        // One record of the last page restated: its window is replaced and its one scope repriced.
+        let text = try String(contentsOfFile: work.files[2], encoding: .utf8)
+        let quantity = try #require(text.range(of: #""quantity":[0-9.]+"#, options: .regularExpression))
+        let restated = work.directory.appending(path: "restated.json").path
+        try text.replacingCharacters(in: quantity, with: #""quantity":987.5"#).write(toFile: restated, atomically: true, encoding: .utf8)
+        let again = try importer.importFiles([restated], options: Self.options, now: Self.now)
+        #expect(again.repriced.scopes == 1)
+        #expect(again.repriced.charges > 0 && again.repriced.charges < all.repriced.charges)
+        #expect(try db.scalar("SELECT count(*) FROM pending_scopes")?.int64 == 0)
+        // Repricing every month from scratch changes nothing: the scope's reprice was complete.
+        let before = try Self.content(db)
+        let changes = db.totalChanges
+        try Repricer(db: db, config: .defaults).reprice(source: nil, periods: nil)
+        #expect(db.totalChanges == changes)
+        #expect(try Self.content(db) == before)
+    }
+
     @Test func theFirstBadFileStopsTheImportAndChangesNothing() throws {
         let work = try Workspace(pages: 4)
         let bad = work.directory.appending(path: "bad.json").path
