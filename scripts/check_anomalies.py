@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Independent check of `warehouse report anomalies` (issue 18): standard library only.
+
+Reads the warehouse SQLite file directly (the public view `invoice_lines`), recomputes every
+series and the documented baseline (Sources/Query/AnomalyDetector.swift), and prints the flagged
+days as JSON lines, or compares them with the report's JSON, or measures recall and precision
+against the incidents the sandbox planted.
+
+    scripts/check_anomalies.py flags   DB --period 2026-09..2026-11 --group subscription
+    scripts/check_anomalies.py compare DB REPORT.json --period ... --group ...
+    scripts/check_anomalies.py measure DB --period ... --incidents 2026-11-05
+
+The method, in integers (micro-units of the currency, or micro-credits for ArcGIS credits):
+  value(series, day)  = sum of the day's amount_micros (credits: exact decimal quantities summed,
+                        rounded half away from zero to 6 places)
+  window(day)         = the 28 days before `day` from the series' start on (at least 14; see the Swift)
+  m_w                 = median of the window's values on weekday w (same-weekday median)
+  expected(day)       = m_(weekday of day)
+  residuals           = value_j - m_(weekday j) over the window
+  sigma               = max(1.4826 * median |residual|, P90 |residual| / 1.6449, max |residual| / 3,
+                        1 micro-unit),
+                        each floored to a micro-unit; P90 is the element at (9 * (n - 1)) // 10
+  flagged             = |value - expected| * 100 > K100 * sigma and |value - expected| >= minimum
+Medians of an even count are the floor of the mean of the two middle values.
+"""
+import argparse
+import datetime as dt
+import json
+import sqlite3
+import sys
+from decimal import Decimal, ROUND_HALF_UP, getcontext
+
+getcontext().prec = 60
+WINDOW, MIN_HISTORY, QUIET_DAYS = 28, 14, 14
+GROUPS = {
+    "costCenter": "COALESCE(cost_center, '')",
+    "user": "lower(COALESCE(user_name, ''))",
+    "customer": "lower(COALESCE(customer_id, ''))",
+    "subscription": "lower(COALESCE(subscription_id, ''))",
+    "meter": "lower(COALESCE(meter_id, ''))",
+}
+
+
+def day_number(text):
+    return dt.date.fromisoformat(text).toordinal()
+
+
+def day_text(number):
+    return dt.date.fromordinal(number).isoformat()
+
+
+def median(values):
+    ordered = sorted(values)
+    n = len(ordered)
+    if n % 2:
+        return ordered[n // 2]
+    return (ordered[n // 2 - 1] + ordered[n // 2]) // 2
+
+
+def series_values(db, group, first, last):
+    """{(measure, key): {day: micros}} over [first, last] (days as ISO text)."""
+    sql = f"""
+        SELECT CASE WHEN unit = 'credits' THEN 'credits' ELSE currency END, {GROUPS[group]},
+               substr(usage_start, 1, 10), unit = 'credits', amount_micros, quantity
+        FROM invoice_lines
+        WHERE usage_start >= ? AND usage_start < ? AND (unit = 'credits' OR amount_micros IS NOT NULL)"""
+    end = day_text(day_number(last) + 1)
+    exact = {}
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    for measure, key, day, is_credits, micros, quantity in con.execute(sql, (first, end)):
+        k = (measure, key)
+        cell = exact.setdefault(k, {})
+        value = Decimal(quantity) * 1_000_000 if is_credits else Decimal(micros)
+        cell[day] = cell.get(day, Decimal(0)) + value
+    con.close()
+    return {k: {d: int(v.quantize(Decimal(1), rounding=ROUND_HALF_UP)) for d, v in days.items()} for k, days in exact.items()}
+
+
+def measure_span(values):
+    """Per measure: the first and last day (numbers) any series of it has a row."""
+    span = {}
+    for (measure, _), days in values.items():
+        for d in days:
+            n = day_number(d)
+            lo, hi = span.get(measure, (n, n))
+            span[measure] = (min(lo, n), max(hi, n))
+    return span
+
+
+def baseline(history, day):
+    """(expected, sigma) from history: {day number: micros} of the window before `day`."""
+    by_weekday = {}
+    for d, v in history.items():
+        by_weekday.setdefault(d % 7, []).append(v)
+    medians = {w: median(vs) for w, vs in by_weekday.items()}
+    residuals = sorted(abs(v - medians[d % 7]) for d, v in history.items())
+    mad, p90 = median(residuals), residuals[9 * (len(residuals) - 1) // 10]
+    return medians.get(day % 7, 0), max(mad * 14826 // 10000, p90 * 10000 // 16449, residuals[-1] // 3, 1)
+
+
+def detect(db, period_first, period_last, group, k100=500, minimum=None):
+    """Flags of the days in [period_first, period_last] (ISO days), new and vanished series."""
+    load_from = day_text(day_number(period_first) - WINDOW)
+    values = series_values(db, group, load_from, period_last)
+    span = measure_span(values)
+    flags, new, vanished, series_days = [], [], [], 0
+    p0, p1 = day_number(period_first), day_number(period_last)
+    for (measure, key), days in sorted(values.items()):
+        data_first, data_last = span[measure]
+        v = {day_number(d): x for d, x in days.items()}
+        active = [d for d, x in v.items() if x != 0]
+        if not active:
+            continue
+        first, last = min(active), max(active)
+        is_new, is_vanished = first >= data_first + WINDOW, last <= data_last - QUIET_DAYS
+        start = first if is_new else data_first
+        if is_new and p0 <= first <= p1:
+            new.append({"measure": measure, "series": key, "day": day_text(first)})
+        if is_vanished and p0 <= last + 1 <= p1:
+            vanished.append({"measure": measure, "series": key, "day": day_text(last + 1)})
+        floor = (minimum or {}).get(measure, 0)
+        for d in range(max(p0, start + MIN_HISTORY), min(p1, last if is_vanished else data_last) + 1):
+            history = {j: v.get(j, 0) for j in range(max(start, d - WINDOW), d)}
+            expected, sigma = baseline(history, d)
+            actual = v.get(d, 0)
+            deviation = actual - expected
+            series_days += 1
+            if abs(deviation) >= floor and abs(deviation) * 100 > k100 * sigma:
+                flags.append({"measure": measure, "series": key, "day": day_text(d), "expected": expected,
+                              "actual": actual, "deviation": deviation, "sigma": sigma})
+    return {"flags": flags, "new": new, "vanished": vanished, "series_days": series_days}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["flags", "measure"])
+    parser.add_argument("db")
+    parser.add_argument("--period", required=True, help="YYYY-MM-DD..YYYY-MM-DD")
+    parser.add_argument("--group", default="subscription", choices=sorted(GROUPS))
+    parser.add_argument("--k100", type=int, default=500)
+    args = parser.parse_args()
+    first, _, last = args.period.partition("..")
+    result = detect(args.db, first, last or first, args.group, args.k100)
+    if args.command == "flags":
+        for flag in result["flags"]:
+            print(json.dumps(flag, sort_keys=True))
+        for kind in ("new", "vanished"):
+            for item in result[kind]:
+                print(json.dumps(dict(item, kind=kind), sort_keys=True))
+    else:
+        n, f = result["series_days"], len(result["flags"])
+        print(f"{args.group}: {f} flagged of {n} series-days ({100 * f / max(n, 1):.2f} per 100)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
