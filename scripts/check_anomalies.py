@@ -2,13 +2,14 @@
 """Independent check of `warehouse report anomalies` (issue 18): standard library only.
 
 Reads the warehouse SQLite file directly (the public view `invoice_lines`), recomputes every
-series and the documented baseline (Sources/Query/AnomalyDetector.swift), and prints the flagged
-days as JSON lines, or compares them with the report's JSON, or measures recall and precision
-against the incidents the sandbox planted.
+series and the documented baseline (Sources/Query/AnomalyBaseline.swift, AnomalyDetector.swift),
+and prints the flagged days as JSON lines (`flags`), or measures recall and precision against the
+incidents the sandbox planted (`measure`: every incident must be flagged in its own series; any
+other flagged day counts against precision unless it holds usage of an incident's subscription or
+user on one of the incident's days).
 
-    scripts/check_anomalies.py flags   DB --period 2026-09..2026-11 --group subscription
-    scripts/check_anomalies.py compare DB REPORT.json --period ... --group ...
-    scripts/check_anomalies.py measure DB --period ... --incidents 2026-11-05
+    scripts/check_anomalies.py flags   DB --period 2026-09-01..2026-11-30 --group subscription
+    scripts/check_anomalies.py measure DB --period 2026-09-01..2026-11-30 --incidents-from demo.out
 
 The method, in integers (micro-units of the currency, or micro-credits for ArcGIS credits):
   value(series, day)  = sum of the day's amount_micros (credits: exact decimal quantities summed,
@@ -26,6 +27,7 @@ Medians of an even count are the floor of the mean of the two middle values.
 import argparse
 import datetime as dt
 import json
+import re
 import sqlite3
 import sys
 from decimal import Decimal, ROUND_HALF_UP, getcontext
@@ -131,25 +133,78 @@ def detect(db, period_first, period_last, group, k100=500, minimum=None):
     return {"flags": flags, "new": new, "vanished": vanished, "series_days": series_days}
 
 
+def incidents_from(path):
+    """The incidents a `warehouse demo --incidents` or `sandbox --incidents` banner lists."""
+    out = []
+    for line in open(path, encoding="utf-8"):
+        match = re.match(r"incident: (\S+) in (\S+), (?:from )?(\d{4}-\d\d-\d\d)(?:\.\.(\d{4}-\d\d-\d\d))?", line.strip())
+        if match:
+            kind, subject, first, last = match.groups()
+            if last is None and "from" not in line:
+                last = first
+            out.append({"kind": kind, "subject": subject.lower(), "first": first, "last": last})
+    return out
+
+
+def measure(db, first, last, incidents, k100, minimum):
+    """Recall (each incident flagged in its own series) and the other flags per 100 series-days."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    result = {"groups": {}, "incidents": []}
+    other_total = days_total = 0
+    found = {i["kind"]: False for i in incidents}
+    for group in ("costCenter", "user", "customer", "subscription", "meter"):
+        r = detect(db, first, last, group, k100, {"*": minimum})
+        other = []
+        for flag in r["flags"]:
+            explained = False
+            for i in incidents:
+                end = i["last"] or last
+                if not i["first"] <= flag["day"] <= end:
+                    continue
+                hit = con.execute(
+                    f"SELECT count(*) FROM invoice_lines WHERE {GROUPS[group]} = ? AND substr(usage_start, 1, 10) = ? "
+                    "AND (lower(subscription_id) = ? OR lower(user_name) = ?)",
+                    (flag["series"], flag["day"], i["subject"], i["subject"])).fetchone()[0]
+                if hit:
+                    explained = True
+                    if flag["series"] == i["subject"]:
+                        found[i["kind"]] = True
+            if not explained:
+                other.append(flag)
+        result["groups"][group] = {"flags": len(r["flags"]), "other": len(other), "series_days": r["series_days"],
+                                   "other_days": [f"{f['series']} {f['day']}" for f in other]}
+        other_total += len(other)
+        days_total += r["series_days"]
+    result["incidents"] = [dict(i, reported=found[i["kind"]]) for i in incidents]
+    result["recall_percent"] = 100 * sum(found.values()) // max(len(found), 1)
+    result["other_per_100_series_days"] = f"{100 * other_total / max(days_total, 1):.2f}"
+    result["other_flags"], result["series_days"] = other_total, days_total
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["flags", "measure"])
+    parser.add_argument("--incidents-from", help="measure: a file with the banner of warehouse demo --incidents")
+    parser.add_argument("--min-amount-micros", type=int, default=0)
     parser.add_argument("db")
     parser.add_argument("--period", required=True, help="YYYY-MM-DD..YYYY-MM-DD")
     parser.add_argument("--group", default="subscription", choices=sorted(GROUPS))
     parser.add_argument("--k100", type=int, default=500)
     args = parser.parse_args()
     first, _, last = args.period.partition("..")
-    result = detect(args.db, first, last or first, args.group, args.k100)
+    if args.command == "measure":
+        incidents = incidents_from(args.incidents_from) if args.incidents_from else []
+        print(json.dumps(measure(args.db, first, last or first, incidents, args.k100, args.min_amount_micros), indent=1, sort_keys=True))
+        return 0
+    result = detect(args.db, first, last or first, args.group, args.k100, {"*": args.min_amount_micros})
     if args.command == "flags":
         for flag in result["flags"]:
             print(json.dumps(flag, sort_keys=True))
         for kind in ("new", "vanished"):
             for item in result[kind]:
                 print(json.dumps(dict(item, kind=kind), sort_keys=True))
-    else:
-        n, f = result["series_days"], len(result["flags"])
-        print(f"{args.group}: {f} flagged of {n} series-days ({100 * f / max(n, 1):.2f} per 100)")
+    return 0
 
 
 if __name__ == "__main__":
