@@ -47,12 +47,7 @@ extension AlertRules {
 
     static func alert(_ run: [AnomalyFlag], grouping: String) -> Alert {
         let first = run[0], peak = run.max { $0.deviation < $1.deviation }!
-        var doublings = 0
-        while doublings < 62 {
-            let (next, overflow) = first.deviation.multipliedReportingOverflow(by: Int64(1) << (doublings + 1))
-            guard !overflow, peak.deviation >= next else { break }
-            doublings += 1
-        }
+        let doublings = AnomalyBaseline.doublings(of: first.deviation, to: peak.deviation)
         let amount = { (micros: Int64) in Micros.format(micros, places: first.measure == "credits" ? 3 : 2) + " " + first.measure }
         let day = { (number: Int64) in UTCTime(seconds: number * 86_400).day }
         let group = first.group.isEmpty ? "Unassigned" : first.group

@@ -64,6 +64,19 @@ public struct AnomalyBaseline: Equatable, Sendable {
         return deviation >= minimum.magnitude && deviation.multipliedFullWidth(by: 100) > UInt64(k100).multipliedFullWidth(by: UInt64(sigma))
     }
 
+    /// How many times `first` doubles before it passes `peak`: how far an incident whose first
+    /// day deviated by `first` has grown (0 while its largest deviation is under twice the first's).
+    public static func doublings(of first: Int64, to peak: Int64) -> Int {
+        guard first > 0 else { return 0 }
+        var count = 0
+        while count < 62 {
+            let (next, overflow) = first.multipliedReportingOverflow(by: Int64(1) << (count + 1))
+            guard !overflow, peak >= next else { break }
+            count += 1
+        }
+        return count
+    }
+
     /// The deviation in units of σ, to one decimal, truncated toward zero: `12.3`.
     public func score(_ actual: Int64) -> String {
         let tenths = (actual - expected) * 10 / sigma
