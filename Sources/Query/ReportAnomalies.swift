@@ -56,7 +56,7 @@ extension ReportBuilder {
                 numeric: [3, 4, 5, 6, 7, 8], rows: flags),
             Report.Section(name: "new_series", title: "New series (no usage in the 28 days before)", columns: ["group", "measure", "first_day", "amount"], numeric: [3], rows: changes(result.newSeries)),
             Report.Section(name: "vanished_series", title: "Vanished series (no usage in the last 14 days of data)", columns: ["group", "measure", "since", "daily_average_before"], numeric: [3], rows: changes(result.vanishedSeries)),
-            Report.Section(name: "summary", title: "Data read", columns: ["measure", "first_day", "last_day", "flagged_days", "flagged_series"], numeric: [3, 4], rows: summary),
+            Report.Section(name: "summary", title: "Data read", columns: ["measure", "first_day_read", "last_day", "flagged_days", "flagged_series"], numeric: [3, 4], rows: summary),
         ]
         return (sections, Self.sparklines(result, period: request))
     }
