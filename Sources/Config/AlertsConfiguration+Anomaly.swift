@@ -32,7 +32,9 @@ extension WarehouseConfig {
             switch key {
             case "deviation":
                 rule.deviation = try value.nonNegativeDecimal()
-                guard rule.deviation > 0, rule.deviation <= 1000 else { throw value.error("expected a number of σ above 0, got \(value.quotedText)") }
+                guard rule.deviation >= ExactDecimal.parse("0.01")!, rule.deviation <= 1000 else {
+                    throw value.error("expected a number of σ from 0.01 to 1000, got \(value.quotedText)")
+                }
             case "min_amount": rule.minAmount = try value.nonNegativeDecimal()
             case "days": rule.days = try value.integer(min: 1)
             default:

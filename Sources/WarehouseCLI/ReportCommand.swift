@@ -47,7 +47,9 @@ struct ReportCommand: AsyncParsableCommand {
     /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
     func validate() throws {
         if let format { try validateFormat(format, among: Report.formats(for: kind), command: "report \(kind.rawValue)") }
-        guard let k = ExactDecimal.parse(deviation), k > 0, k <= 1000 else { throw ValidationError("--deviation must be a number above 0, not '\(deviation)'") }
+        guard let k = ExactDecimal.parse(deviation), k >= ExactDecimal.parse("0.01")!, k <= 1000 else {
+            throw ValidationError("--deviation must be a number from 0.01 to 1000, not '\(deviation)'")
+        }
         guard let amount = ExactDecimal.parse(minAmount), amount >= 0, Micros.from(amount) != nil else {
             throw ValidationError("--min-amount must be a number 0 or above, not '\(minAmount)'")
         }
