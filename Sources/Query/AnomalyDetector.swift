@@ -67,7 +67,8 @@ public struct AnomalyResult: Sendable {
     public var scoredDays = 0
     /// Per measure, the first and last day with any usage in what was read.
     public var span: [String: ClosedRange<Int64>] = [:]
-    /// Each flagged series' values over the reported days (for sparklines), by measure and group.
+    /// Each flagged series' values over the reported days up to its measure's last day with data
+    /// (for sparklines), by measure and group.
     public var values: [String: [String: [Int64]]] = [:]
 }
 
@@ -125,7 +126,8 @@ public struct AnomalyDetector {
             result.flags.append(AnomalyFlag(measure: key.measure, group: key.group, day: day, actual: actual, baseline: baseline, drivers: drivers))
         }
         if flagged {
-            result.values[key.measure, default: [:]][key.group] = reported.map { series.values[$0] ?? 0 }
+            // Up to the measure's last day with data: a day not read yet is not a drop to zero.
+            result.values[key.measure, default: [:]][key.group] = (request.firstDay...min(request.lastDay, span.upperBound)).map { series.values[$0] ?? 0 }
         }
     }
 
