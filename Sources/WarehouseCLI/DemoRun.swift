@@ -85,8 +85,10 @@ struct DemoRun {
               warehouse invoice --db \(db_) --period \(period) --group customer --tiers
               warehouse report budgets --db \(db_) --period \(snapshotMonth)
               warehouse sql --db \(db_) "SELECT * FROM cost_by_cost_center_month"
+            """ + (incidents == nil ? "\n" : "\n" + """
+              warehouse report anomalies --db \(db_) --period \(incidents!.anchor.month)..\(snapshotMonth) --group subscription
 
-            """)
+            """))
         if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
         if let note = invoice.unitPriceNote { printError("note: " + note) }
     }

@@ -46,7 +46,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
     func validate() throws {
-        if let format { try validateFormat(format, among: Report.formats(for: kind), command: "report \(kind.rawValue)") }
+        if let format { try validateFormat(format, among: Report.formats(for: kind), command: "report") }
         guard let k = ExactDecimal.parse(deviation), k >= ExactDecimal.parse("0.01")!, k <= 1000 else {
             throw ValidationError("--deviation must be a number from 0.01 to 1000, not '\(deviation)'")
         }
@@ -59,8 +59,10 @@ struct ReportCommand: AsyncParsableCommand {
         try await reportingErrors {
             try checkOutput(output, warehouse: database.path)
             let formats = Report.formats(for: kind)
-            let chosen = format ?? (output.map(OutputFormat.forFile).flatMap { formats.contains($0) ? $0 : nil } ?? (output == nil && stdoutIsTerminal ? .table : .json))
-            try OutputFormat.check(chosen, among: formats, command: "report \(kind.rawValue)")
+            // An `.html` output file of a report that prints HTML is HTML; otherwise as before.
+            let html = output.map(OutputFormat.forFile) == .html && formats.contains(.html)
+            let chosen = format ?? (html ? .html : output == nil && stdoutIsTerminal ? .table : .json)
+            try OutputFormat.check(chosen, among: formats, command: "report")
             let range = try ReportPeriod(parsing: period)
             var builder = ReportBuilder(db: try database.openForReading())
             builder.anomalyK100 = Micros.from(ExactDecimal.parse(deviation) ?? 5).map { $0 / 10_000 } ?? 500
