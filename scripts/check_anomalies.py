@@ -18,8 +18,8 @@ The method, in integers (micro-units of the currency, or micro-credits for ArcGI
   m_w                 = median of the window's values on weekday w (same-weekday median)
   expected(day)       = m_(weekday of day)
   residuals           = value_j - m_(weekday j) over the window
-  sigma               = max(1.4826 * median |residual|, P90 |residual| / 1.6449, max |residual| / 3,
-                        1 micro-unit),
+  sigma               = max(1.4826 * median |residual|, P90 |residual| / 1.6449,
+                        max |residual| / 3 when more than half the window's values are 0, 1 micro-unit),
                         each floored to a micro-unit; P90 is the element at (9 * (n - 1)) // 10
   flagged             = |value - expected| * 100 > K100 * sigma and |value - expected| >= minimum
 Medians of an even count are the floor of the mean of the two middle values.
@@ -97,7 +97,9 @@ def baseline(history, day):
     medians = {w: median(vs) for w, vs in by_weekday.items()}
     residuals = sorted(abs(v - medians[d % 7]) for d, v in history.items())
     mad, p90 = median(residuals), residuals[9 * (len(residuals) - 1) // 10]
-    return medians.get(day % 7, 0), max(mad * 14826 // 10000, p90 * 10000 // 16449, residuals[-1] // 3, 1)
+    sporadic = 2 * sum(1 for v in history.values() if v == 0) > len(history)
+    largest = residuals[-1] if sporadic else 0
+    return medians.get(day % 7, 0), max(mad * 14826 // 10000, p90 * 10000 // 16449, largest // 3, 1)
 
 
 def detect(db, period_first, period_last, group, k100=500, minimum=None):

@@ -5,7 +5,7 @@ import Query
 import WarehouseCore
 
 extension AlertRules {
-    /// Incidents: runs of consecutive days above their series' band (`AnomalyDetector`, as
+    /// Incidents: runs of days above their series' band, at most two days apart (`AnomalyDetector`, as
     /// `warehouse report anomalies` finds them, with the rule's σ and minimum amount), with a day
     /// among the `days` days before `now`. Only rises alert (a drop costs nothing more).
     ///
@@ -32,11 +32,12 @@ extension AlertRules {
         return out
     }
 
-    /// Flags (in series and day order) as runs of consecutive days of one series.
-    static func incidents(_ flags: [AnomalyFlag]) -> [[AnomalyFlag]] {
+    /// Flags (in series and day order) as runs of one series' days at most `maxGap` unflagged days
+    /// apart: a three-day incident whose middle day stayed inside the band is still one incident.
+    static func incidents(_ flags: [AnomalyFlag], maxGap: Int64 = 2) -> [[AnomalyFlag]] {
         var runs: [[AnomalyFlag]] = []
         for flag in flags {
-            if let previous = runs.last?.last, previous.measure == flag.measure, previous.group == flag.group, previous.day + 1 == flag.day {
+            if let previous = runs.last?.last, previous.measure == flag.measure, previous.group == flag.group, flag.day - previous.day <= maxGap + 1 {
                 runs[runs.count - 1].append(flag)
             } else {
                 runs.append([flag])

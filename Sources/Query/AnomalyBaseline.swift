@@ -17,9 +17,11 @@ import WarehouseCore
 ///   1.4826 × the median absolute residual (the MAD; Hampel 1974, Rousseeuw & Croux 1993,
 ///   Leys et al. 2013, "Detecting outliers: do not use standard deviation around the mean"),
 ///   the 90th percentile of the absolute residuals ÷ 1.6449 (when most days sit exactly on the
-///   median the MAD is 0; this one still sees the other tenth), and the largest absolute residual ÷ 3
-///   (for sporadic use, a series idle on most days: a day must then beat the largest deviation of
-///   the last four weeks by k/3). σ is at least one micro-unit.
+///   median the MAD is 0; this one still sees the other tenth), and, for a sporadic series (zero on
+///   more than half the window's days: a user who geocodes now and then), the largest absolute
+///   residual ÷ 3, so a day must beat the largest deviation of the last four weeks by k/3. A series
+///   in use every day does not take that third estimate: one spike does not blind it for four
+///   weeks. σ is at least one micro-unit.
 /// - A day is outside the band when |actual − expected| > k × σ (k = 5 unless asked otherwise)
 ///   and |actual − expected| is at least the minimum amount.
 /// Medians of an even count are the floor of the mean of the two middle values; the 90th
@@ -40,7 +42,8 @@ public struct AnomalyBaseline: Equatable, Sendable {
         let count = residuals.count
         let mad = count == 0 ? 0 : Int64(Self.median(residuals.map { Int64($0) }))
         let p90 = count == 0 ? 0 : Int64(residuals[9 * (count - 1) / 10])
-        let largest = Int64(residuals.last ?? 0)
+        let sporadic = 2 * history.count { $0.value == 0 } > count
+        let largest = sporadic ? Int64(residuals.last ?? 0) : 0
         expected = medians[Self.weekday(day)] ?? 0
         sigma = max(mad * 14_826 / 10_000, p90 * 10_000 / 16_449, largest / 3, 1)
     }

@@ -11,7 +11,7 @@ import WarehouseCore
 /// - **Geocoding burst**: on DAY+7, one ArcGIS Online user geocodes 50,000 addresses in an
 ///   afternoon: 2,000 credits (40 credits per 1,000, Esri's rate) on top of their usual usage.
 /// - **Storage doubling**: a storage account of the second CSP usage subscription keeps a steady
-///   5,000 GB item (LRS Data Stored) every day; from DAY+14 on it holds 10,000 GB.
+///   10,000 GB item (LRS Data Stored) every day; from DAY+14 on it holds 20,000 GB.
 ///
 /// Azure incidents take the place of one generated record of the reported day (index 0 for the
 /// VM, 1 for the storage item), reported on time, so paging and record counts are unchanged.
@@ -32,7 +32,7 @@ public struct SandboxIncidents: Sendable, Equatable {
     }
 
     static let vmHoursPerDay: Int64 = 480_000_000
-    static let storageLevel: Int64 = 5_000_000_000
+    static let storageLevel: Int64 = 10_000_000_000
     static let geocodeUnits = 20_000_000  // 2,000 credits in 1e-4 credits
 
     var vmDays: ClosedRange<Int64> { anchor.seconds / 86_400...anchor.seconds / 86_400 + 2 }

@@ -47,6 +47,15 @@ import Testing
         #expect(baseline.isOutside(actual, k100: 500, minimum: 0) == flagged)
     }
 
+    /// A series in use every day is not blinded by one spike in its window (only sporadic ones are).
+    @Test func oneSpikeDoesNotHideTheNextInASteadySeries() {
+        let day: Int64 = 20_300
+        let history = (day - 28..<day).map { ($0, $0 == day - 3 ? Int64(1_000_000_000) : 100_000_000 + ($0 % 3) * 1_000_000) }
+        let baseline = AnomalyBaseline(history: history, day: day)
+        #expect(baseline.sigma < 10_000_000)
+        #expect(baseline.isOutside(200_000_000, k100: 500, minimum: 0))
+    }
+
     @Test(arguments: [
         (Int64(10), Int64(10), 0), (10, 19, 0), (10, 20, 1), (10, 45, 2), (10, 80, 3), (0, 100, 0), (Int64.max / 2, Int64.max, 1),
     ])

@@ -43,8 +43,9 @@ import WarehouseCore
             #expect(report.exitCode == 0, "night \(night): \(report.results.flatMap(\.errors)) \(report.alertsError ?? "")")
         }
         let ledger = try Database(path: db, mode: .readOnly).rows("""
-            SELECT alert_key, count(*) FROM alert_deliveries WHERE alert_key LIKE 'anomaly/%' AND status = 'sent' GROUP BY alert_key ORDER BY alert_key
-            """).map { ($0[0].string ?? "", $0[1].int64 ?? 0) }
+            SELECT alert_key, count(*), group_concat(sent_at) FROM alert_deliveries WHERE alert_key LIKE 'anomaly/%' AND status = 'sent'
+            GROUP BY alert_key ORDER BY alert_key
+            """).map { ($0[0].string ?? "", $0[1].int64 ?? 0, $0[2].string ?? "") }
         #expect(ledger.allSatisfy { $0.1 == 1 }, "each incident once: \(ledger)")
         for incident in planted {
             let keys = ledger.filter { $0.0.contains("/\(incident.subject.lowercased())/\(incident.firstDay.day)") }
@@ -53,7 +54,9 @@ import WarehouseCore
         // The geocoding burst also shows in the ArcGIS org's own series (grouped by subscription): the same day.
         #expect(ledger.allSatisfy { key in planted.contains { key.0.hasSuffix("/\($0.firstDay.day)") } }, "no other anomaly: \(ledger)")
         let mail = try sink.messages().filter { $0.text?.contains("Cost anomaly") == true }
-        #expect(mail.count == planted.count, "one digest per incident, on the night its first day was loaded")
+        // One digest a night with something new: an incident seen by two groupings may reach the
+        // second one a night later (late-reported Azure usage completing the day), never twice per key.
+        #expect(mail.count == Set(ledger.map(\.2)).count && mail.count >= planted.count, "\(ledger)")
         #expect(mail.contains { $0.text?.contains("credits") == true } && mail.contains { $0.text?.contains("USD") == true })
     }
 }

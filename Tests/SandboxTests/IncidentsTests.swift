@@ -44,7 +44,7 @@ import WarehouseCore
         }
         let stored = Self.hours(azure, meterIsVM: false)
         let daily = { (day: UTCTime) in stored["\(storage.subject) \(day.day)"] ?? 0 }
-        #expect(daily(storage.firstDay) - daily(storage.firstDay.adding(days: -1)) >= 4_000_000_000, "the 5,000 GB item doubles")
+        #expect(daily(storage.firstDay) - daily(storage.firstDay.adding(days: -1)) >= 9_000_000_000, "the 10,000 GB item doubles")
         // ArcGIS: 2,000 credits more for the one user on the one day, the rest as generated.
         let user = planted[1]
         let day = user.firstDay
