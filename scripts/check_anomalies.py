@@ -21,7 +21,8 @@ The method, in integers (micro-units of the currency, or micro-credits for ArcGI
   sigma               = max(1.4826 * median |residual|, P90 |residual| / 1.6449,
                         max |residual| / 3 when more than half the window's values are 0, 1 micro-unit),
                         each floored to a micro-unit; P90 is the element at (9 * (n - 1)) // 10
-  flagged             = |value - expected| * 100 > K100 * sigma and |value - expected| >= minimum
+  flagged             = |value - expected| * 100 > K100 * sigma and |value - expected| >= minimum,
+                        a drop only before the last 3 days of the measure's data (late usage)
 Medians of an even count are the floor of the mean of the two middle values.
 """
 import argparse
@@ -33,7 +34,7 @@ import sys
 from decimal import Decimal, ROUND_HALF_UP, getcontext
 
 getcontext().prec = 60
-WINDOW, MIN_HISTORY, QUIET_DAYS = 28, 14, 14
+WINDOW, MIN_HISTORY, QUIET_DAYS, SETTLING_DAYS = 28, 14, 14, 3
 GROUPS = {
     "costCenter": "COALESCE(cost_center, '')",
     "user": "lower(COALESCE(user_name, ''))",
@@ -129,7 +130,8 @@ def detect(db, period_first, period_last, group, k100=500, minimum=None):
             actual = v.get(d, 0)
             deviation = actual - expected
             series_days += 1
-            if abs(deviation) >= floor and abs(deviation) * 100 > k100 * sigma:
+            settled = deviation > 0 or d < data_last - SETTLING_DAYS
+            if abs(deviation) >= floor and abs(deviation) * 100 > k100 * sigma and settled:
                 flags.append({"measure": measure, "series": key, "day": day_text(d), "expected": expected,
                               "actual": actual, "deviation": deviation, "sigma": sigma})
     return {"flags": flags, "new": new, "vanished": vanished, "series_days": series_days}

@@ -78,9 +78,12 @@ public struct AnomalyResult: Sendable {
 /// the first day of its measure in the warehouse; its days are scored from 14 days after it began.
 /// It has **vanished** when it has had no usage in the last 14 days of its measure's data; its days
 /// after its last are not scored. Other series count from the first day of their measure (a day
-/// without usage is a 0), from the 14th day of history on.
+/// without usage is a 0), from the 14th day of history on. A drop is not flagged in the last
+/// `settlingDays` days of a measure's data: Azure reports usage up to three days late
+/// (docs/contracts/reported-windows.md), so those days are still filling up.
 public struct AnomalyDetector {
     let db: Database
+    public static let settlingDays: Int64 = 3
 
     public init(db: Database) { self.db = db }
 
@@ -120,7 +123,9 @@ public struct AnomalyDetector {
             let baseline = AnomalyBaseline(history: history, day: day)
             let actual = series.values[day] ?? 0
             result.scoredDays += 1
-            guard baseline.isOutside(actual, k100: request.k100, minimum: request.minimum[key.measure] ?? request.minimum["*"] ?? 0) else { continue }
+            guard baseline.isOutside(actual, k100: request.k100, minimum: request.minimum[key.measure] ?? request.minimum["*"] ?? 0),
+                actual > baseline.expected || day < span.upperBound - Self.settlingDays
+            else { continue }
             flagged = true
             let drivers = Self.drivers(series, day: day, window: history.map(\.day), rising: actual > baseline.expected)
             result.flags.append(AnomalyFlag(measure: key.measure, group: key.group, day: day, actual: actual, baseline: baseline, drivers: drivers))
