@@ -102,8 +102,9 @@ import Testing
 
     /// Micro-units with `places` decimals, half away from zero (non-negative amounts here).
     static func format(_ micros: Int64, places: Int) -> String {
-        let unit = Int64(pow(10, Double(6 - places))), scaled = (micros + unit / 2) / unit
-        let divisor = Int64(pow(10, Double(places)))
+        let power = { (n: Int) in (0..<n).reduce(Int64(1)) { value, _ in value * 10 } }
+        let unit = power(6 - places), scaled = (micros + unit / 2) / unit
+        let divisor = power(places)
         let fraction = String(scaled % divisor)
         return "\(scaled / divisor).\(String(repeating: "0", count: places - fraction.count))\(fraction)"
     }
