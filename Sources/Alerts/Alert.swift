@@ -15,6 +15,7 @@ public struct Alert: Sendable, Equatable {
         case storage
         case costCenter = "cost_center"
         case orgCredits = "org_credits"
+        case anomaly
 
         /// A heading for people.
         public var title: String {
@@ -24,6 +25,7 @@ public struct Alert: Sendable, Equatable {
             case .storage: return "Storage credits"
             case .costCenter: return "Cost center budget"
             case .orgCredits: return "Organization credits"
+            case .anomaly: return "Cost anomaly"
             }
         }
     }

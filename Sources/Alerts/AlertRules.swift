@@ -32,6 +32,7 @@ public struct AlertRules {
         if let over = alerts.storageOver { out += try storage(over: over, now: now, contacts) }
         if !alerts.costCenterBudgets.isEmpty { out += try costCenters(now: now) }
         if let floor = alerts.orgFloor { out += try orgCredits(floor: floor) }
+        if let rule = alerts.anomaly { out += try anomalies(rule, now: now) }
         return out
     }
 

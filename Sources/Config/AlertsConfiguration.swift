@@ -17,6 +17,7 @@ import WarehouseCore
 ///   storage: {over_credits: "100"}
 ///   cost_centers: {budgets: {Planning: "1200.00"}, projection: true}
 ///   org_credits: {floor: "5000"}
+///   anomaly: {deviation: "5", min_amount: "25", groups: [costCenter], days: 3}
 ///   mail:
 ///     url: smtp://mail.example.org:587   # STARTTLS; smtps://host:465 for TLS from the start
 ///     from: warehouse@example.org
@@ -60,6 +61,8 @@ public struct AlertsConfiguration: Sendable, Hashable {
     public var costCenterProjection: Bool = true
     /// The org's remaining credits under this (nil: off).
     public var orgFloor: Decimal?
+    /// Cost and credit anomalies (nil: off); see `AlertsConfiguration+Anomaly.swift`.
+    public var anomaly: Anomaly?
     public var mail: Mail?
     public var arcgis: ArcGIS?
 
@@ -111,7 +114,7 @@ extension WarehouseConfig {
     static func parseAlerts(_ node: ConfigNode) throws -> AlertsConfiguration {
         var alerts = AlertsConfiguration()
         guard !node.node.isNull else { return alerts }
-        let keys = ["source", "cooldown_hours", "admins", "admin_users", "delivery", "user_budget", "user_spend", "storage", "cost_centers", "org_credits", "mail", "arcgis"]
+        let keys = ["source", "cooldown_hours", "admins", "admin_users", "delivery", "user_budget", "user_spend", "storage", "cost_centers", "org_credits", "anomaly", "mail", "arcgis"]
         for (key, value) in try node.mapping(allowed: keys) {
             switch key {
             case "source": alerts.source = try value.name()
@@ -149,6 +152,7 @@ extension WarehouseConfig {
                 }
             case "org_credits":
                 for (_, v) in try value.mapping(allowed: ["floor"]) { alerts.orgFloor = try v.nonNegativeDecimal() }
+            case "anomaly": alerts.anomaly = try parseAnomaly(value)
             case "mail": alerts.mail = try parseMail(value)
             default: alerts.arcgis = try parseArcGIS(value)
             }

@@ -4,7 +4,7 @@ import WarehouseCore
 
 /// The seeds' questions, answered from history: `warehouse report KIND --period ...`.
 public enum ReportKind: String, CaseIterable, Sendable {
-    case credits, storage, budgets, org, trend
+    case credits, storage, budgets, org, trend, anomalies, forecast
 }
 
 /// A report: named sections, each a table of text cells (decimals exact, nil shown empty).
@@ -21,6 +21,8 @@ public struct Report: Equatable, Sendable {
     public var kind: ReportKind
     public var period: ReportPeriod
     public var sections: [Section]
+    /// Series drawn in the HTML output (anomalies: each flagged series).
+    public var sparklines: [Sparkline] = []
 
     public func section(_ name: String) -> Section? { sections.first { $0.name == name } }
 }
@@ -69,19 +71,30 @@ public struct ReportPeriod: Equatable, Sendable, CustomStringConvertible {
 /// Builds reports from a warehouse.
 public struct ReportBuilder {
     let db: Database
+    /// Anomalies: k × 100 of the band (500: 5 σ) and the smallest deviation per measure, in micro-units.
+    public var anomalyK100: Int64 = 500
+    public var anomalyMinimum: [String: Int64] = [:]
+    /// Forecast: budgets per cost center (the `alerts:` configuration) and their currency.
+    public var budgets: [String: Decimal] = [:]
+    public var budgetCurrency: String?
 
     public init(db: Database) { self.db = db }
 
     public func build(_ kind: ReportKind, period: ReportPeriod, grouping: InvoiceGrouping = .costCenter) throws -> Report {
-        let sections: [Report.Section]
+        var sections: [Report.Section]
+        var sparklines: [Sparkline] = []
         switch kind {
         case .credits: sections = try credits(period)
         case .storage: sections = try storage(period)
         case .budgets: sections = try budgets(period)
         case .org: sections = try orgCredits(period)
         case .trend: sections = try trend(period, grouping: grouping)
+        case .anomalies: (sections, sparklines) = try anomalies(period, grouping: grouping)
+        case .forecast: sections = try forecast(period, grouping: grouping)
         }
-        return Report(kind: kind, period: period, sections: sections)
+        var report = Report(kind: kind, period: period, sections: sections)
+        report.sparklines = sparklines
+        return report
     }
 
     /// `part / whole` as a percentage with one decimal, or nil when `whole` is zero.

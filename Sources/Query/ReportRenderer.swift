@@ -12,7 +12,9 @@ extension Report {
     /// - markdown: a heading and a pipe table per section.
     public func render(_ format: OutputFormat) -> String {
         switch format {
-        case .table, .tsv, .jsonl, .html:
+        case .html:
+            return ReportHTMLRenderer(report: self).render()
+        case .table, .tsv, .jsonl:
             return sections.map { section in
                 let body = section.rows.isEmpty
                     ? "(none)\n"

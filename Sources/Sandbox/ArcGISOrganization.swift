@@ -60,6 +60,8 @@ public struct ArcGISOrganization: Sendable {
     public let items: [Item]
     /// Share of (user, service) pairs with any usage, per mille.
     let activePermille: Int
+    /// Incidents planted in the usage (`--incidents`; see `Incidents.swift`); nil: none.
+    public var incidents: SandboxIncidents?
 
     static let firstNames = ["ana", "ben", "carla", "dev", "emma", "farid", "grace", "hiro", "ines", "jon", "kofi", "lena", "mia", "nils", "omar", "priya", "sam", "tara"]
     static let lastNames = ["smith", "garcia", "chen", "okafor", "novak", "silva", "kim", "berg", "rossi", "haddad", "ito", "murphy"]
@@ -140,6 +142,10 @@ public struct ArcGISOrganization: Sendable {
 
     /// Credits of `user` for service `service` on `day` (days since 1970), in units of 1e-4 credits.
     func usageUnits(user: Int, service: Int, day: Int64) -> Int {
+        generatedUnits(user: user, service: service, day: day) + (incidents?.extraUnits(self, user: user, service: service, day: day) ?? 0)
+    }
+
+    func generatedUnits(user: Int, service: Int, day: Int64) -> Int {
         var pair = SplitMix64(seed: seed, 25, UInt64(user), UInt64(service))
         guard pair.chance(activePermille) else { return 0 }
         var r = SplitMix64(seed: seed, 26, UInt64(user), UInt64(service), UInt64(bitPattern: day))

@@ -24,9 +24,9 @@ public final class ArcGISRoutes: SandboxRoutes {
 
     /// The organization served for `configuration` (same seed, same org).
     public func organization(for configuration: SandboxConfiguration) -> ArcGISOrganization {
-        if let org = cache.withLock({ $0[configuration.seed] }) { return org }
-        let org = ArcGISOrganization(seed: configuration.seed, users: userCount, budgeting: budgeting)
+        var org = cache.withLock({ $0[configuration.seed] }) ?? ArcGISOrganization(seed: configuration.seed, users: userCount, budgeting: budgeting)
         cache.withLock { $0[configuration.seed] = org }
+        org.incidents = configuration.incidents
         return org
     }
 

@@ -30,6 +30,8 @@ public struct SandboxConfiguration: Sendable {
     public var clientID: String
     public var clientSecret: String
     public var refreshToken: String
+    /// Incidents to plant in the usage (issue 18; `Incidents.swift`); nil: none.
+    public var incidents: SandboxIncidents?
 
     public init(
         port: Int = 0, seed: UInt64 = 42, customers: Int = 3, usageSubscriptionsPerCustomer: Int = 2, directSubscriptions: Int = 2,
@@ -68,8 +70,10 @@ public struct SandboxConfiguration: Sendable {
     }
 
     public func makeOrganization() -> SyntheticOrganization {
-        SyntheticOrganization(
+        var organization = SyntheticOrganization(
             seed: seed, customers: customers, usageSubscriptionsPerCustomer: usageSubscriptionsPerCustomer,
             directSubscriptions: directSubscriptions, recordsPerDay: recordsPerDay)
+        organization.incidents = incidents
+        return organization
     }
 }

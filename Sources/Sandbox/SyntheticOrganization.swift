@@ -36,6 +36,8 @@ public struct SyntheticOrganization: Sendable {
     public let customers: [Customer]
     /// Direct (pay-as-you-go) subscriptions, served by the Azure Commerce API.
     public let directSubscriptions: [Subscription]
+    /// Incidents planted in the usage (`--incidents`; see `Incidents.swift`); nil: none.
+    public var incidents: SandboxIncidents?
 
     /// `customers` CSP customers with `usageSubscriptionsPerCustomer` Azure subscriptions and one
     /// license subscription each, plus `directSubscriptions` direct ones; `recordsPerDay` usage

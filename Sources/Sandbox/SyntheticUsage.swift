@@ -112,9 +112,10 @@ extension SyntheticOrganization {
         if revision > 0, index == restatedWindow(subscription, reportedDay: reportedDay).changed {
             quantity = quantity / 2 + 1
         }
-        return SyntheticUsage(
+        let usage = SyntheticUsage(
             subscriptionID: subscription.id, meter: meter, resource: resource, usageStart: start, usageEnd: start.adding(days: 1),
             reported: reportedDay, quantityMicros: quantity, isLate: late)
+        return incidents?.apply(usage, in: self, subscription: subscription, index: index) ?? usage
     }
 
     /// The ground truth for one subscription's window.

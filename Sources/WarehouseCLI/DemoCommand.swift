@@ -25,11 +25,19 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("now"), help: .hidden)
     var now: String?
 
+    @Option(help: IncidentsOption.help)
+    var incidents: String?
+
+    @Option(help: ArgumentHelp("Pull from this day instead of the first day of last month.", valueName: "YYYY-MM-DD"))
+    var since: String?
+
     func run() async throws {
         var code: Int32 = ETLExit.configuration
         do {
             let clock = try now.map { try ETLCommand.time($0) } ?? .now()
-            code = try await DemoRun(databasePath: db, seed: seed, now: clock).run()
+            let start = try since.map { try ETLCommand.day($0, option: "--since") }
+            let planted = try IncidentsOption.parse(incidents, now: clock)
+            code = try await DemoRun(databasePath: db, seed: seed, now: clock, since: start, incidents: planted).run()
         } catch {
             printError("demo: \(error)")
             code = ETLExit.error

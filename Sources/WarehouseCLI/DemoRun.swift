@@ -13,6 +13,8 @@ struct DemoRun {
     let databasePath: String
     let seed: UInt64
     let now: UTCTime
+    var since: UTCTime?
+    var incidents: SandboxIncidents?
 
     /// `demo.db` → `demo.yaml`, `demo.secrets`.
     var stem: String {
@@ -21,18 +23,22 @@ struct DemoRun {
     }
 
     func run() async throws -> Int32 {
-        let server = try await SandboxServer.start(SandboxConfiguration(port: 0, seed: seed))
+        var configuration = SandboxConfiguration(port: 0, seed: seed)
+        configuration.incidents = incidents
+        let server = try await SandboxServer.start(configuration)
         defer { Task { await server.stop() } }
         let configPath = stem + ".yaml"
         try writeConfiguration(server, to: configPath, secrets: stem + ".secrets")
-        let window = Self.pullWindow(now: now)
+        let pulled = Self.pullWindow(now: now)
+        let window = StreamWindow(start: since?.startOfDay ?? pulled.start, end: pulled.end)
         printOut("""
             warehouse demo: sandbox on \(server.baseURL) (seed \(seed)); warehouse \(databasePath), configuration \(configPath)
             Pulling a synthetic CSP partner (\(server.organization.customers.count) customers) and an ArcGIS Online org, \(window.start.day) to \(window.end.adding(days: -1).day)…
 
-            """)
+            """ + IncidentsOption.describe(server))
         var options = ETLOptions()
         options.now = now
+        options.since = since
         options.command = "demo"
         let code = await ETLConsole(format: .text).run(
             databasePath: databasePath, configPath: configPath, options: options,
@@ -79,8 +85,10 @@ struct DemoRun {
               warehouse invoice --db \(db_) --period \(period) --group customer --tiers
               warehouse report budgets --db \(db_) --period \(snapshotMonth)
               warehouse sql --db \(db_) "SELECT * FROM cost_by_cost_center_month"
+            """ + (incidents == nil ? "\n" : "\n" + """
+              warehouse report anomalies --db \(db_) --period \(incidents!.anchor.month)..\(snapshotMonth) --group subscription
 
-            """)
+            """))
         if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
         if let note = invoice.unitPriceNote { printError("note: " + note) }
     }

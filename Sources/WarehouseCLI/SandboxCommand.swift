@@ -39,6 +39,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Latency added to every API response, in milliseconds.")
     var latency: Int = 0
 
+    @Option(help: IncidentsOption.help)
+    var incidents: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, not \(port)") }
         guard SandboxConfiguration.recordsPerDay(scale: scale) != nil else {
@@ -48,19 +51,21 @@ struct SandboxCommand: AsyncParsableCommand {
         guard (0...100).contains(faultRate) else { throw ValidationError("--fault-rate must be 0...100") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
         if let customers, !(0...1000).contains(customers) { throw ValidationError("--customers must be 0...1000") }
+        _ = try IncidentsOption.parse(incidents, now: .now())
     }
 
     func run() async throws {
         try await reportingErrors {
-            let configuration = SandboxConfiguration(
+            var configuration = SandboxConfiguration(
                 port: port, seed: seed, customers: customers ?? 3,
                 recordsPerDay: SandboxConfiguration.recordsPerDay(scale: scale) ?? 20,
                 faults: (try? SandboxFaults.parse(faults).get()) ?? [], faultPermille: faultRate * 10,
                 latency: .milliseconds(latency))
+            configuration.incidents = try IncidentsOption.parse(incidents, now: .now())
             // Install the signal handlers before listening, so an early Ctrl-C is not lost.
             let stop = SignalWaiter(signals: [SIGINT, SIGTERM])
             let server = try await SandboxServer.start(configuration)
-            printOut(Self.banner(server))
+            printOut(Self.banner(server) + IncidentsOption.describe(server))
             let signal = await stop.wait()
             printError("stopping the sandbox (\(signal == SIGINT ? "SIGINT" : "SIGTERM"))")
             await server.stop()

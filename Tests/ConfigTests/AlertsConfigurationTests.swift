@@ -19,6 +19,7 @@ import WarehouseCore
             budgets: {Planning: "1200.00", GIS: 800}
             projection: false
           org_credits: {floor: "5000"}
+          anomaly: {deviation: "4.5", min_amount: "25", groups: [subscription, user], days: 2}
           mail:
             url: smtps://mail.example.org:465
             from: warehouse@example.org
@@ -44,6 +45,9 @@ import WarehouseCore
         #expect(alerts.costCenterBudgets == ["Planning": 1200, "GIS": 800])
         #expect(alerts.costCenterProjection == false)
         #expect(alerts.orgFloor == 5000)
+        #expect(alerts.anomaly?.deviation == ExactDecimal.parse("4.5") && alerts.anomaly?.minAmount == 25)
+        #expect(alerts.anomaly?.groups == ["subscription", "user"] && alerts.anomaly?.days == 2)
+        #expect(try WarehouseConfig.parse(yaml: "alerts:\n  anomaly: {}\n", file: "w.yaml").alerts.anomaly?.groups == ["costCenter"])
         #expect(alerts.mail?.url == "smtps://mail.example.org:465")
         #expect(alerts.mail?.usernameEnv == "WAREHOUSE_SMTP_USER")
         #expect(alerts.mail?.tls == .try)
@@ -68,7 +72,7 @@ import WarehouseCore
     @Test func withoutTheSectionOnlyTheBudgetRuleIsOn() throws {
         let alerts = try WarehouseConfig.parse(yaml: "currency: USD\n", file: "w.yaml").alerts
         #expect(alerts.budgetPercents == [10, 50])
-        #expect(alerts.spendOver == nil && alerts.storageOver == nil && alerts.orgFloor == nil)
+        #expect(alerts.spendOver == nil && alerts.storageOver == nil && alerts.orgFloor == nil && alerts.anomaly == nil)
         #expect(alerts.costCenterBudgets.isEmpty && alerts.admins.isEmpty && alerts.mail == nil)
     }
 
@@ -88,6 +92,10 @@ import WarehouseCore
         ("arcgis over http", "alerts:\n  arcgis: {sharing_url: 'http://example.org', username_env: U, password_env: P}", "alerts.arcgis.sharing_url"),
         ("unknown delivery", "alerts:\n  delivery: pigeon", "alerts.delivery"),
         ("arcgis incomplete", "alerts:\n  arcgis: {sharing_url: 'https://example.org'}", "alerts.arcgis"),
+        ("anomaly grouping unknown", "alerts:\n  anomaly: {groups: [planet]}", "alerts.anomaly.groups"),
+        ("anomaly deviation zero", "alerts:\n  anomaly: {deviation: 0}", "alerts.anomaly.deviation"),
+        ("anomaly negative minimum", "alerts:\n  anomaly: {min_amount: '-3'}", "alerts.anomaly.min_amount"),
+        ("anomaly unknown key", "alerts:\n  anomaly: {sigma: 3}", "alerts.anomaly.sigma"),
     ])
     func mistakesNameTheirKey(name: String, yaml: String, key: String) {
         #expect(throws: ConfigError.self, "\(name)") { try WarehouseConfig.parse(yaml: yaml, file: "w.yaml") }
