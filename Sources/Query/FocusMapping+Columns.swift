@@ -78,16 +78,20 @@ extension FocusMapping {
 
     /// The type of an Azure resource id as the FinOps toolkit's `Split-AzureResourceId` reads it:
     /// a trailing slash dropped, an odd last segment dropped, the namespace after the last
-    /// `providers` segment followed by every other segment (`Microsoft.Sql/servers/databases`).
+    /// `providers` segment followed by every other segment (`Microsoft.Sql/servers/databases`);
+    /// an id without one is `Microsoft.Resources` (`Microsoft.Resources/subscriptions/resourceGroups`).
     static func resourceType(_ id: String) -> String? {
         var parts = id.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if parts.first != "" { parts.insert("", at: 0) }
         while parts.count > 1, parts.last == "" { parts.removeLast() }
         if parts.count % 2 == 0 { parts.removeLast() }
-        guard let providers = parts.lastIndex(where: { $0.lowercased() == "providers" }), providers + 1 < parts.count else {
-            return nil
+        guard parts.count > 1 else { return nil }
+        let leaf: [String]
+        if let providers = parts.lastIndex(where: { $0.lowercased() == "providers" }), providers + 1 < parts.count {
+            leaf = Array(parts[(providers + 1)...])
+        } else {
+            leaf = ["Microsoft.Resources"] + parts.dropFirst()
         }
-        let leaf = Array(parts[(providers + 1)...])
         let types = stride(from: 1, to: leaf.count, by: 2).map { leaf[$0] }
         return ([leaf[0]] + types).joined(separator: "/")
     }

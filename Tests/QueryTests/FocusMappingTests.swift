@@ -178,3 +178,46 @@ import Testing
         #expect(focus["BillingAccountType"] == "Billing Profile")
     }
 }
+
+@Suite struct FocusMappingDetailTests {
+    /// Resource types as the FinOps toolkit's `Split-AzureResourceId` reads them (its unit tests'
+    /// cases), with the display name of ResourceTypes.csv.
+    @Test(arguments: [
+        ("/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Web/sites/app", "microsoft.web/sites", "App Service web app"),
+        ("/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Sql/servers/sql1/databases/db1/", "microsoft.sql/servers/databases", "SQL database"),
+        ("/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Sql/servers/sql1/databases", "microsoft.sql/servers", "SQL server"),
+        ("/subscriptions/s1/resourceGroups/rg", "microsoft.resources/subscriptions/resourcegroups", "Resource group"),
+        ("/subscriptions/s1", "microsoft.resources/subscriptions", "Subscription"),
+        ("subscriptions/s1/resourcegroups/rg/providers/Microsoft.Network/publicIPAddresses/ip1", "microsoft.network/publicipaddresses", "Public IP address"),
+        ("/subscriptions/s1/resourceGroups/rg/providers/Contoso.Widgets/gadgets/g1", "contoso.widgets/gadgets", "contoso.widgets/gadgets"),
+    ])
+    func resourceTypes(_ id: String, _ type: String, _ display: String) {
+        let focus = FocusMapping.azure(FocusMapping.CostRow(["ResourceId": id, "Quantity": "1", "Cost": "1"]), origin: .enterpriseAgreement)
+        #expect(focus["x_ResourceType"] == type)
+        #expect(focus["ResourceType"] == display)
+    }
+
+    /// ArcGIS Online service types as FOCUS services (README, "FOCUS").
+    @Test(arguments: [
+        ("geocodecnt.geocode", "Geocoding", "Analytics", "Search"), ("geocode.svcusg", "Geocode (report)", "Analytics", "Search"),
+        ("svcusg.spanalysis", "Spatial analysis", "Analytics", "Data Processing"),
+        ("svcusg.geoenrich", "GeoEnrichment", "Analytics", "Data Processing"),
+        ("svcusg.demogmaps", "Demographic maps", "Analytics", "Business Intelligence"),
+        ("tilegencnt.tiles", "Tile generation", "Analytics", "Data Processing"),
+        ("stg.features", "Feature storage", "Storage", "Storage Platforms"),
+        ("stg.portal", "Tile and data storage (files and attachments)", "Storage", "File Storage"),
+        ("stg.tiles", "Tile and data storage (tiles)", "Storage", "Object Storage"),
+        ("mystery.thing", "Geocode (report)", "Other", "Other (Other)"),
+    ])
+    func creditServices(_ meter: String, _ name: String, _ category: String, _ subcategory: String) {
+        let focus = FocusMapping.arcGIS(
+            FocusMapping.CreditCharge(
+                meterID: meter, meterName: "Geocode (report)", credits: "-8", cost: "-0.8", currency: "EUR", orgID: "org1", userName: "ann"))
+        #expect(focus["ServiceName"] == name)
+        #expect(focus["ServiceCategory"] == category)
+        #expect(focus["ServiceSubcategory"] == subcategory)
+        #expect(focus["ProviderName"] == "Esri" && focus["PricingUnit"] == "Credits" && focus["ContractedUnitPrice"] == "0.1")
+        #expect(focus["ChargeClass"] == "Correction")
+        #expect(focus["SubAccountType"] == "User" && focus["BillingAccountType"] == "Organization")
+    }
+}
