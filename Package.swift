@@ -57,6 +57,8 @@ let package = Package(
         // when the binary is copied elsewhere).
         .executableTarget(name: "embed-schema", path: "Plugins/EmbedSchemaTool"),
         .plugin(name: "EmbedSchema", capability: .buildTool(), dependencies: ["embed-schema"]),
+        // The FinOps toolkit's open data (Sources/Query/OpenData, MIT) embedded the same way, for the FOCUS export.
+        .plugin(name: "EmbedOpenData", capability: .buildTool(), dependencies: ["embed-schema"]),
         .target(
             name: "Load",
             dependencies: ["WarehouseCore", "CSQLite"],
@@ -70,7 +72,7 @@ let package = Package(
         // The one loader: raw page, facts, reprice queue and checkpoint in one transaction per batch.
         .target(name: "Ingest", dependencies: ["WarehouseCore", "Extract", "Transform", "Streams", "Load", "Marts", "Config"]),
         // Reads the warehouse: invoices, reports, exports, ad-hoc SQL.
-        .target(name: "Query", dependencies: ["WarehouseCore", "Load"]),
+        .target(name: "Query", dependencies: ["WarehouseCore", "Load"], exclude: ["OpenData"], plugins: ["EmbedOpenData"]),
         // Budget and threshold alerts, their no-spam ledger, SMTP and ArcGIS notifications, credit top-ups.
         .target(
             name: "Alerts",
@@ -124,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "IngestTests", dependencies: ["Ingest", "Streams", "Config", "Transform", "Extract", "Load", "TestSupport", "WarehouseCore"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "Load"], resources: [.copy("Golden")]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "Load", "TestSupport"], resources: [.copy("Golden")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "WarehouseCore"]),
         .testTarget(
             name: "CLITests",

@@ -2,21 +2,19 @@ import Foundation
 import Load
 import WarehouseCore
 
-/// The priced charges of a period as a FOCUS 1.0 CSV (FinOps Open Cost and Usage Specification,
-/// https://focus.finops.org/focus-specification/v1-0/), one row per charge.
+/// The priced charges of a period as a FOCUS CSV (FinOps Open Cost and Usage Specification,
+/// https://focus.finops.org), one row per charge, in FOCUS 1.2 (the default) or 1.0.
 ///
-/// Every 1.0 column is present (mandatory, conditional and the recommended ChargeFrequency), with
-/// the 1.0 names. The FinOps Foundation's `focus-validator` 1.0.0 still checks a few columns under
-/// their 1.0-preview names (InvoiceIssuer, Provider, Publisher, ResourceID) and its SkuPriceId rule
-/// reads the 0.5 `ChargeType`; those five are written too, at the end, with the same values, so the
-/// file passes the validator and reads right in tools that follow the final 1.0 names. Columns of
-/// our own are prefixed `x_`.
+/// Azure rows go through `FocusMapping.azure`, Microsoft's documented conversion of Cost
+/// Management columns with the FinOps toolkit's open data; ArcGIS Online credits through
+/// `FocusMapping.arcGIS`. The export reads the `invoice_lines` view and the dimension tables
+/// (`meters`, `resources`, `subscriptions`, `customers`, `users`), never the fact tables.
 ///
-/// Conventions: times UTC `YYYY-MM-DDTHH:mm:ssZ`; costs are exact micro-units written with six
-/// decimals; quantities exact, always with a decimal point (the validator reads a column of whole
-/// numbers as integers, not decimals). BilledCost = EffectiveCost = ContractedCost = ListCost: the
-/// warehouse knows one price, the rate card's, after tiers and offer terms. A charge with a negative
-/// quantity has ChargeClass `Correction`. Unpriced usage has no cost and is left out (counted).
+/// Conventions: times UTC `YYYY-MM-DDTHH:mm:ssZ`; costs exact (micro-units of the warehouse's
+/// charges); decimals always with a decimal point. BilledCost = EffectiveCost = ContractedCost =
+/// ListCost: the warehouse knows one price, the rate card's after tiers and offer terms (or the
+/// cost an export billed). A charge with a negative quantity has ChargeClass `Correction`.
+/// Unpriced usage has no cost and is left out (counted).
 public struct FocusExport {
     let db: Database
 
@@ -28,65 +26,81 @@ public struct FocusExport {
         public var unpricedRecords: Int
     }
 
-    public static let columns = [
-        "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
-        "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart",
-        "CommitmentDiscountCategory", "CommitmentDiscountId", "CommitmentDiscountName", "CommitmentDiscountStatus",
-        "CommitmentDiscountType", "ConsumedQuantity", "ConsumedUnit", "ContractedCost", "ContractedUnitPrice", "EffectiveCost",
-        "InvoiceIssuerName", "ListCost", "ListUnitPrice", "PricingCategory", "PricingQuantity", "PricingUnit", "ProviderName",
-        "PublisherName", "RegionId", "RegionName", "ResourceId", "ResourceName", "ResourceType", "ServiceCategory", "ServiceName",
-        "SkuId", "SkuPriceId", "SubAccountId", "SubAccountName", "Tags",
-        "x_CostCenter", "x_Source", "x_UsageId",
-        "InvoiceIssuer", "Provider", "Publisher", "ResourceID", "ChargeType",
-    ]
+    /// The FOCUS 1.0 columns, in order (kept for callers of the 1.0 export).
+    public static var columns: [String] { FocusVersion.v1_0.columns }
 
-    public func csv(period: String) throws -> Result {
+    public func csv(period: String, version: FocusVersion = .v1_2) throws -> Result {
         guard let start = UTCTime.parseMonth(period) else { throw InvoiceBuilder.BadPeriod(period: period) }
-        let periodStart = start.iso8601, periodEnd = start.startOfNextMonth.iso8601
+        let billing = (start: start.iso8601, end: start.startOfNextMonth.iso8601)
         var rows: [[SQLValue]] = []
         let statement = try db.prepare("""
-            SELECT c.amount_micros, c.currency, COALESCE(u.customer_id, s.customer_id, u.account_id), cu.company_name,
-                   u.usage_start, u.usage_end, COALESCE(m.name, u.meter_id), u.quantity, COALESCE(u.unit, m.unit),
-                   COALESCE(u.location, m.region), u.resource_id, r.name, r.provider_type, m.category,
-                   u.meter_id, COALESCE(u.subscription_id, u.account_id), s.offer_name, u.tags,
-                   COALESCE(cc.display_name, c.cost_center_key), u.source, u.usage_id, u.user_name
-            FROM charges c
-            JOIN usage u ON u.usage_id = c.usage_id
-            LEFT JOIN subscriptions s ON s.source = u.source AND s.subscription_id = COALESCE(u.subscription_id, u.account_id)
-            LEFT JOIN customers cu ON cu.source = u.source AND cu.customer_id = COALESCE(u.customer_id, s.customer_id)
-            LEFT JOIN meters m ON m.source = u.source AND m.meter_id = u.meter_id
-            LEFT JOIN resources r ON r.source = u.source AND r.resource_id = u.resource_id
-            LEFT JOIN cost_centers cc ON cc.cost_center_key = c.cost_center_key
-            WHERE c.period = ?1 AND c.amount_micros IS NOT NULL
-            ORDER BY u.usage_id
+            SELECT l.amount_micros, l.currency, l.customer_id, cu.company_name, l.subscription_id, s.offer_name,
+                   l.usage_start, l.usage_end, l.meter_id, l.meter_name, m.category, m.subcategory, m.region,
+                   l.quantity, l.unit, l.resource_id, r.name, r.location, r.provider_type, COALESCE(r.tags, us.tags),
+                   l.resource_group, l.cost_center, l.source, l.usage_id, l.user_name
+            FROM invoice_lines l
+            LEFT JOIN customers cu ON cu.source = l.source AND cu.customer_id = l.customer_id
+            LEFT JOIN subscriptions s ON s.source = l.source AND s.subscription_id = l.subscription_id
+            LEFT JOIN meters m ON m.source = l.source AND m.meter_id = l.meter_id
+            LEFT JOIN resources r ON r.source = l.source AND r.resource_id = l.resource_id AND l.resource_id <> ''
+            LEFT JOIN users us ON us.source = l.source AND us.user_name = l.user_name
+            WHERE l.period = ?1 AND l.amount_micros IS NOT NULL
+            ORDER BY l.usage_id
             """)
         try statement.bind(period).forEachRow { row in
-            let cost = SQLValue.text(Self.money(row.int64(0)))
-            let quantity = try Self.quantity(row.string(7), meterID: row.string(14))
-            let isCredits = row.optionalString(8) == "credits" || row.optionalString(21) != nil
-            let provider = isCredits ? "Esri" : "Microsoft"
-            let service = isCredits ? "ArcGIS Online" : (row.optionalString(13).flatMap { $0.isEmpty ? nil : $0 } ?? "Azure")
-            let category = Self.serviceCategory(isCredits: isCredits, meterID: row.string(14), category: row.optionalString(13))
-            func text(_ index: Int) -> SQLValue {
-                guard let value = row.optionalString(index), !value.isEmpty else { return .null }
-                return .text(value)
-            }
-            let unit = text(8)
-            let charge = SQLValue.text("Usage")
-            rows.append([
-                cost, .text(row.string(2)), text(3), .text(row.string(1)), .text(periodEnd), .text(periodStart),
-                charge, quantity.hasPrefix("-") ? .text("Correction") : .null, text(6), .text("Usage-Based"),
-                .text(Self.time(row.string(5))), .text(Self.time(row.string(4))),
-                .null, .null, .null, .null, .null, .text(quantity), unit, cost, .null, cost,
-                .text(provider), cost, .null, .text("Standard"), .text(quantity), unit, .text(provider),
-                .text(provider), text(9), text(9), text(10), text(11), text(12), .text(category), .text(service),
-                text(14), text(14), text(15), text(16), .text(Self.tags(row.string(17))),
-                text(18), .text(row.string(19)), .text(String(row.int64(20))),
-                .text(provider), .text(provider), .text(provider), text(10), charge,
-            ])
+            var focus = try Self.focusRow(row)
+            focus["BillingPeriodStart"] = billing.start
+            focus["BillingPeriodEnd"] = billing.end
+            focus["ChargePeriodStart"] = Self.time(row.string(6))
+            focus["ChargePeriodEnd"] = Self.time(row.string(7))
+            focus["Tags"] = Self.tags(row.optionalString(19) ?? "{}")
+            focus["x_CostCenter"] = row.optionalString(21)
+            focus["x_Source"] = row.string(22)
+            focus["x_UsageId"] = String(row.int64(23))
+            rows.append(Self.values(focus, version: version))
         }
-        let unpriced = try db.scalar("SELECT count(*) FROM charges WHERE period = ?1 AND amount_micros IS NULL", period)?.int64 ?? 0
-        return Result(text: ResultTable(columns: Self.columns, rows: rows).renderSpreadsheetCSV(), rows: rows.count, unpricedRecords: Int(unpriced))
+        let unpriced = try db.scalar(
+            "SELECT count(*) FROM invoice_lines WHERE period = ?1 AND amount_micros IS NULL", period)?.int64 ?? 0
+        let table = ResultTable(columns: version.columns, rows: rows)
+        return Result(text: table.renderSpreadsheetCSV(), rows: rows.count, unpricedRecords: Int(unpriced))
+    }
+
+    /// The mapping's input from one row of the query above: ArcGIS credits, or an Azure row with
+    /// the Cost Management columns the warehouse keeps.
+    static func focusRow(_ row: Row) throws -> FocusRow {
+        let quantity = try Self.quantity(row.string(13), meterID: row.string(8))
+        let cost = Self.money(row.int64(0))
+        func text(_ index: Int) -> String? { row.optionalString(index).flatMap { $0.isEmpty ? nil : $0 } }
+        if text(14) == "credits" || text(24) != nil {
+            return FocusMapping.arcGIS(
+                FocusMapping.CreditCharge(
+                    meterID: row.string(8), meterName: text(9), credits: quantity, cost: cost, currency: row.string(1),
+                    orgID: text(4) ?? "", userName: text(24), itemID: text(15), itemName: text(16), itemType: text(18)))
+        }
+        var columns: [String: String?] = [
+            "ChargeType": "Usage", "PricingModel": "OnDemand", "Frequency": "UsageBased", "Quantity": quantity,
+            "UnitOfMeasure": text(14), "CostInBillingCurrency": cost, "BillingCurrency": row.string(1),
+            "BillingAccountId": text(2) ?? text(4), "BillingAccountName": text(3), "SubscriptionId": text(4),
+            "SubscriptionName": text(5), "MeterId": row.string(8), "MeterName": text(9), "ProductName": text(9),
+            "MeterCategory": text(10), "MeterSubCategory": text(11), "ResourceLocation": text(17) ?? text(12),
+            "ResourceId": text(15), "ResourceName": text(16), "ResourceGroup": text(20),
+        ]
+        if text(15) == nil { columns["ResourceName"] = nil }
+        let type = text(2) == nil ? "Billing Account" : "Customer"
+        return FocusMapping.azure(FocusMapping.CostRow(columns.compactMapValues { $0 }), origin: .pricedByWarehouse(billingAccountType: type))
+    }
+
+    /// The row's values in the version's columns; decimals with a decimal point.
+    static func values(_ focus: FocusRow, version: FocusVersion) -> [SQLValue] {
+        var focus = focus
+        if version == .v1_0 {
+            for (alias, column) in FocusVersion.previewAliases { focus[alias] = focus[column] }
+        }
+        return version.columns.map { column in
+            guard let value = focus[column], !value.isEmpty else { return .null }
+            if FocusVersion.decimalColumns.contains(column), !value.contains(".") { return .text(value + ".0") }
+            return .text(value)
+        }
     }
 
     /// Micro-units as an exact decimal with six places: `-0.400000`.
@@ -96,18 +110,17 @@ public struct FocusExport {
         return (micros < 0 ? "-" : "") + String(magnitude / 1_000_000) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
-    /// An exact quantity, always with a decimal point.
+    /// An exact quantity in its canonical text.
     static func quantity(_ text: String, meterID: String) throws -> String {
         guard let value = ExactDecimal.parse(text) else { throw InvoiceBuilder.BadQuantity(text: text, meterID: meterID) }
-        let formatted = ExactDecimal.format(value)
-        return formatted.contains(".") ? formatted : formatted + ".0"
+        return ExactDecimal.format(value)
     }
 
     /// Warehouse time text normalized to `YYYY-MM-DDTHH:mm:ssZ`.
     static func time(_ text: String) -> String { UTCTime.parse(text)?.iso8601 ?? text }
 
-    /// FOCUS Tags: a JSON object of finalized tags. Usage tags are an object already; an array of
-    /// ArcGIS-style `key:value` strings becomes an object, a valueless tag `true`.
+    /// FOCUS Tags: a JSON object of finalized tags. Resource tags are an object already; an
+    /// ArcGIS user's `key:value` strings become an object, a valueless tag `true`.
     static func tags(_ text: String) -> String {
         guard let data = text.data(using: .utf8), let parsed = try? JSONSerialization.jsonObject(with: data) else { return "{}" }
         if parsed is [String: Any] { return text.isEmpty ? "{}" : text }
@@ -121,19 +134,5 @@ public struct FocusExport {
             }
         }
         return JSONValue.members(pairs).serialized
-    }
-
-    /// The FOCUS 1.0 ServiceCategory of a meter, from its Azure category or ArcGIS service type.
-    static func serviceCategory(isCredits: Bool, meterID: String, category: String?) -> String {
-        let text = (isCredits ? meterID : category ?? "").lowercased()
-        if isCredits { return text.hasPrefix("stg.") || text.contains("storage") ? "Storage" : "Analytics" }
-        let table: [(String, String)] = [
-            ("storage", "Storage"), ("virtual machines", "Compute"), ("compute", "Compute"), ("functions", "Compute"),
-            ("app service", "Web"), ("sql", "Databases"), ("cosmos", "Databases"), ("database", "Databases"),
-            ("network", "Networking"), ("bandwidth", "Networking"), ("dns", "Networking"), ("load balancer", "Networking"),
-            ("monitor", "Management and Governance"), ("log analytics", "Management and Governance"), ("backup", "Storage"),
-            ("cognitive", "AI and Machine Learning"), ("machine learning", "AI and Machine Learning"), ("key vault", "Security"),
-        ]
-        return table.first { text.contains($0.0) }?.1 ?? "Other"
     }
 }

@@ -11,11 +11,17 @@ struct ExportCommand: AsyncParsableCommand {
 
 struct FocusExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "focus", abstract: "The priced charges of a period as a FOCUS 1.0 CSV, one row per charge.",
-        discussion: "FinOps Open Cost and Usage Specification 1.0: https://focus.finops.org/focus-specification/v1-0/")
+        commandName: "focus", abstract: "The priced charges of a period as a FOCUS CSV (1.2 or 1.0), one row per charge.",
+        discussion: """
+            FinOps Open Cost and Usage Specification (https://focus.finops.org). Azure rows follow Microsoft's \
+            "Convert Cost Management data to FOCUS" with the FinOps toolkit's open data; ArcGIS Online credits are Esri rows.
+            """)
 
     @Option(help: ArgumentHelp("The billing period.", valueName: "YYYY-MM"))
     var period: String
+
+    @Option(name: .customLong("focus-version"), help: ArgumentHelp("The FOCUS version: 1.2 or 1.0.", valueName: "version"))
+    var version: FocusVersion = .v1_2
 
     @Option(help: ArgumentHelp("Write the CSV to this file instead of standard output.", valueName: "file"))
     var output: String?
@@ -26,7 +32,7 @@ struct FocusExportCommand: AsyncParsableCommand {
         try await reportingErrors {
             try checkOutput(output, warehouse: database.path)
             let db = try database.openForReading()
-            let export = try FocusExport(db: db).csv(period: period)
+            let export = try FocusExport(db: db).csv(period: period, version: version)
             try writeOutput(export.text, to: output)
             if export.unpricedRecords > 0 {
                 printError("warning: \(export.unpricedRecords) unpriced usage record(s) in \(period) are not in the export")
@@ -34,3 +40,5 @@ struct FocusExportCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension FocusVersion: ExpressibleByArgument {}

@@ -95,7 +95,7 @@ import Testing
         #expect(export.status == 0)
         let csv = try String(contentsOfFile: file, encoding: .utf8)
         #expect(csv.split(separator: "\r\n").count == 3)
-        #expect(csv.hasPrefix("BilledCost,BillingAccountId,"))
+        #expect(csv.hasPrefix("AvailabilityZone,BilledCost,BillingAccountId,BillingAccountName,BillingAccountType,"))  // FOCUS 1.2
         #expect(export.stderr.contains("1 unpriced usage record(s)"))
     }
 

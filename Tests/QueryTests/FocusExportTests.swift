@@ -1,21 +1,23 @@
 import Foundation
 import Load
 import Query
+import TestSupport
 import Testing
 
 @Suite struct FocusExportTests {
-    /// The export of the fixture's October, parsed back into header and rows (no field of it holds a
-    /// quoted comma except Tags, which this splitter keeps whole).
-    func exported(_ w: TemporaryWarehouse) throws -> (FocusExport.Result, [String], [[String]]) {
-        let result = try FocusExport(db: w.db).csv(period: "2026-10")
-        let lines = result.text.split(separator: "\r\n").map(String.init)
-        let header = try #require(lines.first).split(separator: ",").map(String.init)
-        return (result, header, lines.dropFirst().map(CSVLine.fields))
+    /// The export of the fixture's October, parsed back into header and rows.
+    func exported(_ w: TemporaryWarehouse, _ version: FocusVersion) throws -> (FocusExport.Result, [String], [[String]]) {
+        let result = try FocusExport(db: w.db).csv(period: "2026-10", version: version)
+        let records = CSVRecords.parse(result.text)
+        return (result, try #require(records.first), Array(records.dropFirst()))
     }
 
-    @Test func oneRowPerPricedChargeWithMandatoryColumns() throws {
+    @Test(arguments: FocusVersion.allCases)
+    func oneRowPerPricedChargeWithMandatoryColumns(_ version: FocusVersion) throws {
         let w = try TemporaryWarehouse()
-        let (result, header, rows) = try exported(w)
+        // Tags are the resource's (the `resources` dimension), ArcGIS users' for credits.
+        try w.db.execute(#"INSERT INTO resources (source, resource_id, subscription_id, tags) VALUES ('contoso-csp', '/subscriptions/sub-1/resourceGroups/web/vm1', 'sub-1', '{"costCenter":"Planning","env":"prod"}')"#)
+        let (result, header, rows) = try exported(w, version)
         #expect(result.rows == 11)
         #expect(result.unpricedRecords == 2)
         #expect(rows.count == 11)
@@ -50,93 +52,47 @@ import Testing
         #expect(column("Tags").contains(#"{"costCenter":"Planning","env":"prod"}"#))
     }
 
-    /// The FinOps Foundation's validator, run on the export: every rule of FOCUS 1.0 must pass.
+    /// The FinOps Foundation's validator, run on the 1.0 export: every rule of FOCUS 1.0 must pass.
     /// `make test` installs it (scripts/test-requirements.txt); without it this test fails.
-    @Test func passesTheFocusValidator() throws {
+    @Test func version1_0PassesTheFocusValidator() throws {
         let w = try TemporaryWarehouse()
-        let (result, _, _) = try exported(w)
-        let csv = w.directory.appending(path: "focus.csv")
-        let report = w.directory.appending(path: "report.xml")
-        try Data(result.text.utf8).write(to: csv)
-        // The validator reads its currency list relative to the working directory: run it from
-        // the directory that holds the `focus_validator` package.
-        let located = try Shell.run(["python3", "-c", "import focus_validator, os; print(os.path.dirname(os.path.dirname(focus_validator.__file__)))"])
-        try #require(located.status == 0, "focus-validator is not installed (pip install -r scripts/test-requirements.txt): \(located.stderr)")
-        let packages = located.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let run = try Shell.run(
-            ["python3", "-c", "from focus_validator.main import main; main()", "--data-file", csv.path, "--validate-version", "1.0",
-             "--output-type", "unittest", "--output-destination", report.path],
-            directory: URL(fileURLWithPath: packages))
-        try #require(run.status == 0, "validator crashed: \(run.stderr.suffix(2000))")
-        let xml = try String(contentsOf: report, encoding: .utf8)
-        let failures = ValidatorReport.failures(xml)
+        let (result, _, _) = try exported(w, .v1_0)
+        let (failures, rules) = try FocusValidator.run(csv: result.text, in: w.directory)
         #expect(failures.isEmpty, "failed FOCUS rules: \(failures)")
         // It really checked: the report lists the 1.0 rules.
-        #expect(ValidatorReport.testCount(xml) >= 100)
-    }
-}
-
-/// Splits one CSV line (RFC 4180 quoting).
-enum CSVLine {
-    static func fields(_ line: String) -> [String] {
-        var fields: [String] = [], current = "", quoted = false
-        var iterator = line.makeIterator()
-        var pending: Character? = nil
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { current.append(c) }
-            } else if c == "\"" { quoted = true } else if c == "," { fields.append(current); current = "" } else { current.append(c) }
-        }
-        fields.append(current)
-        return fields
-    }
-}
-
-/// The JUnit XML the validator writes with `--output-type unittest`.
-enum ValidatorReport {
-    /// Names of the test cases that hold a <failure> or <error>.
-    static func failures(_ xml: String) -> [String] {
-        var names: [String] = []
-        for chunk in xml.components(separatedBy: "<testcase").dropFirst() {
-            let body = chunk.components(separatedBy: "</testcase>").first ?? chunk
-            if body.contains("<failure") || body.contains("<error") {
-                let name = body.firstMatch(of: /name="([^"]*)"/).map { String($0.1) } ?? "?"
-                names.append(name)
-            }
-        }
-        return names
+        #expect(rules >= 100)
     }
 
-    static func testCount(_ xml: String) -> Int {
-        xml.components(separatedBy: "<testcase").count - 1
+    /// Our 1.2 conformance check passes on the export, and catches a row that breaks the rules.
+    @Test func version1_2PassesOurConformanceCheck() throws {
+        let w = try TemporaryWarehouse()
+        let (_, header, rows) = try exported(w, .v1_2)
+        #expect(FocusConformance.violations(header: header, rows: rows) == [])
+        #expect(Set(FocusConformance.mandatory).isSubset(of: header))
+        var broken = rows
+        let category = try #require(header.firstIndex(of: "ChargeCategory")), unit = try #require(header.firstIndex(of: "PricingUnit"))
+        broken[0][category] = "Refund"
+        broken[1][unit] = ""
+        let found = FocusConformance.violations(header: header, rows: broken)
+        #expect(found.contains("row 1: ChargeCategory 'Refund' is not an allowed value"))
+        #expect(found.contains("row 2: PricingUnit and PricingQuantity disagree on null"))
     }
-}
 
-/// Runs a program found on PATH and captures its output.
-enum Shell {
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    static func run(_ arguments: [String], directory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    /// ArcGIS Online credits: Esri rows, the service type's name and category, credits priced at the credit price.
+    @Test func arcGISCreditsAreEsriRows() throws {
+        let w = try TemporaryWarehouse()
+        let (_, header, rows) = try exported(w, .v1_2)
+        func value(_ row: [String], _ name: String) -> String { header.firstIndex(of: name).map { row[$0] } ?? "?" }
+        let esri = rows.filter { value($0, "ProviderName") == "Esri" }
+        #expect(esri.count == 4)
+        let table = esri.map { [value($0, "ServiceName"), value($0, "ServiceCategory"), value($0, "ServiceSubcategory"), value($0, "PricingUnit"),
+                                value($0, "PricingQuantity"), value($0, "ListUnitPrice"), value($0, "ContractedUnitPrice"), value($0, "SubAccountId")] }
+        #expect(table == [
+            ["Geocoding", "Analytics", "Search", "Credits", "40.0", "0.1", "0.1", "alice"],
+            ["Geocoding", "Analytics", "Search", "Credits", "15.0", "0.1", "0.1", "alice"],
+            ["Spatial analysis", "Analytics", "Data Processing", "Credits", "12.345", "0.1", "0.1", "bob"],
+            ["Feature storage", "Storage", "Storage Platforms", "Credits", "3.3333333333333", "0.1", "0.1", "carol"],
+        ])
+        #expect(esri.allSatisfy { value($0, "PublisherName") == "Esri" && value($0, "BillingCurrency") == "EUR" && value($0, "BillingAccountId") == "org1" })
     }
 }
