@@ -3,19 +3,21 @@
 # (Tests/SDK/test_azure_commerce.py) and Esri's arcgis (Tests/SDK/test_arcgis.py), unchanged, no
 # proxy, trusting the sandbox's CA through REQUESTS_CA_BUNDLE. Their figures are compared with
 # what `warehouse etl` loads from the same sandbox (over plain HTTP). `make test` runs it; the
-# SDKs come from scripts/test-requirements.txt.
+# SDKs come from scripts/sdk-requirements.txt, in .build/sdk-venv (scripts/install-deps.sh --test).
 #   scripts/test-sdks.sh [azure|arcgis|all]     (default all; WAREHOUSE_BIN=path to the binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
 bin=${WAREHOUSE_BIN:-.build/debug/warehouse}
+python=${SDK_PYTHON:-.build/sdk-venv/bin/python}
 [ -x "$bin" ] || { echo "test-sdks: $bin is not built (swift build)" >&2; exit 1; }
+[ -x "$python" ] || { echo "test-sdks: no $python; run scripts/install-deps.sh --test" >&2; exit 1; }
 work=$(mktemp -d)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
+  if [ -n "${KEEP_SDK_WORK:-}" ]; then echo "test-sdks: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -42,9 +44,9 @@ start notready --seed 42 --faults not-ready --fault-rate 100
 # Every sandbox signs with its own CA: one bundle trusts them all.
 cat "$work"/ca-*.pem >"$work/ca-bundle.pem"
 
-subscriptions=$(awk '/^Direct subscriptions/ {on=1; next} on && /^  [0-9a-f-]+$/ {print $1; next} on {exit}' "$work/clean.banner" | paste -sd, -)
+subscriptions=$(awk '/^Direct subscriptions/ {on=1; next} on && /^  [0-9A-Fa-f-]+$/ {print $1; next} on {exit}' "$work/clean.banner" | paste -sd, -)
 until_day=$(date -u +%Y-%m-%d)
-since_day=$(date -u -d "$(date -u +%Y-%m-01) -2 months" +%Y-%m-%d)
+since_day=$(date -u -d "$(date -u +%Y-%m-01) -3 months" +%Y-%m-%d)
 
 cat >"$work/secrets" <<SECRETS
 SANDBOX_CLIENT_SECRET=sandbox-client-secret-0001
@@ -78,11 +80,11 @@ YAML
 NO_PROXY=127.0.0.1,localhost "$bin" etl --config "$work/warehouse.yaml" --db "$work/warehouse.db" --since "$since_day" >"$work/etl.out" 2>&1 \
   || { echo "test-sdks: warehouse etl failed" >&2; cat "$work/etl.out" >&2; exit 1; }
 
-export REQUESTS_CA_BUNDLE="$work/ca-bundle.pem" NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+export REQUESTS_CA_BUNDLE="$work/ca-bundle.pem" SSL_CERT_FILE="$work/ca-bundle.pem" NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 export SANDBOX_HTTPS=$clean_https SANDBOX_FAULTY_HTTPS=$faulty_https SANDBOX_NOTREADY_HTTPS=$notready_https
 export SANDBOX_SUBSCRIPTIONS=$subscriptions SANDBOX_DB="$work/warehouse.db" SANDBOX_SINCE=$since_day SANDBOX_UNTIL=$until_day
 export SANDBOX_WAREHOUSE_BIN=$bin SANDBOX_CONFIG="$work/warehouse.yaml"
 status=0
-if [ "$which" = all ] || [ "$which" = azure ]; then python3 Tests/SDK/test_azure_commerce.py || status=1; fi
-if [ "$which" = all ] || [ "$which" = arcgis ]; then python3 Tests/SDK/test_arcgis.py || status=1; fi
+if [ "$which" = all ] || [ "$which" = azure ]; then "$python" Tests/SDK/test_azure_commerce.py || status=1; fi
+if [ "$which" = all ] || [ "$which" = arcgis ]; then "$python" Tests/SDK/test_arcgis.py || status=1; fi
 exit $status

@@ -83,6 +83,35 @@ extension ArcGISRoutes {
         return .json(200, w)
     }
 
+    /// `GET|POST /community/users?q&start&num`: the user search (`accountid:`/`orgid:` the org,
+    /// `username:` a name; other terms ignored), paged like every portal list, in `results`.
+    /// https://developers.arcgis.com/rest/users-groups-and-items/user-search/
+    func userSearch(_ params: [String: String], _ org: ArcGISOrganization, _ sandbox: SandboxState) -> SandboxResponse {
+        let terms = ItemQuery(params["q"] ?? "").terms
+        let list = org.users.filter { user in
+            terms.allSatisfy { term in
+                let match: Bool
+                switch term.field {
+                case "accountid"?, "orgid"?: match = org.id.lowercased() == term.value
+                case "username"?: match = user.username.lowercased() == term.value
+                default: match = true
+                }
+                return match != term.negated
+            }
+        }
+        let window = PageWindow(params, total: list.count)
+        if let error = window.error { return envelope(400, "Unable to page beyond the first 10000 results.", details: .list([error])) }
+        var w = JSONWriter(capacity: 400 * window.range.count + 128)
+        w.beginObject()
+        w.member("query", params["q"] ?? "")
+        window.write(&w)
+        w.array("results") { a in
+            for u in list[window.range] { userJSON(&a, u, org: org, sandbox, full: false) }
+        }
+        w.endObject()
+        return .json(200, w)
+    }
+
     /// A user as the users pages and `community/users/{username}` write it; `full` adds what the
     /// single-user resource has beyond a page row (`privileges`, `level`, `storageUsage`, ...).
     func userJSON(_ a: inout JSONWriter, _ u: ArcGISOrganization.User, org: ArcGISOrganization, _ sandbox: SandboxState, full: Bool) {

@@ -45,6 +45,7 @@ public final class ArcGISRoutes: SandboxRoutes {
         case ["portals", "self"]: return await serve(request, params, sandbox) { portal(org, user: admin, request, sandbox) }
         case ["portals", "self", "users", "counts"]: return await serve(request, params, sandbox) { userCounts(params, org) }
         case ["portals", "self", "roles"]: return await serve(request, params, sandbox) { roles() }
+        case ["community", "users"]: return await serve(request, params, sandbox) { userSearch(params, org, sandbox) }
         case let p where p.count == 3 && p[0] == "community" && p[1] == "users":
             return await serve(request, params, sandbox) { communityUser(SandboxRequest.percentDecode(p[2]), org, sandbox) }
         case let p where p.count == 3 && p[0] == "portals" && p[2] == "users":

@@ -39,8 +39,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Latency added to every API response, in milliseconds.")
     var latency: Int = 0
 
-    @Option(help: "HTTPS port on 127.0.0.1, beside the plain HTTP one (0 picks a free one).")
-    var tlsPort: Int = 8766
+    @Option(help: "HTTPS port on 127.0.0.1, beside the plain HTTP one (default: --port + 1, or a free one with --port 0).")
+    var tlsPort: Int?
 
     @Flag(help: "Serve plain HTTP only.")
     var noTLS = false
@@ -63,7 +63,7 @@ struct SandboxCommand: AsyncParsableCommand {
         guard (0...100).contains(faultRate) else { throw ValidationError("--fault-rate must be 0...100") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
         if let customers, !(0...1000).contains(customers) { throw ValidationError("--customers must be 0...1000") }
-        guard (0...65535).contains(tlsPort) else { throw ValidationError("--tls-port must be 0...65535, not \(tlsPort)") }
+        if let tlsPort, !(0...65535).contains(tlsPort) { throw ValidationError("--tls-port must be 0...65535, not \(tlsPort)") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
@@ -77,7 +77,7 @@ struct SandboxCommand: AsyncParsableCommand {
             // Install the signal handlers before listening, so an early Ctrl-C is not lost.
             let stop = SignalWaiter(signals: [SIGINT, SIGTERM])
             let tls = noTLS ? nil : try SandboxTLSFiles.identity(certificate: tlsCert, key: tlsKey)
-            let server = try await SandboxServer.start(configuration, tls: tls, tlsPort: tlsPort)
+            let server = try await SandboxServer.start(configuration, tls: tls, tlsPort: tlsPort ?? (port == 0 ? 0 : min(port + 1, 65535)))
             let caPath = try tls.map { try SandboxTLSFiles.writeTrust($0, to: caFile, port: server.tlsPort ?? 0) }
             printOut(Self.banner(server, caFile: caPath))
             let signal = await stop.wait()
