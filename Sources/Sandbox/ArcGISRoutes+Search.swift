@@ -119,8 +119,10 @@ extension ArcGISRoutes {
         w.array("typeKeywords") { a in for k in item.typeKeywords { a.string(k) } }
         w.array("tags") { a in for t in item.tags { a.string(t) } }
         w.member("access", "org")
+        // `size` includes a hosted layer's attachments; their own sizes come from the layer's
+        // queryAttachments (ArcGISRoutes+FeatureService.swift), never from an item field.
         w.member("size", search && item.sizeHiddenInSearch ? -1 : Int(item.size))
-        if item.type == "Feature Service" && item.size > 0 { w.member("attachmentsSize", Int(item.attachmentBytes)) }
+        if let url = serviceURL(item, org: org, origin: origin) { w.member("url", url) }
         w.endObject()
     }
 

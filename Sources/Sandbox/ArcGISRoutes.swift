@@ -32,8 +32,9 @@ public final class ArcGISRoutes: SandboxRoutes {
 
     public func respond(to request: SandboxRequest, in sandbox: SandboxState) async -> SandboxResponse? {
         let s = request.segments
-        guard s.count >= 2, s[0] == "sharing", s[1] == "rest" else { return nil }
         let org = organization(for: sandbox.configuration)
+        if s.first == org.id { return await featureService(request, org, sandbox) }
+        guard s.count >= 2, s[0] == "sharing", s[1] == "rest" else { return nil }
         let params = request.query.merging(request.method == "POST" ? request.form : [:]) { $1 }
         let admin = org.users.first { $0.username == ArcGISOrganization.adminUsername }
         switch Array(s.dropFirst(2)) {
