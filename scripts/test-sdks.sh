@@ -86,5 +86,10 @@ export SANDBOX_SUBSCRIPTIONS=$subscriptions SANDBOX_DB="$work/warehouse.db" SAND
 export SANDBOX_WAREHOUSE_BIN=$bin SANDBOX_CONFIG="$work/warehouse.yaml"
 status=0
 if [ "$which" = all ] || [ "$which" = azure ]; then "$python" Tests/SDK/test_azure_commerce.py || status=1; fi
-if [ "$which" = all ] || [ "$which" = arcgis ]; then "$python" Tests/SDK/test_arcgis.py || status=1; fi
+if [ "$which" = all ] || [ "$which" = arcgis ]; then
+  "$python" Tests/SDK/test_arcgis.py || status=1
+  # The seed notebook's workflow, last: it allocates credits, which changes the budgets.
+  if "$python" examples/credit_budgets.py --allocate 200; then echo "examples/credit_budgets.py: 1 passed, 0 failed"
+  else echo "examples/credit_budgets.py: 0 passed, 1 failed"; status=1; fi
+fi
 exit $status
