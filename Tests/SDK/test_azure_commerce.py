@@ -22,10 +22,9 @@ import unittest
 from collections import defaultdict
 from decimal import Decimal
 
-import requests
-from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError, ResourceNotFoundError
 from azure.core.rest import HttpRequest
+from azure.identity import ClientSecretCredential
 from azure.mgmt.commerce import UsageManagementClient
 from azure.mgmt.commerce.models import ErrorObjectResponse, MonetaryCommitment
 
@@ -33,25 +32,6 @@ TENANT = "sandbox.onmicrosoft.com"
 CLIENT_ID = "00000000-5a4d-4b0c-8000-000000000001"
 CLIENT_SECRET = "sandbox-client-secret-0001"  # a sandbox-only value
 FILTER = "OfferDurableId eq 'MS-AZR-0003P' and Currency eq 'USD' and Locale eq 'en-US' and RegionInfo eq 'US'"
-
-
-class AzureADv1Credential:
-    """A TokenCredential over Azure AD's v1 client-credentials grant (what the sandbox serves;
-    azure-identity needs the v2 OpenID discovery documents, which it does not)."""
-
-    def __init__(self, authority, secret=CLIENT_SECRET):
-        self.authority, self.secret, self.fetched = authority, secret, 0
-
-    def get_token(self, *scopes, **kwargs):
-        resource = scopes[0].removesuffix(".default")
-        answer = requests.post(f"{self.authority}/{TENANT}/oauth2/token", data={
-            "grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": self.secret, "resource": resource,
-        }, timeout=30)
-        if answer.status_code != 200:
-            raise ClientAuthenticationError(message=answer.json().get("error_description", "token refused"))
-        self.fetched += 1
-        body = answer.json()
-        return AccessToken(body["access_token"], int(body["expires_on"]))
 
 
 def env(name):
@@ -67,8 +47,14 @@ def exact(value):
     return Decimal(repr(value))
 
 
+def credential(base, secret=CLIENT_SECRET):
+    """azure-identity's own credential, with the sandbox as its authority (MSAL reads the tenant's
+    OpenID configuration there; there is no instance discovery to do for a host of one's own)."""
+    return ClientSecretCredential(TENANT, CLIENT_ID, secret, authority=base, disable_instance_discovery=True)
+
+
 def client(base, subscription, **kwargs):
-    return UsageManagementClient(AzureADv1Credential(base), subscription, base_url=base, **kwargs)
+    return UsageManagementClient(credential(base), subscription, base_url=base, **kwargs)
 
 
 def warehouse(sql, *params):
@@ -197,7 +183,7 @@ class UsageAggregates(unittest.TestCase):
         self.assertEqual(bad.exception.status_code, 400)
         self.assertEqual(bad.exception.error.code, "InvalidFilterInQueryString")
         with self.assertRaises(ClientAuthenticationError):
-            UsageManagementClient(AzureADv1Credential(base, secret="not-the-secret"), self.subs[0], base_url=base).rate_card.get(FILTER)
+            UsageManagementClient(credential(base, secret="not-the-secret"), self.subs[0], base_url=base).rate_card.get(FILTER)
 
 
 class RateCard(unittest.TestCase):

@@ -83,6 +83,28 @@ struct VendorContractTests {
         if granularity == "Daily" || !details { #expect(asked.totals == daily.totals) }
     }
 
+    /// MSAL (azure-identity) finds the token endpoint in the tenant's OpenID configuration and
+    /// asks it by scope (v2); the token it gets works on Resource Manager.
+    @Test(arguments: ["https://management.azure.com/.default", "https://management.azure.com//.default"])
+    func v2DiscoveryAndScopeTokensWork(scope: String) async throws {
+        let h = try await Harness(SandboxConfiguration(seed: 1))
+        defer { Task { await h.server.stop() } }
+        let c = h.server.configuration
+        let discovery = try RecordReader.json(try await h.http.send(HTTPRequest(url: "\(h.server.baseURL)/\(c.tenant)/v2.0/.well-known/openid-configuration")).body)
+        let endpoint = try #require(discovery["token_endpoint"] as? String)
+        #expect(endpoint == "\(h.server.baseURL)/\(c.tenant)/oauth2/v2.0/token")
+        let answer = try RecordReader.json(try await h.http.send(HTTPRequest.form(url: endpoint, fields: [
+            ("grant_type", "client_credentials"), ("client_id", c.clientID), ("client_secret", c.clientSecret), ("scope", scope),
+        ])).body)
+        #expect(answer["expires_in"] as? Int == c.tokenLifetime && answer["resource"] == nil)
+        let token = try #require(answer["access_token"] as? String)
+        let sub = try #require(h.server.organization.directSubscriptions.first)
+        let page = try await Self.get(
+            h, "/subscriptions/\(sub.id)/providers/Microsoft.Commerce/UsageAggregates?api-version=2015-06-01-preview&reportedStartTime=2026-03-01T00:00:00Z&reportedEndTime=2026-03-02T00:00:00Z",
+            token: token)
+        #expect((page["value"] as? [Any])?.isEmpty == false)
+    }
+
     @Test func rateCardCarriesAMonetaryCommitmentThatDecodesToItsDiscount() async throws {
         let h = try await Harness(SandboxConfiguration(seed: 1))
         defer { Task { await h.server.stop() } }
