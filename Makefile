@@ -43,6 +43,7 @@ test: test-deps
 	python3 scripts/check-layout.py
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/test-sdks.sh
 	scripts/test-install.sh
 
 # The man page and completions, generated from the argument parser's own description of the commands.

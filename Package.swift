@@ -5,7 +5,10 @@ import PackageDescription
 // - swift-argument-parser: the `warehouse` command line.
 // - swift-log: one logging API for the library targets and the CLI.
 // - swift-crypto: SHA-256 of every raw page (Apple's, BoringSSL-backed on Linux).
-// - hummingbird: the loopback sandbox server (SwiftNIO underneath; no hand-rolled sockets).
+// - hummingbird: the loopback sandbox server (SwiftNIO underneath; no hand-rolled sockets); its
+//   HummingbirdTLS (SwiftNIO SSL) serves the sandbox over HTTPS, as the vendors' SDKs require.
+// - swift-certificates (with swift-asn1 for its IP-address name): the sandbox's self-signed CA and
+//   server certificate, made at start-up.
 // C libraries through pkg-config: libsqlite3, libcurl, zlib.
 let package = Package(
     name: "warehouse",
@@ -20,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.20.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.1.0"),
         // Yams: reads warehouse.yaml, which holds lists of maps (cost_centers.rules).
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
@@ -85,6 +90,11 @@ let package = Package(
             dependencies: [
                 "WarehouseCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The nightly run only: sources, windows, pulls, the run's record.

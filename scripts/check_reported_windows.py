@@ -24,6 +24,7 @@ Example:
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import sqlite3
 import sys
@@ -73,7 +74,8 @@ class Client:
                     status, data, retry = response.status, response.read(), response.headers.get("Retry-After")
             except urllib.error.HTTPError as error:
                 status, data, retry = error.code, error.read(), error.headers.get("Retry-After")
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException):
+                # HTTPException: IncompleteRead, a connection dropped mid-body (the truncated fault).
                 status, data, retry = 0, b"", None
             if status == 200:
                 try:

@@ -20,6 +20,8 @@ command -v sqlite3 >/dev/null 2>&1 || packages+=(sqlite3)
 if [ "$want_test_tools" -eq 1 ]; then
   command -v zsh >/dev/null 2>&1 || packages+=(zsh)
   command -v dpkg-deb >/dev/null 2>&1 || packages+=(dpkg)
+  # The vendors' SDKs get a virtualenv of their own (scripts/sdk-requirements.txt).
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then
@@ -42,4 +44,11 @@ fi
 
 if [ "$want_test_tools" -eq 1 ] && [ -f scripts/test-requirements.txt ] && grep -qv '^\s*#' scripts/test-requirements.txt; then
   python3 -m pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
+fi
+
+# Esri's and Microsoft's SDKs for scripts/test-sdks.sh, in .build/sdk-venv (their pins clash with
+# the test tools above). About 30 s on a clean machine; nothing when already installed.
+if [ "$want_test_tools" -eq 1 ] && [ -f scripts/sdk-requirements.txt ]; then
+  if [ ! -x .build/sdk-venv/bin/python ]; then python3 -m venv .build/sdk-venv; fi
+  .build/sdk-venv/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/sdk-requirements.txt
 fi

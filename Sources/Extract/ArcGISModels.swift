@@ -115,7 +115,9 @@ public struct ArcGISItemsPage: Sendable, Equatable {
         public var tags: [String]
         /// Bytes; nil when the search reported -1 (unknown: the item must be fetched).
         public var size: Int64?
-        /// Attachment bytes when the document gives them (`attachmentsSize`), else nil.
+        /// Attachment bytes of a hosted feature service, when known: no item document carries
+        /// them (an item's `size` includes them); the layers' `queryAttachments` tells them
+        /// (`ArcGISClient.attachmentBytes(serviceURL:)`, `ImportOptions.attachmentBytes`).
         public var attachmentBytes: Int64?
         public var url: String?
         public var orgID: String?
@@ -147,7 +149,7 @@ public struct ArcGISItemsPage: Sendable, Equatable {
                         id: try item.requiredString("id"), owner: try item.requiredString("owner"),
                         title: try item.optionalString("title"), type: try item.optionalString("type"),
                         typeKeywords: try item.optionalStrings("typeKeywords"), tags: try item.optionalStrings("tags"),
-                        size: size.flatMap { $0 < 0 ? nil : $0 }, attachmentBytes: try item.optionalInt64("attachmentsSize"),
+                        size: size.flatMap { $0 < 0 ? nil : $0 }, attachmentBytes: nil,
                         url: try item.optionalString("url"), orgID: try item.optionalString("orgId"))
                 })
         }

@@ -64,7 +64,19 @@ public struct AzureUsageAggregatesPage: Sendable, Equatable {
 /// `OfferTerms`). `Currency` is in the real responses but not in the specification's example:
 /// `defaultCurrency` (the `$filter` the card was requested with) stands in for it.
 /// See https://learn.microsoft.com/previous-versions/azure/reference/mt219004(v=azure.100)
+///
+/// Offer terms: a `Monetary Commitment` carries `TieredDiscount`, "key = price, and value = the
+/// corresponding discount percentage" (commerce.json `MonetaryCommitment`). The card does not say
+/// which commitment level the account holds, so the discount of the lowest level (the one every
+/// commitment reaches) is taken, as a fraction (10 → 0.10). `Monetary Credit` and `Recurring
+/// Charge` carry no discount (0): a credit is money, not a rate, and is not priced here.
 public enum AzureRateCard {
+    static func tieredDiscount(_ term: JSONNode) throws -> Decimal? {
+        guard let tiers = try term.optional("TieredDiscount") else { return nil }
+        let lowest = try RateCardMeter.tiers(tiers).first
+        return lowest.map { $0.unitPrice / 100 }
+    }
+
     public static func decode(_ data: Data, file: String, defaultCurrency: String = "USD") throws -> RateCardDocument {
         try DocumentReader.decode(data, file: file) { root in
             RateCardDocument(
@@ -81,7 +93,7 @@ public enum AzureRateCard {
                 offerTerms: try root.optionalArray("OfferTerms").map { term in
                     RateCardOfferTerm(
                         name: try term.requiredString("Name"),
-                        discount: try term.optionalDecimal("Discount") ?? 0,
+                        discount: try term.optionalDecimal("Discount") ?? tieredDiscount(term) ?? 0,
                         excludedMeterIDs: try term.optionalStrings("ExcludedMeterIds"),
                         effectiveDate: try term.requiredTime("EffectiveDate"))
                 })

@@ -76,8 +76,10 @@ extension SourcePull {
         try await client.users(orgID: org) { page in
             try loader.load(page, options: options(.agolUsers, org: org, asOf: asOf), skipIfStored: false)
         }
-        try await client.items(orgID: org) { page in
-            try loader.load(page, options: options(.agolItems, org: org, asOf: asOf), skipIfStored: false)
+        try await client.items(orgID: org) { page, attachmentBytes in
+            var itemOptions = options(.agolItems, org: org, asOf: asOf)
+            itemOptions.attachmentBytes = attachmentBytes
+            try loader.load(page, options: itemOptions, skipIfStored: false)
         }
         try loader.advance(stream: "snapshots", to: asOf.startOfDay)
         // One request per UTC day, like the Azure streams: a re-pulled day is asked the same

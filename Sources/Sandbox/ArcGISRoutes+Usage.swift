@@ -21,10 +21,11 @@ extension ArcGISRoutes {
         guard endMs - startMs <= 92 * 86_400_000 else {
             return envelope(400, "Unable to process request. Time range too large for period.", details: .text("The time range cannot exceed 92 days for period 1d."))
         }
-        let groupby = Set((params["groupby"] ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        let vars = (params["vars"] ?? "credits").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         // Buckets: the days whose start lies in [startTime, endTime).
         let firstDay = (startMs + 86_399_999) / 86_400_000, lastDay = (endMs + 86_399_999) / 86_400_000
+        if Self.isStorageRequest(params) { return storageUsage(params, org, firstDay: firstDay, lastDay: lastDay) }
+        let groupby = Set((params["groupby"] ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let vars = (params["vars"] ?? "credits").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         struct Key: Hashable { let user: String?; let etype: String?; let stype: String? }
         var groups: [Key: [Int64: Int]] = [:]
         var order: [Key] = []

@@ -32,13 +32,23 @@ public final class ArcGISRoutes: SandboxRoutes {
 
     public func respond(to request: SandboxRequest, in sandbox: SandboxState) async -> SandboxResponse? {
         let s = request.segments
-        guard s.count >= 3, s[0] == "sharing", s[1] == "rest" else { return nil }
         let org = organization(for: sandbox.configuration)
+        if s.first == org.id { return await featureService(request, org, sandbox) }
+        guard s.count >= 2, s[0] == "sharing", s[1] == "rest" else { return nil }
         let params = request.query.merging(request.method == "POST" ? request.form : [:]) { $1 }
+        let admin = org.users.first { $0.username == ArcGISOrganization.adminUsername }
         switch Array(s.dropFirst(2)) {
+        case []: return root()
+        case ["info"]: return info(request)
         case ["generateToken"]: return generateToken(request, params, sandbox)
         case ["oauth2", "token"]: return oauthToken(request, params, sandbox)
-        case ["portals", "self"]: return await serve(request, params, sandbox) { portal(org) }
+        // Every token the sandbox issues is the admin's.
+        case ["portals", "self"]: return await serve(request, params, sandbox) { portal(org, user: admin, request, sandbox) }
+        case ["portals", "self", "users", "counts"]: return await serve(request, params, sandbox) { userCounts(params, org) }
+        case ["portals", "self", "roles"]: return await serve(request, params, sandbox) { roles() }
+        case ["community", "users"]: return await serve(request, params, sandbox) { userSearch(params, org, sandbox) }
+        case let p where p.count == 3 && p[0] == "community" && p[1] == "users":
+            return await serve(request, params, sandbox) { communityUser(SandboxRequest.percentDecode(p[2]), org, sandbox) }
         case let p where p.count == 3 && p[0] == "portals" && p[2] == "users":
             guard p[1] == "self" || p[1] == org.id else { return nil }
             return await serve(request, params, sandbox) { users(params, org, sandbox) }
@@ -52,9 +62,9 @@ public final class ArcGISRoutes: SandboxRoutes {
         case ["portals", "self", "createNotification"]:
             guard request.method == "POST" else { return envelope(405, "createNotification requires POST.", details: .list([])) }
             return await serve(request, params, sandbox) { createNotification(params, org, sandbox) }
-        case ["search"]: return await serve(request, params, sandbox) { search(params, org) }
+        case ["search"]: return await serve(request, params, sandbox) { search(params, org, request) }
         case let p where p.count == 3 && p[0] == "content" && p[1] == "items":
-            return await serve(request, params, sandbox) { item(SandboxRequest.percentDecode(p[2]), org) }
+            return await serve(request, params, sandbox) { item(SandboxRequest.percentDecode(p[2]), org, request) }
         default: return nil
         }
     }
@@ -79,7 +89,7 @@ public final class ArcGISRoutes: SandboxRoutes {
         w.beginObject()
         w.member("token", token)
         w.member("expires", Int(expires.timeIntervalSince1970 * 1000))
-        w.member("ssl", false)
+        w.member("ssl", request.origin.hasPrefix("https:"))
         w.endObject()
         return .json(200, w)
     }
@@ -105,7 +115,7 @@ public final class ArcGISRoutes: SandboxRoutes {
     // MARK: Common path
 
     /// Latency, an injected fault if one is due, the token check (498/499 envelopes), then the answer.
-    private func serve(
+    func serve(
         _ request: SandboxRequest, _ params: [String: String], _ sandbox: SandboxState, _ produce: () -> SandboxResponse
     ) async -> SandboxResponse {
         let config = sandbox.configuration
@@ -137,7 +147,7 @@ public final class ArcGISRoutes: SandboxRoutes {
         }
         var response = produce()
         switch fault {
-        case .truncatedBody?: response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
+        case .truncatedBody?: response.dropsConnection = true
         case .malformedJSON?: response.body = Array(response.body.prefix(max(1, response.body.count / 3))) + Array("\u{1}]]}".utf8)
         default: break
         }
@@ -166,39 +176,10 @@ public final class ArcGISRoutes: SandboxRoutes {
 
     // MARK: Documents
 
-    private func portal(_ org: ArcGISOrganization) -> SandboxResponse {
-        var w = JSONWriter()
-        w.beginObject()
-        w.member("id", org.id)
-        w.member("urlKey", org.urlKey)
-        w.member("customBaseUrl", "maps.arcgis.com")
-        w.member("name", org.name)
-        w.member("availableCredits", number: "5.0018196E4")
-        w.member("creditAssignments", org.budgeting ? "enabled" : "disabled")
-        w.member("defaultUserCreditAssignment", -1)
-        w.member("allSSL", true)
-        // Only the admins with MFA on: not the admin list (seed bug 5 read it as one).
-        w.array("mfaAdmins") { a in
-            a.beginObject()
-            a.member("username", ArcGISOrganization.adminUsername)
-            a.endObject()
-        }
-        w.object("subscriptionInfo") { sub in
-            sub.member("type", "In Use")
-            sub.member("expDate", 1_893_456_000_000)
-            sub.member("maxUsers", max(org.users.count, 100))
-            sub.member("availableCredits", number: "5.0018196E4")
-        }
-        w.endObject()
-        return .json(200, w)
-    }
-
     /// `start` is 1-based; `num` defaults to 10, at most 100; only the first 10,000 results page
     /// (a page is cut at 10,000 with `nextStart: -1`; a start past it is an error). `username`
     /// filters: `abc*` a prefix, otherwise an exact name, case-insensitive.
-    private func users(_ params: [String: String], _ org: ArcGISOrganization, _ sandbox: SandboxState) -> SandboxResponse {
-        let start = max(1, Int(params["start"] ?? "") ?? 1)
-        let num = min(100, max(0, Int(params["num"] ?? "") ?? 10))
+    func users(_ params: [String: String], _ org: ArcGISOrganization, _ sandbox: SandboxState) -> SandboxResponse {
         var list = org.users
         if let filter = params["username"]?.lowercased(), !filter.isEmpty {
             if filter.hasSuffix("*") {
@@ -209,89 +190,15 @@ public final class ArcGISRoutes: SandboxRoutes {
             }
         }
         if params["sortOrder"]?.lowercased() == "desc" { list.reverse() }
-        if start > 10_000 {
-            return envelope(400, "Unable to page beyond the first 10000 results.", details: .list(["'start' must be at most 10000."]))
-        }
-        let end = min(list.count, start - 1 + num, 10_000)
-        let page = start - 1 < end ? Array(list[(start - 1)..<end]) : []
-        var w = JSONWriter(capacity: 400 * page.count + 128)
+        let window = PageWindow(params, total: list.count)
+        if let error = window.error { return envelope(400, "Unable to page beyond the first 10000 results.", details: .list([error])) }
+        var w = JSONWriter(capacity: 400 * window.range.count + 128)
         w.beginObject()
-        w.member("total", list.count)
-        w.member("start", start)
-        w.member("num", page.count)
-        w.member("nextStart", end < list.count && end < 10_000 ? end + 1 : -1)
+        window.write(&w)
         w.array("users") { a in
-            for u in page {
-                a.beginObject()
-                a.member("username", u.username)
-                a.member("id", String(FNV1a.hash(u.username), radix: 16))
-                a.member("fullName", u.fullName)
-                a.member("email", u.email)
-                a.member("role", u.role)
-                a.array("tags") { t in for tag in u.tags { t.string(tag) } }
-                a.member("created", number: String(u.createdMs))
-                a.member("lastLogin", -1)
-                a.member("orgId", org.id)
-                a.member("disabled", false)
-                if let budget = sandbox.arcgisBudget(u) {
-                    a.member("assignedCredits", number: ExactDecimal.format(budget.assigned))
-                    a.member("availableCredits", number: ExactDecimal.format(budget.available))
-                } else {
-                    a.key("assignedCredits"); a.null()
-                    a.key("availableCredits"); a.null()
-                }
-                a.endObject()
-            }
+            for u in list[window.range] { userJSON(&a, u, org: org, sandbox, full: false) }
         }
         w.endObject()
-        return .json(200, w)
-    }
-
-    private func itemJSON(_ w: inout JSONWriter, _ item: ArcGISOrganization.Item, org: ArcGISOrganization, search: Bool) {
-        w.beginObject()
-        w.member("id", item.id)
-        w.member("owner", item.owner)
-        w.member("orgId", org.id)
-        w.member("title", item.title)
-        w.member("type", item.type)
-        w.array("typeKeywords") { a in for k in item.typeKeywords { a.string(k) } }
-        w.array("tags") { a in for t in item.tags { a.string(t) } }
-        w.member("access", "org")
-        w.member("size", search && item.sizeHiddenInSearch ? -1 : Int(item.size))
-        if item.type == "Feature Service" && item.size > 0 { w.member("attachmentsSize", Int(item.attachmentBytes)) }
-        w.endObject()
-    }
-
-    /// `q=orgid:<id>` (other terms ignored); 100 a page at most.
-    private func search(_ params: [String: String], _ org: ArcGISOrganization) -> SandboxResponse {
-        let q = (params["q"] ?? "").lowercased()
-        let list = q.contains("orgid:\(org.id.lowercased())") ? org.items : []
-        let start = max(1, Int(params["start"] ?? "") ?? 1)
-        let num = min(100, max(0, Int(params["num"] ?? "") ?? 10))
-        if start > 10_000 {
-            return envelope(400, "Unable to page beyond the first 10000 results.", details: .list(["'start' must be at most 10000."]))
-        }
-        let end = min(list.count, start - 1 + num, 10_000)
-        var w = JSONWriter()
-        w.beginObject()
-        w.member("query", params["q"] ?? "")
-        w.member("total", list.count)
-        w.member("start", start)
-        w.member("num", max(0, end - start + 1))
-        w.member("nextStart", end < list.count && end < 10_000 ? end + 1 : -1)
-        w.array("results") { a in
-            if start - 1 < end { for item in list[(start - 1)..<end] { itemJSON(&a, item, org: org, search: true) } }
-        }
-        w.endObject()
-        return .json(200, w)
-    }
-
-    private func item(_ id: String, _ org: ArcGISOrganization) -> SandboxResponse {
-        guard let item = org.items.first(where: { $0.id == id }) else {
-            return envelope(400, "Item does not exist or is inaccessible.", details: .list([]))
-        }
-        var w = JSONWriter()
-        itemJSON(&w, item, org: org, search: false)
         return .json(200, w)
     }
 }

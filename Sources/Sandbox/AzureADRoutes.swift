@@ -13,7 +13,10 @@ public struct AzureADRoutes: SandboxRoutes {
     public init() {}
 
     public func respond(to request: SandboxRequest, in sandbox: SandboxState) async -> SandboxResponse? {
-        guard request.segments.count == 3, request.segments[1] == "oauth2", request.segments[2] == "token" else { return nil }
+        let s = request.segments
+        if s.count == 4, s[1] == "v2.0", s[2] == ".well-known", s[3] == "openid-configuration" { return discovery(request, sandbox) }
+        let v2 = s.count == 4 && s[1] == "oauth2" && s[2] == "v2.0" && s[3] == "token"
+        guard v2 || (s.count == 3 && s[1] == "oauth2" && s[2] == "token") else { return nil }
         guard request.method == "POST" else {
             return error(sandbox, 405, "invalid_request", 900561, "AADSTS900561: The endpoint only accepts POST requests.")
         }
@@ -22,7 +25,9 @@ public struct AzureADRoutes: SandboxRoutes {
         guard tenant.caseInsensitiveCompare(config.tenant) == .orderedSame else {
             return error(sandbox, 400, "invalid_request", 90002, "AADSTS90002: Tenant '\(tenant)' not found.")
         }
-        let form = request.form
+        var form = request.form
+        // v2 names the API by scope (`https://management.azure.com/.default`), v1 by resource.
+        if v2 { form["resource"] = Self.resource(scope: form["scope"] ?? "") }
         guard let clientID = form["client_id"], !clientID.isEmpty else {
             return error(sandbox, 400, "invalid_request", 900144, "AADSTS900144: The request body must contain the following parameter: 'client_id'.")
         }
@@ -42,7 +47,7 @@ public struct AzureADRoutes: SandboxRoutes {
             guard form["client_secret"] == config.clientSecret else {
                 return error(sandbox, 401, "invalid_client", 7000215, "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '\(clientID)'.")
             }
-            return success(sandbox, audience: audience, refresh: nil)
+            return success(sandbox, audience: audience, refresh: nil, v2: v2)
         case "refresh_token":
             guard form["refresh_token"] == config.refreshToken else {
                 return error(sandbox, 400, "invalid_grant", 9002313, "AADSTS9002313: Invalid request. Request is malformed or invalid.")
@@ -50,18 +55,27 @@ public struct AzureADRoutes: SandboxRoutes {
             if let secret = form["client_secret"], secret != config.clientSecret {
                 return error(sandbox, 401, "invalid_client", 7000215, "AADSTS7000215: Invalid client secret provided.")
             }
-            return success(sandbox, audience: audience, refresh: config.refreshToken)
+            return success(sandbox, audience: audience, refresh: config.refreshToken, v2: v2)
         case let other:
             return error(sandbox, 400, "unsupported_grant_type", 70003, "AADSTS70003: The app requested an unsupported grant type '\(other ?? "")'.")
         }
     }
 
-    private func success(_ sandbox: SandboxState, audience: String, refresh: String?) -> SandboxResponse {
+    private func success(_ sandbox: SandboxState, audience: String, refresh: String?, v2: Bool) -> SandboxResponse {
         let (token, expires) = sandbox.issueToken(audience: audience)
         let now = Int(Date().timeIntervalSince1970)
         var w = JSONWriter()
         w.beginObject()
         w.member("token_type", "Bearer")
+        guard !v2 else {
+            // v2: numbers, no `resource` or `expires_on`.
+            w.member("expires_in", sandbox.configuration.tokenLifetime)
+            w.member("ext_expires_in", sandbox.configuration.tokenLifetime)
+            w.member("access_token", token)
+            if let refresh { w.member("refresh_token", refresh) }
+            w.endObject()
+            return .json(200, w, headers: [("Cache-Control", "no-store, no-cache"), ("Pragma", "no-cache")])
+        }
         w.member("expires_in", String(sandbox.configuration.tokenLifetime))
         w.member("ext_expires_in", String(sandbox.configuration.tokenLifetime))
         w.member("expires_on", String(Int(expires.timeIntervalSince1970)))

@@ -9,6 +9,8 @@ import WarehouseCore
 public struct AzureCommerceRoutes: SandboxRoutes {
     public static let apiVersion = "2015-06-01-preview"
     static let pageSize = 1000
+    /// The rate card's Monetary Commitment discount, in percent (`TieredDiscount`).
+    public static let commitmentDiscountPercent = "10"
 
     public init() {}
 
@@ -55,28 +57,32 @@ public struct AzureCommerceRoutes: SandboxRoutes {
             return sandbox.resourceManagerError(400, code: "InvalidInput", "reportedStartTime and reportedEndTime are required ISO 8601 times, start before end.")
         }
         let details = (q["showDetails"] ?? "true").lowercased() != "false"
+        let granularity = q["aggregationGranularity"] ?? "Daily"
+        guard ["daily", "hourly"].contains(granularity.lowercased()) else {
+            return sandbox.resourceManagerError(400, code: "InvalidInput", "aggregationGranularity must be Daily or Hourly.")
+        }
+        let hourly = granularity.lowercased() == "hourly"
+        let mode = "\(hourly ? "Hourly" : "Daily")|\(details)"
         var offset = 0
         if let token = q["continuationToken"] {
-            guard let parsed = parseToken(token, sub: sub.id, start: start, end: end, sandbox) else {
+            guard let parsed = parseToken(token, sub: sub.id, start: start, end: end, mode: mode, sandbox) else {
                 sandbox.countRejectedContinuation()
                 return sandbox.resourceManagerError(400, code: "InvalidContinuationToken", "The continuation token is not valid.")
             }
             offset = parsed
         }
-        let answer = sandbox.answer(sub, from: start, to: end)
-        let total = answer.count
+        let view = UsageAggregatesView(sandbox.answer(sub, from: start, to: end), details: details, hourly: hourly)
+        let total = view.count
         let upper = min(total, offset + Self.pageSize)
         var w = JSONWriter(capacity: 900 * max(1, upper - offset))
         w.beginObject()
         w.array("value") { w in
-            for i in offset..<max(offset, upper) {
-                writeRecord(&w, answer.record(at: i), details: details)
-            }
+            for i in offset..<max(offset, upper) { writeRecord(&w, view.record(at: i)) }
         }
         if upper < total {
             let query = "api-version=\(Self.apiVersion)&reportedStartTime=\(SandboxURL.encode(start.iso8601))"
-                + "&reportedEndTime=\(SandboxURL.encode(end.iso8601))&aggregationGranularity=Daily&showDetails=\(details)"
-                + "&continuationToken=\(SandboxURL.encode(token(sub: sub.id, start: start, end: end, offset: upper, sandbox)))"
+                + "&reportedEndTime=\(SandboxURL.encode(end.iso8601))&aggregationGranularity=\(hourly ? "Hourly" : "Daily")&showDetails=\(details)"
+                + "&continuationToken=\(SandboxURL.encode(token(sub: sub.id, start: start, end: end, mode: mode, offset: upper, sandbox)))"
             w.member("nextLink", "\(request.origin)/subscriptions/\(sub.id.lowercased())/providers/Microsoft.Commerce/UsageAggregates?\(query)")
         } else {
             sandbox.markServed(sub, from: start, to: end)
@@ -85,13 +91,11 @@ public struct AzureCommerceRoutes: SandboxRoutes {
         return .json(200, w)
     }
 
-    private func writeRecord(_ w: inout JSONWriter, _ r: SyntheticUsage, details: Bool) {
-        let (y, m, d) = r.usageEnd.civil
-        let name = "Daily_BRSDT_\(y)\(String(m).leftPad(2))\(String(d).leftPad(2))_0000"
+    private func writeRecord(_ w: inout JSONWriter, _ r: UsageAggregate) {
         let sub = r.subscriptionID.lowercased()
         w.beginObject()
-        w.member("id", "/subscriptions/\(sub)/providers/Microsoft.Commerce/UsageAggregates/\(name)")
-        w.member("name", name)
+        w.member("id", "/subscriptions/\(sub)/providers/Microsoft.Commerce/UsageAggregates/\(r.name)")
+        w.member("name", r.name)
         w.member("type", "Microsoft.Commerce/UsageAggregate")
         w.object("properties") { w in
             w.member("subscriptionId", sub)
@@ -101,14 +105,14 @@ public struct AzureCommerceRoutes: SandboxRoutes {
             w.member("meterCategory", r.meter.category)
             w.member("meterSubCategory", r.meter.subcategory)
             w.member("unit", r.meter.unit)
-            if details {
+            if let resource = r.resource {
                 // instanceData is a JSON document inside a string, as the real API sends it.
                 var inner = JSONWriter(capacity: 256)
                 inner.beginObject()
                 inner.object("Microsoft.Resources") { w in
-                    w.member("resourceUri", r.resource.uri)
-                    w.member("location", r.resource.location)
-                    if let tags = r.resource.tags { w.stringObject("tags", tags) }
+                    w.member("resourceUri", resource.uri)
+                    w.member("location", resource.location)
+                    if let tags = resource.tags { w.stringObject("tags", tags) }
                 }
                 inner.endObject()
                 w.member("instanceData", inner.text)
@@ -122,14 +126,14 @@ public struct AzureCommerceRoutes: SandboxRoutes {
     }
 
     /// An opaque token (base64 with `+`, `/`, `=`, so it must be percent-encoded in the link).
-    private func token(sub: String, start: UTCTime, end: UTCTime, offset: Int, _ sandbox: SandboxState) -> String {
-        let fields = "\(sub.lowercased())|\(start.seconds)|\(end.seconds)|\(offset)"
+    private func token(sub: String, start: UTCTime, end: UTCTime, mode: String, offset: Int, _ sandbox: SandboxState) -> String {
+        let fields = "\(sub.lowercased())|\(start.seconds)|\(end.seconds)|\(mode)|\(offset)"
         return Data("\(offset)|\(sandbox.mac(fields))|commerce-usage-continuation?".utf8).base64EncodedString()
     }
 
-    private func parseToken(_ token: String, sub: String, start: UTCTime, end: UTCTime, _ sandbox: SandboxState) -> Int? {
+    private func parseToken(_ token: String, sub: String, start: UTCTime, end: UTCTime, mode: String, _ sandbox: SandboxState) -> Int? {
         guard let data = Data(base64Encoded: token), let first = String(decoding: data, as: UTF8.self).split(separator: "|").first,
-            let offset = Int(first), self.token(sub: sub, start: start, end: end, offset: offset, sandbox) == token
+            let offset = Int(first), self.token(sub: sub, start: start, end: end, mode: mode, offset: offset, sandbox) == token
         else { return nil }
         return offset
     }
@@ -153,7 +157,17 @@ public struct AzureCommerceRoutes: SandboxRoutes {
         }
         var w = JSONWriter()
         w.beginObject()
-        w.array("OfferTerms") { _ in }
+        w.array("OfferTerms") { w in
+            // A Monetary Commitment (commerce.json `MonetaryCommitment`): `TieredDiscount` maps a
+            // commitment level (price) to the discount percentage that level earns; this offer
+            // gives 10% at every level, except on the excluded meter.
+            w.beginObject()
+            w.member("Name", "Monetary Commitment")
+            w.member("EffectiveDate", "2024-01-01T00:00:00Z")
+            w.object("TieredDiscount") { $0.member("0", number: Self.commitmentDiscountPercent) }
+            w.array("ExcludedMeterIds") { $0.string(MeterCatalogue.meters[0].id) }
+            w.endObject()
+        }
         w.array("Meters") { w in
             for m in MeterCatalogue.meters {
                 w.beginObject()

@@ -50,6 +50,9 @@ public struct SandboxResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// Send the headers (with the full `Content-Length`) and half of the body, then close the
+    /// connection: what a connection reset mid-transfer looks like to a client (`truncated`).
+    public var dropsConnection = false
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status

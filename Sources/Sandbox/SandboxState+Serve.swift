@@ -23,7 +23,7 @@ extension SandboxState {
         switch fault {
         case .throttle?: return throttled(api)
         case .serverError?: return serverError(api, key: key)
-        case .notReady?: return SandboxResponse(status: notReadyStatus, headers: [("Retry-After", "1")])
+        case .notReady?: return notReady(api, status: notReadyStatus)
         case .slow?: try? await Task.sleep(for: configuration.slowDelay)
         default: break
         }
@@ -37,11 +37,22 @@ extension SandboxState {
         guard response.status == 200 else { return response }
         switch fault {
         case .truncatedBody?:
-            response.body = Array(response.body.prefix(max(1, response.body.count / 2)))
+            response.dropsConnection = true
         case .malformedJSON?:
             response.body = Array(response.body.prefix(max(1, response.body.count / 3))) + Array("\u{1}]]}".utf8)
         default: break
         }
+        return response
+    }
+
+    /// Partner Center: an empty 204. Azure Commerce: 202 with the `ErrorObjectResponse` body
+    /// (`{"error":{"code","message"}}`) that the 2015-06-01-preview specification gives
+    /// `UsageAggregates_List`'s 202 since its 2025 revision (azure-rest-api-specs, commerce.json;
+    /// the code text is the sandbox's own), and a `Retry-After`.
+    private func notReady(_ api: SandboxAPI, status: Int) -> SandboxResponse {
+        guard api == .resourceManager else { return SandboxResponse(status: status, headers: [("Retry-After", "1")]) }
+        var response = resourceManagerError(status, code: "UsageAggregatesNotReady", "The usage data for the requested reported time range is being processed. Retry after 1 seconds.")
+        response.headers.append(("Retry-After", "1"))
         return response
     }
 

@@ -12,6 +12,8 @@ public final class SandboxState: Sendable {
         let audience: String
         let expiresAt: Date
         var usesLeft: Int
+        /// With `.tokenExpiry`: when the token ran out of uses, and is expired from then on.
+        var expiredAt: Date?
     }
 
     struct Counters {
@@ -89,8 +91,12 @@ public final class SandboxState: Sendable {
             if entry.expiresAt < Date() { return .expired(entry.expiresAt) }
             if configuration.faults.contains(.tokenExpiry) {
                 if entry.usesLeft <= 0 {
+                    // It expires now, and says so: the expiry the 401 names is before the current time.
+                    let expiredAt = entry.expiredAt ?? Date().addingTimeInterval(-1)
+                    entry.expiredAt = expiredAt
+                    c.tokens[token] = entry
                     c.faults["token-expiry", default: 0] += 1
-                    return .expired(entry.expiresAt)
+                    return .expired(expiredAt)
                 }
                 entry.usesLeft -= 1
                 c.tokens[token] = entry

@@ -21,12 +21,14 @@ extension StreamSpec {
             try ArcGISUsersPage.decode(data, file: file), source: options.sourceName, org: options.org, asOf: (options.asOf ?? now).startOfDay)
     }
 
+    /// An item page loaded with `attachmentBytes` (one hosted feature service, its attachments
+    /// read from its layers' queryAttachments) splits its `size` into features and attachments.
     public static let agolItems = StreamSpec(
         name: "agol-items", defaultSource: "arcgis", stream: "items", window: .snapshot, reprice: .monthsTouched, replaces: .snapshotDay
     ) { data, file, options, now in
-        try Normalize.arcgisItems(
-            try ArcGISItemsPage.decode(data, file: file), source: options.sourceName, org: options.org, asOf: (options.asOf ?? now).startOfDay,
-            file: file)
+        var page = try ArcGISItemsPage.decode(data, file: file)
+        if let attachments = options.attachmentBytes, page.items.count == 1 { page.items[0].attachmentBytes = attachments }
+        return try Normalize.arcgisItems(page, source: options.sourceName, org: options.org, asOf: (options.asOf ?? now).startOfDay, file: file)
     }
 
     /// https://developers.arcgis.com/rest/enterprise-administration/portal/usage-reports/

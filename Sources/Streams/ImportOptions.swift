@@ -16,6 +16,9 @@ public struct ImportOptions: Sendable {
     /// The reported window a utilization or UsageAggregates page answers, when the page does not
     /// say (`--reported-day`, `--reported-start`/`--reported-end`; the nightly run's day).
     public var reported: ReportedWindow?
+    /// The attachment bytes of the one hosted feature service on an item page, read from its
+    /// layers' `queryAttachments` by the nightly run (the item's `size` includes them).
+    public var attachmentBytes: Int64?
 
     public init(
         kind: StreamSpec, source: String? = nil, customer: String? = nil, subscription: String? = nil, org: String? = nil, asOf: UTCTime? = nil,
@@ -40,6 +43,7 @@ public struct ImportOptions: Sendable {
         public static let asOf = "as_of"
         public static let reportedStart = "reported_start"
         public static let reportedEnd = "reported_end"
+        public static let attachmentBytes = "attachment_bytes"
     }
 
     /// The `raw_pages.context` JSON: the options given, so `rebuild` can re-derive the facts.
@@ -53,6 +57,7 @@ public struct ImportOptions: Sendable {
             members.append(.init(key: Key.reportedStart, value: .string(reported.start.iso8601)))
             members.append(.init(key: Key.reportedEnd, value: .string(reported.end.iso8601)))
         }
+        if let attachmentBytes { members.append(.init(key: Key.attachmentBytes, value: .string(String(attachmentBytes)))) }
         return JSONValue.object(JSONObject(members)).serialized
     }
 
@@ -68,5 +73,6 @@ public struct ImportOptions: Sendable {
         {
             reported = ReportedWindow(start: start, end: end)
         }
+        attachmentBytes = (object[Key.attachmentBytes] as? String).flatMap { Int64($0) }
     }
 }

@@ -88,8 +88,8 @@ extension Normalize {
     /// (`costCenter:Ops` as `{"costCenter":"Ops"}`, so tag rules apply to items). An item whose size is unknown
     /// (-1 in search results) is skipped with a warning, never recorded as 0.
     ///
-    /// Hosted feature services: `size` includes attachments; `attachmentsSize`, when the
-    /// document has it, is split off at the file rate, else all bytes are feature bytes. Views
+    /// Hosted feature services: `size` includes attachments; their bytes, when known (from the
+    /// layers' `queryAttachments`), are split off at the file rate, else all bytes are feature bytes. Views
     /// (size 0) and services that are not hosted cost nothing (`none`).
     public static func arcgisItems(_ page: ArcGISItemsPage, source: String, org: String?, asOf: UTCTime, file: String) throws -> FactBatch {
         var batch = FactBatch()

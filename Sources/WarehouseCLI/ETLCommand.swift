@@ -4,6 +4,7 @@ import Foundation
 import Load
 import Logging
 import Pipeline
+import Transport
 import WarehouseCore
 
 /// `warehouse etl`: the nightly run, for cron or a systemd timer.
@@ -54,9 +55,12 @@ struct ETLCommand: AsyncParsableCommand {
             throw ExitCode(ETLExit.configuration)
         }
         let console = ETLConsole(format: logFormat)
+        // As curl does: CURL_CA_BUNDLE names the CAs to trust (a TLS-inspecting proxy's, the
+        // sandbox's over HTTPS) instead of the system's.
+        let caBundle = ProcessInfo.processInfo.environment["CURL_CA_BUNDLE"].flatMap { $0.isEmpty ? nil : $0 }
         let code = check
             ? console.check(databasePath: database.path, configPath: config, options: options)
-            : await console.run(databasePath: database.path, configPath: config, options: options)
+            : await console.run(databasePath: database.path, configPath: config, options: options, http: HTTPClientConfiguration(caBundle: caBundle))
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -42,6 +42,21 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: IncidentsOption.help)
     var incidents: String?
 
+    @Option(help: "HTTPS port on 127.0.0.1, beside the plain HTTP one (default: --port + 1, or a free one with --port 0).")
+    var tlsPort: Int?
+
+    @Flag(help: "Serve plain HTTP only.")
+    var noTLS = false
+
+    @Option(help: "PEM certificate chain (server certificate first) to serve HTTPS with; default: a new self-signed CA and certificate.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "Where to write the CA certificate clients must trust (default: in the temporary directory, named in the banner).")
+    var caFile: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, not \(port)") }
         guard SandboxConfiguration.recordsPerDay(scale: scale) != nil else {
@@ -52,6 +67,8 @@ struct SandboxCommand: AsyncParsableCommand {
         guard latency >= 0 else { throw ValidationError("--latency must not be negative") }
         if let customers, !(0...1000).contains(customers) { throw ValidationError("--customers must be 0...1000") }
         _ = try IncidentsOption.parse(incidents, now: .now())
+        if let tlsPort, !(0...65535).contains(tlsPort) { throw ValidationError("--tls-port must be 0...65535, not \(tlsPort)") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     }
 
     func run() async throws {
@@ -64,19 +81,21 @@ struct SandboxCommand: AsyncParsableCommand {
             configuration.incidents = try IncidentsOption.parse(incidents, now: .now())
             // Install the signal handlers before listening, so an early Ctrl-C is not lost.
             let stop = SignalWaiter(signals: [SIGINT, SIGTERM])
-            let server = try await SandboxServer.start(configuration)
-            printOut(Self.banner(server) + IncidentsOption.describe(server))
+            let tls = noTLS ? nil : try SandboxTLSFiles.identity(certificate: tlsCert, key: tlsKey)
+            let server = try await SandboxServer.start(configuration, tls: tls, tlsPort: tlsPort ?? (port == 0 ? 0 : min(port + 1, 65535)))
+            let caPath = try tls.map { try SandboxTLSFiles.writeTrust($0, to: caFile, port: server.tlsPort ?? 0) }
+            printOut(Self.banner(server, caFile: caPath) + IncidentsOption.describe(server))
             let signal = await stop.wait()
             printError("stopping the sandbox (\(signal == SIGINT ? "SIGINT" : "SIGTERM"))")
             await server.stop()
         }
     }
 
-    static func banner(_ server: SandboxServer) -> String {
+    static func banner(_ server: SandboxServer, caFile: String? = nil) -> String {
         let c = server.configuration
         let base = server.baseURL
         var text = """
-            warehouse sandbox listening on \(base)
+            warehouse sandbox listening on \(base)\(SandboxTLSFiles.bannerLines(server, caFile: caFile))
               seed \(c.seed), \(c.recordsPerDay) records per Azure subscription per day, faults: \(faultNames(c.faults))
 
             Endpoints

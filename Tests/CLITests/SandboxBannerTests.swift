@@ -11,7 +11,9 @@ struct SandboxBannerTests {
     @Test func bannerPrintsArcGISOnlineEndpointAndCredentialsThatWork() async throws {
         let process = Process()
         process.executableURL = try CLI.executable
-        process.arguments = ["sandbox", "--port", "0", "--seed", "7", "--scale", "5"]
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("banner-ca-\(UUID().uuidString).pem").path
+        defer { try? FileManager.default.removeItem(atPath: caFile) }
+        process.arguments = ["sandbox", "--port", "0", "--seed", "7", "--scale", "5", "--ca-file", caFile]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -32,6 +34,11 @@ struct SandboxBannerTests {
         #expect(endpoint.hasPrefix("http://127.0.0.1:") && endpoint.hasSuffix("/sharing/rest"))
         #expect(Self.value(after: "ArcGIS client", in: text) == "sandboxArcGISApp01")
         #expect(text.contains("\(endpoint)/generateToken"), "the curl example uses the endpoint")
+        // HTTPS beside it, on another port, with the CA to trust written where --ca-file said.
+        let https = try #require(Self.value(after: "and on", in: text), "no HTTPS line in:\n\(text)")
+        #expect(https.hasPrefix("https://127.0.0.1:") && https != endpoint)
+        #expect(text.contains("export REQUESTS_CA_BUNDLE=\(caFile)"))
+        #expect(try String(contentsOfFile: caFile, encoding: .utf8).hasPrefix("-----BEGIN CERTIFICATE-----"))
 
         var request = URLRequest(url: try #require(URL(string: endpoint + "/generateToken")))
         request.httpMethod = "POST"

@@ -34,9 +34,10 @@ public struct ArcGISPull {
     public func run(from start: UTCTime, to end: UTCTime, asOf: UTCTime = .now(), source: String = "arcgis") async throws -> Summary {
         var summary = Summary()
         let loader = Loader(db: db, config: config)
-        func load(_ page: FetchedPage, _ kind: StreamSpec, org: String) throws {
-            let result = try loader.importFile(
-                page.body, file: page.request, options: ImportOptions(kind: kind, source: source, org: org, asOf: asOf), now: page.fetchedAt)
+        func load(_ page: FetchedPage, _ kind: StreamSpec, org: String, attachmentBytes: Int64? = nil) throws {
+            var options = ImportOptions(kind: kind, source: source, org: org, asOf: asOf)
+            options.attachmentBytes = attachmentBytes
+            let result = try loader.importFile(page.body, file: page.request, options: options, now: page.fetchedAt)
             summary.pages += 1
             summary.pagesByKind[kind.name, default: 0] += 1
             summary.records += result.records
@@ -46,7 +47,7 @@ public struct ArcGISPull {
         let (portal, org) = try await client.portal()
         try load(portal, .agolSelf, org: org)
         try await client.users(orgID: org) { try load($0, .agolUsers, org: org) }
-        try await client.items(orgID: org) { try load($0, .agolItems, org: org) }
+        try await client.items(orgID: org) { try load($0, .agolItems, org: org, attachmentBytes: $1) }
         try await client.usage(orgID: org, from: start, to: end, now: max(asOf, .now())) { try load($0, .agolUsage, org: org) }
         return summary
     }

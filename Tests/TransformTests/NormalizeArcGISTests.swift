@@ -33,7 +33,9 @@ import WarehouseCore
     }
 
     @Test func itemsBecomeSnapshotsAndDailyStorageUsage() throws {
-        let page = try ArcGISItemsPage.decode(try Fixture.data("items-page.json"), file: "items.json")
+        var page = try ArcGISItemsPage.decode(try Fixture.data("items-page.json"), file: "items.json")
+        // What the nightly run learns from the hosted layer's queryAttachments.
+        page.items[4].attachmentBytes = 10_485_760
         let asOf = UTCTime(year: 2026, month: 11, day: 15, hour: 13)
         let batch = try Normalize.arcgisItems(page, source: "arcgis", org: nil, asOf: asOf, file: "items.json")
         // The item of unknown size is skipped with a warning, never stored as 0.

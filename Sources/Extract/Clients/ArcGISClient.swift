@@ -139,17 +139,31 @@ public final class ArcGISClient: Sendable {
         return total
     }
 
-    /// Every item of the org via `search?q=orgid:<id>`, 100 a page; each item search reports as
-    /// `size: -1` is fetched from `content/items/{id}` and handed on as its own page.
-    public func items(orgID: String, _ each: (FetchedPage) async throws -> Void) async throws {
+    /// Every item of the org via `search?q=orgid:<id>`, 100 a page, each page handed on with nil.
+    /// An item search reports as `size: -1`, and every hosted feature service with data of its
+    /// own, is then fetched from `content/items/{id}` and handed on as its own page, with its
+    /// attachments' bytes for the latter (`attachmentBytes(serviceURL:)`): the item page comes
+    /// after the search page, so its split of `size` into features and attachments is what stays.
+    public func items(orgID: String, _ each: (FetchedPage, _ attachmentBytes: Int64?) async throws -> Void) async throws {
         var start: Int64 = 1
         while true {
             let (page, root) = try await fetch(
                 "search", [("q", "orgid:\(orgID)"), ("start", String(start)), ("num", String(pageSize)), ("sortField", "modified"), ("sortOrder", "asc")],)
-            try await each(page)
-            for item in try root.optionalArray("results") where (try item.optionalInt64("size") ?? 0) < 0 {
-                let id = try item.requiredString("id")
-                try await each(try await fetch("content/items/\(URLText.encode(id))", []).page)
+            try await each(page, nil)
+            for found in try root.optionalArray("results") {
+                var item = found
+                var fetched: FetchedPage?
+                if (try found.optionalInt64("size") ?? 0) < 0 {
+                    let (page, root) = try await fetch("content/items/\(URLText.encode(try found.requiredString("id")))", [])
+                    (fetched, item) = (page, root)
+                }
+                guard try Self.hasOwnAttachments(item), let url = try item.optionalString("url") else {
+                    if let fetched { try await each(fetched, nil) }
+                    continue
+                }
+                let attachments = try await attachmentBytes(serviceURL: url)
+                if fetched == nil { fetched = try await fetch("content/items/\(URLText.encode(try item.requiredString("id")))", []).page }
+                if let fetched { try await each(fetched, attachments) }
             }
             guard let next = try root.optionalInt64("nextStart"), next > 0 else { break }
             if next > Int64(Self.pagingCap) {
