@@ -42,7 +42,7 @@ JSON_MB=$(du -sm "$WORK/pages" | cut -f1)
 run() {
   local name=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || {
     echo "bench-bulk: $name failed:" >&2
     tail -5 "$WORK/$name.err" >&2
     exit 1
@@ -50,6 +50,8 @@ run() {
 }
 seconds() { cut -d' ' -f1 "$WORK/$1.time"; }
 rss_mb() { echo "scale=1; $(cut -d' ' -f2 "$WORK/$1.time") / 1024" | bc; }
+# CPU seconds (user + system, both threads): what a shared machine's load does not stretch.
+cpu() { echo "$(cut -d' ' -f3 "$WORK/$1.time") + $(cut -d' ' -f4 "$WORK/$1.time")" | bc; }
 rate() { echo "$RECORDS / $(seconds "$1")" | bc; }
 size_mb() { echo "scale=1; $(stat -c %s "$1") / 1048576" | bc; }
 # Every table an import writes but the run log (etl_runs grows by design), row by row.
@@ -104,15 +106,17 @@ USAGE_BYTES=$(per_row "$DB" "'usage_facts', 'sqlite_autoindex_usage_facts_1', 'u
 RAW_BYTES=$(per_row "$DB" "'raw_pages', 'sqlite_autoindex_raw_pages_1'")
 BREAKDOWN=$(sqlite3 "$DB" "SELECT name || ' ' || round(sum(pgsize) * 1.0 / $ROWS, 1) FROM dbstat WHERE name IN ($FACT_TABLES) GROUP BY name HAVING sum(pgsize) > 8192 ORDER BY sum(pgsize) DESC" | paste -sd, | sed 's/,/, /g')
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-printf '\n%-44s %12s %10s %12s %10s\n' "on $RECORDS records, $JSON_MB MB of JSON" "seconds" "records/s" "peak RSS MB" "file MB"
-printf '%-44s %12s %10s %12s %10s\n' "1. warehouse import, empty warehouse" "$(seconds fresh)" "$(rate fresh)" "$(rss_mb fresh)" "$DB_MB"
-printf '%-44s %12s %10s %12s %10s\n' "2. warehouse import again (no row changed)" "$(seconds again)" "$(rate again)" "$(rss_mb again)" "$(size_mb "$DB")"
-printf '%-44s %12s %10s %12s %10s\n' "3. Python: $PARSER + sqlite3 executemany" "$(seconds python)" "$(rate python)" "$(rss_mb python)" "$(size_mb "$PYDB")"
-printf '%-44s %12s %10s %12s %10s\n' "4. sqlite3 .import of the rows as CSV" "$(seconds csv)" "$(rate csv)" "$(rss_mb csv)" "$(size_mb "$CSVDB")"
+printf '\n%-44s %10s %8s %10s %12s %10s\n' "on $RECORDS records, $JSON_MB MB of JSON" "seconds" "CPU s" "records/s" "peak RSS MB" "file MB"
+printf '%-44s %10s %8s %10s %12s %10s\n' "1. warehouse import, empty warehouse" "$(seconds fresh)" "$(cpu fresh)" "$(rate fresh)" "$(rss_mb fresh)" "$DB_MB"
+printf '%-44s %10s %8s %10s %12s %10s\n' "2. warehouse import again (no row changed)" "$(seconds again)" "$(cpu again)" "$(rate again)" "$(rss_mb again)" "$(size_mb "$DB")"
+printf '%-44s %10s %8s %10s %12s %10s\n' "3. Python: $PARSER + sqlite3 executemany" "$(seconds python)" "$(cpu python)" "$(rate python)" "$(rss_mb python)" "$(size_mb "$PYDB")"
+printf '%-44s %10s %8s %10s %12s %10s\n' "4. sqlite3 .import of the rows as CSV" "$(seconds csv)" "$(cpu csv)" "$(rate csv)" "$(rss_mb csv)" "$(size_mb "$CSVDB")"
 echo
 ratio() { echo "scale=2; $(seconds "$1") / $(seconds "$2")" | bc; }
 echo "warehouse / Python on the same schema: $(ratio python fresh)x the speed (target >= 3x)"
 echo "warehouse / sqlite3 .import:           $(ratio csv fresh)x the speed (target >= 0.8x)"
+cpu_ratio() { echo "scale=2; $(cpu "$1") / $(cpu "$2")" | bc; }
+echo "the same by CPU seconds (user + system): $(cpu_ratio python fresh)x Python, $(cpu_ratio csv fresh)x .import"
 echo "identical re-import:                   $(rate again) records/s (target >= 1,000,000)"
 echo "bytes per usage row: $BYTES (target <= 150): usage facts and their indexes $USAGE_BYTES; raw pages (zlib) $RAW_BYTES apart"
 echo "  by table and index: $BREAKDOWN"
