@@ -83,14 +83,17 @@ SELECT period, source, account_id, meter_id, unit, currency, cost_center_key, us
        resource_group,
        (thousandths / 1000) || CASE WHEN thousandths % 1000 = 0 THEN '' ELSE rtrim(printf('.%03d', thousandths % 1000), '0') END,
        amount_micros, records
-FROM (SELECT c.period AS period, u.source AS source, u.account_id AS account_id, u.meter_id AS meter_id, u.unit AS unit,
-             c.currency AS currency, c.cost_center_key AS cost_center_key, u.user_name AS user_name,
-             u.customer_id AS customer_id, u.subscription_id AS subscription_id, u.resource_group AS resource_group,
-             sum(CAST(replace(u.quantity, '.', '') AS INTEGER)) AS thousandths, sum(c.amount_micros) AS amount_micros,
+FROM (SELECT c.period AS period, a.source AS source, a.spelling AS account_id, m.spelling AS meter_id, d.unit AS unit,
+             c.currency AS currency, n.cost_center_key AS cost_center_key, d.user_name AS user_name,
+             d.customer_id AS customer_id, d.subscription_id AS subscription_id, d.resource_group AS resource_group,
+             sum(CAST(replace(f.quantity, '.', '') AS INTEGER)) AS thousandths, sum(c.amount_micros) AS amount_micros,
              count(*) AS records
-      FROM charges c JOIN usage u ON u.usage_id = c.usage_id
-      GROUP BY c.period, u.source, u.account_id COLLATE BINARY, u.meter_id COLLATE BINARY, u.unit, c.currency, c.cost_center_key,
-               u.user_name, u.customer_id COLLATE BINARY, u.subscription_id COLLATE BINARY, u.resource_group COLLATE BINARY);
+      FROM charge_facts c JOIN usage_facts f ON f.usage_id = c.usage_id
+      JOIN account_keys a ON a.account_key = f.account_key JOIN meter_keys m ON m.meter_key = f.meter_key
+      JOIN usage_details d ON d.detail_key = f.detail_key JOIN cost_center_names n ON n.name_key = c.name_key
+      -- Integer keys (the generated details differ in their resource group only, so a detail key is
+      -- one combination of the rollup's dimensions).
+      GROUP BY c.period, f.account_key, f.meter_key, f.detail_key, c.currency, n.cost_center_key);
 COMMIT;
 ANALYZE invoice_rollup;
 SQL
