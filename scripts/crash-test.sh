@@ -19,25 +19,10 @@ BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 WORK=$(mktemp -d)
 trap 'kill $SANDBOX 2>/dev/null || true; rm -rf "$WORK"' EXIT
 cd "$WORK"
-export no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
+source "$OLDPWD/scripts/sandbox-env.sh"
 
-"$BIN" sandbox --port 0 --customers 3 > sandbox.out 2>&1 &
-SANDBOX=$!
-for _ in $(seq 100); do grep -q 'listening on' sandbox.out 2>/dev/null && break; sleep 0.1; done
-URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' sandbox.out | head -1)
-[[ -n $URL ]] || { echo "the sandbox did not start: $(cat sandbox.out)" >&2; exit 1; }
-export SANDBOX_CLIENT_SECRET=sandbox-client-secret-0001 SANDBOX_AGOL_PASSWORD=sandbox-arcgis-password-0001
-cat > warehouse.yaml <<YAML
-pricing: {credit_price: "0.10"}
-cost_centers:
-  rules: [{user_tag: costCenter, cost_center: "\$value"}]
-lock_wait_seconds: 30
-sources:
-  - {name: sandbox-csp, kind: partnercenter, url: $URL/v1, authority_url: $URL, tenant: sandbox.onmicrosoft.com,
-     client_id: 00000000-5a4d-4b0c-8000-000000000001, client_secret_env: SANDBOX_CLIENT_SECRET, backfill_from: 2026-10-01}
-  - {name: sandbox-agol, kind: arcgis, url: $URL/sharing/rest, username: sandbox_admin, password_env: SANDBOX_AGOL_PASSWORD,
-     backfill_from: 2026-10-01}
-YAML
+start_sandbox --customers 3
+write_config 2026-10-01 30
 NOW=2026-11-03T03:00:00Z
 etl() { "$BIN" etl --db "$1" --config warehouse.yaml --now $NOW; }
 invoices() {

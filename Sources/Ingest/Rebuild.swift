@@ -15,7 +15,8 @@ import WarehouseCore
 /// later correction still wins) and its facts upserted, and the months are repriced. A rebuild
 /// that fails changes nothing. Snapshots (users, budgets, item sizes) are upserted again from
 /// their pages and never deleted: a day's snapshot whose bytes equalled an earlier day's was
-/// stored once, so its history lives only in the facts.
+/// stored once, so its history lives only in the facts, and the usage made from snapshots (storage
+/// credits) is kept, not deleted (the nightly soak, scripts/soak.sh, found rebuild losing it).
 public struct Rebuild {
     let db: Database
     let config: WarehouseConfig
@@ -45,7 +46,15 @@ public struct Rebuild {
             summary.runID = log.runID
             let (from, to) = period.map { ($0, UTCTime.parseMonth($0)!.startOfNextMonth.month) } ?? ("", "~")
             let bounds = period.flatMap(UTCTime.parseMonth).map { ($0.seconds, $0.startOfNextMonth.seconds) } ?? (Int64.min, Int64.max)
-            try db.run("DELETE FROM usage_facts WHERE usage_start >= ? AND usage_start < ?", bounds.0, bounds.1)
+            // Usage made from a snapshot page (ArcGIS storage credits) is kept: a day whose items
+            // page equalled an earlier day's byte for byte shares that page, stored once with the
+            // first day in its context, so decoding it again gives back only that first day.
+            let snapshotKinds = StreamSpec.all.filter { $0.window == .snapshot }.map { "'\($0.name)'" }.joined(separator: ", ")
+            try db.run(
+                """
+                DELETE FROM usage_facts WHERE usage_start >= ? AND usage_start < ?
+                AND (page_id IS NULL OR page_id NOT IN (SELECT page_id FROM raw_pages WHERE kind IN (\(snapshotKinds))))
+                """, bounds.0, bounds.1)
             let store = RawPageStore(db)
             var windows = try ReportedWindowRebuild(db: db)
             for page in try store.pages() {

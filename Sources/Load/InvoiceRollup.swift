@@ -50,10 +50,11 @@ public enum InvoiceRollup {
 
         public init() {}
 
-        /// Adds one usage row and its charge (`amountMicros` nil = unpriced).
-        public mutating func add(quantity: Decimal, amountMicros: Int64?) {
+        /// Adds one usage row and its charge (`amountMicros` nil = unpriced); a sum past Int64
+        /// throws `SumOverflow`.
+        public mutating func add(quantity: Decimal, amountMicros: Int64?, of what: @autoclosure () -> String) throws {
+            if let amountMicros { self.amountMicros = try (self.amountMicros ?? 0).adding(amountMicros, summing: what()) }
             self.quantity += quantity
-            if let amountMicros { self.amountMicros = (self.amountMicros ?? 0) + amountMicros }
             records += 1
         }
     }
@@ -166,7 +167,7 @@ public enum InvoiceRollup {
             guard let quantity = ExactDecimal.parse(row.string(11)) else {
                 throw BadQuantity(text: row.string(11), usageID: row.int64(13))
             }
-            result[key, default: Sums()].add(quantity: quantity, amountMicros: row.optionalInt64(12))
+            try result[key, default: Sums()].add(quantity: quantity, amountMicros: row.optionalInt64(12), of: "the charges of \(period)")
         }
         return result
     }

@@ -18,6 +18,7 @@ public enum Migrations {
         version3,
         version4,
         version5,
+        version6,
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

@@ -56,7 +56,8 @@ struct ChargeWriter {
                 period: key.period, source: key.source, accountID: row.accountID, meterID: row.meterID, unit: row.unit,
                 currency: charge.currency, costCenterKey: costCenterKey, userName: row.userName,
                 customerID: row.customerID, subscriptionID: row.subscriptionID, resourceGroup: row.resourceGroup)
-            rollup[rollupKey, default: InvoiceRollup.Sums()].add(quantity: row.line.quantity, amountMicros: charge.amountMicros)
+            try rollup[rollupKey, default: InvoiceRollup.Sums()].add(
+                quantity: row.line.quantity, amountMicros: charge.amountMicros, of: "the charges of \(key.period), \(key.source) \(key.account) \(key.meter)")
             if row.current == wanted { continue }
             try chargeStatement.bind(row.usageID, key.period, wanted.nameKey, charge.amountMicros, charge.currency).run()
         }

@@ -50,21 +50,25 @@ struct AnomalySeriesSet {
                 }
                 exact[key, default: [:]][number, default: [:]][driver, default: 0] += sum
             } else {
-                set.add(key, day: number, driver: driver, micros: row.int64(5))
+                try set.add(key, day: number, driver: driver, micros: row.int64(5))
             }
         }
         for (key, days) in exact {
             for (day, drivers) in days {
-                for (driver, credits) in drivers { set.add(key, day: day, driver: driver, micros: Micros.from(credits) ?? 0) }
+                for (driver, credits) in drivers { try set.add(key, day: day, driver: driver, micros: Micros.from(credits) ?? 0) }
             }
         }
         set.roundCreditDays(exact)
+        // Every window's sum (baselines, forecasts) then fits in an Int64.
+        for (key, series) in set.series { try Int64.checkSummable(series.values.values, summing: "the daily charges of \(key.group)") }
         return set
     }
 
-    mutating func add(_ key: Key, day: Int64, driver: String, micros: Int64) {
-        series[key, default: Series()].values[day, default: 0] += micros
-        series[key, default: Series()].drivers[day, default: [:]][driver, default: 0] += micros
+    mutating func add(_ key: Key, day: Int64, driver: String, micros: Int64) throws {
+        let what = "the charges of \(key.group) on day \(day)"
+        series[key, default: Series()].values[day, default: 0] = try (series[key]?.values[day] ?? 0).adding(micros, summing: what)
+        series[key, default: Series()].drivers[day, default: [:]][driver, default: 0] =
+            try (series[key]?.drivers[day]?[driver] ?? 0).adding(micros, summing: what)
         let range = span[key.measure] ?? day...day
         span[key.measure] = min(range.lowerBound, day)...max(range.upperBound, day)
     }

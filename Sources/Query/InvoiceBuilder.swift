@@ -61,7 +61,7 @@ public struct InvoiceBuilder {
                 account: row.string(9).lowercased())
             var bucket = buckets[key] ?? Bucket(meterID: row.string(3))
             bucket.records += row.int(5)
-            bucket.amountMicros += row.int64(6)
+            bucket.amountMicros = try bucket.amountMicros.adding(row.int64(6), summing: "invoice \(request.period)")
             let texts = row.string(7).split(separator: " ", omittingEmptySubsequences: false)
             for text in texts {
                 // A quantity holding the separator splits into too many parts: refused, not misread.
@@ -72,6 +72,8 @@ public struct InvoiceBuilder {
             }
             buckets[key] = bucket
         }
+        // Every sum the invoice makes (lines, groups, totals) then fits in an Int64.
+        try Int64.checkSummable(buckets.values.map(\.amountMicros), summing: "invoice \(request.period)")
         var invoice = try assemble(request: request, buckets: buckets)
         invoice.readFromCharges = !isStored
         invoice.awaitingReprice = try awaitingReprice(request.period)

@@ -54,7 +54,7 @@ public struct ReconciliationView {
             if row.usageMonth == period { line.byUsage += row.quantity }
             if row.reportedMonth == period {
                 line.byReported += row.quantity
-                line.amountMicros += row.micros ?? 0
+                line.amountMicros = try line.amountMicros.adding(row.micros ?? 0, summing: "the reconciliation of \(period)")
             }
             lines[row.key] = line
         }

@@ -23,7 +23,7 @@ extension ReportBuilder {
         for key in set.series.keys.sorted() {
             guard let span = set.span[key.measure], span.upperBound >= request.firstDay, let series = set.series[key] else { continue }
             let asOf = min(span.upperBound, request.lastDay)
-            let soFar = (request.firstDay...asOf).reduce(Int64(0)) { $0 + (series.values[$1] ?? 0) }
+            let soFar = try Int64.sum((request.firstDay...asOf).map { series.values[$0] ?? 0 }, summing: "the forecast of \(key.group)")
             let history = (max(span.lowerBound, asOf + 1 - window)...asOf).map { (day: $0, value: series.values[$0] ?? 0) }
             var expected = soFar, low = soFar, high = soFar
             if asOf < request.lastDay {

@@ -76,6 +76,22 @@ import WarehouseCore
         #expect(Self.fast(data) == general)
         #expect(((try? general.get()) != nil) == generalAccepts)
     }
+
+    /// `scripts/fuzz.sh`, seed 2 round 31838: the documentation sample with `"headers": [1e999]`,
+    /// a number Foundation's `JSONSerialization` refuses (no Double holds it), was taken by the
+    /// fast lane. Numbers a Double may not hold are left to the general path now.
+    @Test func declinesNumbersPastADouble() throws {
+        let mutant = String(decoding: try Fixture.data("GetUtilizationRecords.json"), as: UTF8.self)
+            .replacingOccurrences(of: #""headers": []"#, with: #""headers": [1e999]"#)
+        let huge = [mutant, #"{"items":[],"x":1e999}"#, #"{"items":[],"x":-1E+400}"#, #"{"items":[],"x":1e-999}"#,
+                    #"{"items":[],"x":1"# + String(repeating: "0", count: 400) + "}", #"{"items":[],"x":1e0001}"#]
+        for json in huge {
+            let data = Data(json.utf8)
+            #expect(UtilizationPageDecoder.fastDecode(data) == nil, "\(json.suffix(60))")
+            #expect(Self.fast(data) == Self.general(data))
+        }
+        #expect(UtilizationPageDecoder.fastDecode(Data(#"{"items":[],"x":1.5e298,"y":-2E-300}"#.utf8)) != nil)
+    }
 }
 
 /// Foundation's reading of a page, for agreement checks: `JSONSerialization` (numbers as
