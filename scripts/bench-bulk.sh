@@ -25,11 +25,15 @@ for tool in sqlite3 python3 /usr/bin/time; do
     exit 1
   }
 done
-echo "bench-bulk: building the release binary (several minutes the first time) ..." >&2
-for product in warehouse bench-decode; do
-  swift build -c release --product "$product" >/dev/null 2>&1 || { echo "bench-bulk: release build failed (run: swift build -c release --product $product)" >&2; exit 1; }
-done
-BIN=.build/release/warehouse
+# BIN=path measures a binary built elsewhere (another commit's, say) and builds nothing.
+if [ -z "${BIN:-}" ]; then
+  echo "bench-bulk: building the release binary (several minutes the first time) ..." >&2
+  for product in warehouse bench-decode; do
+    swift build -c release --product "$product" >/dev/null 2>&1 || { echo "bench-bulk: release build failed (run: swift build -c release --product $product)" >&2; exit 1; }
+  done
+  BIN=.build/release/warehouse
+fi
+DECODE_BIN=$(dirname "$BIN")/bench-decode
 
 rm -rf "$WORK"
 mkdir -p "$WORK/pages"
@@ -123,6 +127,5 @@ echo "  by table and index: $BREAKDOWN"
 echo "peak RSS: fresh $(rss_mb fresh) MB, again $(rss_mb again) MB (target <= 150 MB)"
 echo "load average during the run: $LOAD (2 cores)"
 echo
-.build/release/bench-decode 100
-echo
+if [ -x "$DECODE_BIN" ]; then "$DECODE_BIN" 100; echo; fi
 echo "rerun: PAGES=$PAGES scripts/bench-bulk.sh"
