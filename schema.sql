@@ -462,3 +462,27 @@ WHERE r.run_id = (SELECT max(r2.run_id) FROM etl_runs r2 WHERE r2.command = r.co
 -- Tracing an invoice line to its usage rows: `invoice_rollup` (period, source, account, meter and
 -- the invoice's dimensions) → `invoice_lines` WHERE period, source, account_id, meter_id and those
 -- dimensions match → usage_id → `usage_facts`, whose `page_id` names the raw page it came from.
+
+------------------------------------------------------------------------------------------------
+-- Schema version 7: what a cost export says of a charge (Sources/Load/Migrations+Version7.swift,
+-- issue 21)
+------------------------------------------------------------------------------------------------
+-- The Cost Management columns Microsoft's FOCUS conversion reads ("Convert Cost Management data
+-- to FOCUS", https://learn.microsoft.com/cloud-computing/finops/focus/convert), kept for rows of
+-- an imported Azure cost export:
+--
+--   charge_kinds (charge_key, charge_type, pricing_model, benefit_id)
+--       ChargeType, PricingModel and BenefitId ('' when not stated), UNIQUE. Key 0 is plain
+--       usage ('Usage', 'OnDemand', ''): usage the warehouse priced, every row before version 7,
+--       and an export's on-demand usage without a commitment.
+--   charge_terms (terms_key, agreement, billing_account_id, billing_account_name,
+--                 subscription_name, invoice_id, partner_name, publisher_name, frequency,
+--                 consumed_service, product_name, product_id, unit_price, payg_price,
+--                 exchange_rate, pricing_currency, benefit_name, additional_info)
+--       The rest, one row per distinct combination. `agreement` is 'EA' or 'MCA' (MCA's
+--       BillingProfileId/Name are kept as the billing account); prices exact decimal text.
+--   usage_facts gains charge_key (NOT NULL DEFAULT 0, REFERENCES charge_kinds) and terms_key
+--       (NULL for usage the warehouse prices, REFERENCES charge_terms). The natural key is now
+--       UNIQUE (account_key, meter_key, usage_start, resource_key, usage_end, reported_start,
+--       reported_end, charge_key): a reservation Purchase and the Usage of the same resource, meter
+--       and day are two rows. The table was copied with the same usage_ids and charges.

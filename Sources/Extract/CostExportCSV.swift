@@ -25,9 +25,14 @@ public struct CostExport: Sendable, Equatable {
         public var currency: String
         public var resourceGroup: String?
         public var resourceID: String?
+        /// EA's `ResourceName` (the parent's name for a nested resource: `ahbtest1` for its database):
+        /// "" when the export has the column and leaves it empty, nil when it has no such column.
+        public var resourceName: String?
         public var location: String?
         public var tags: JSONObject
         public var chargeType: String?
+        /// The columns Microsoft's FOCUS conversion reads (`ChargeTerms`), kept from schema version 7 on.
+        public var charge = ChargeTerms()
     }
 
     public var rows: [Row]
@@ -47,6 +52,7 @@ public struct CostExport: Sendable, Equatable {
         public static let currency = ["BillingCurrency", "BillingCurrencyCode", "Currency"]
         public static let resourceGroup = ["ResourceGroup", "ResourceGroupName"]
         public static let resourceID = ["ResourceId", "InstanceId", "InstanceName"]
+        public static let resourceName = ["ResourceName"]
         public static let location = ["ResourceLocation", "Location"]
         public static let tags = ["Tags"]
         public static let chargeType = ["ChargeType"]
@@ -73,8 +79,9 @@ public struct CostExport: Sendable, Equatable {
             category: header.index(Column.meterCategory), subcategory: header.index(Column.meterSubcategory),
             region: header.index(Column.meterRegion), unit: header.index(Column.unit),
             resourceGroup: header.index(Column.resourceGroup), resourceID: header.index(Column.resourceID),
-            location: header.index(Column.location), tags: header.index(Column.tags), chargeType: header.index(Column.chargeType))
-
+            resourceName: header.index(Column.resourceName), location: header.index(Column.location),
+            tags: header.index(Column.tags), chargeType: header.index(Column.chargeType))
+        let terms = ChargeColumns(header)
         var rows: [Row] = []
         for record in table.records.dropFirst() {
             func problem(_ message: String) -> DocumentError { DocumentError(file: file, position: "line \(record.line)", message: message) }
@@ -96,10 +103,7 @@ public struct CostExport: Sendable, Equatable {
             guard let cur = field(currency), cur.count == 3 else {
                 throw problem("expected a three-letter currency in \(header.names[currency]), found '\(field(currency) ?? "")'")
             }
-            var tags = JSONObject()
-            if let text = field(optional.tags) {
-                tags = try parseTags(text, problem: problem)
-            }
+            let tags = try field(optional.tags).map { try parseTags($0, problem: problem) } ?? JSONObject()
             rows.append(
                 Row(
                     line: record.line, date: day, subscriptionID: sub, meterID: field(optional.meterID),
@@ -108,7 +112,9 @@ public struct CostExport: Sendable, Equatable {
                     quantity: try number(quantity, header.names[quantity]), unit: field(optional.unit),
                     cost: try number(cost, header.names[cost]), currency: cur.uppercased(),
                     resourceGroup: field(optional.resourceGroup), resourceID: field(optional.resourceID),
-                    location: field(optional.location), tags: tags, chargeType: field(optional.chargeType)))
+                    resourceName: optional.resourceName.map { field($0) ?? "" },
+                    location: field(optional.location), tags: tags, chargeType: field(optional.chargeType),
+                    charge: try terms.read(field, problem: problem)))
         }
         return CostExport(rows: rows)
     }

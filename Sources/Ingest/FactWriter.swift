@@ -91,11 +91,13 @@ public struct FactWriter {
 
     /// A usage fact as a `usage_facts` row.
     static func usageRow(_ fact: UsageFact, pageID: Int64?) -> UsageFactStore.Row {
-        UsageFactStore.Row(
+        var row = UsageFactStore.Row(
             source: fact.source, accountID: fact.accountID, resourceID: fact.resourceID, meterID: fact.meterID, usageStart: fact.usageStart,
             usageEnd: fact.usageEnd, quantity: ExactDecimal.format(fact.quantity), unit: fact.unit, customerID: fact.customerID,
             subscriptionID: fact.subscriptionID, resourceGroup: fact.resourceGroup, userName: fact.userName, location: fact.location,
             tags: fact.tags, cost: fact.cost.map(ExactDecimal.format), costCurrency: fact.costCurrency, pageID: pageID,
             reportedStart: fact.reportedStart, reportedEnd: fact.reportedEnd)
+        row.charge = fact.charge
+        return row
     }
 }

@@ -19,6 +19,7 @@ public enum Migrations {
         version4,
         version5,
         version6,
+        version7,
     ]
 
     public static var latestVersion: Int { all.map(\.version).max() ?? 0 }

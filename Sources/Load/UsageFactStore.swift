@@ -28,6 +28,8 @@ public final class UsageFactStore {
         public var pageID: Int64?
         public var reportedStart: String
         public var reportedEnd: String
+        /// What a cost export says of the charge (schema version 7: `charge_kinds`, `charge_terms`).
+        public var charge: ChargeTerms? = nil
 
         public init(
             source: String, accountID: String, resourceID: String, meterID: String, usageStart: String, usageEnd: String,
@@ -56,7 +58,8 @@ public final class UsageFactStore {
         }
     }
 
-    /// A row's natural key as integers: (account, meter, start, resource, end, reported start, end).
+    /// A row's natural key as integers: (account, meter, start, resource, end, reported start, end,
+    /// charge kind).
     public struct Key: Hashable, Sendable {
         public var account: Int64
         public var meter: Int64
@@ -65,6 +68,8 @@ public final class UsageFactStore {
         public var end: Int64
         public var reportedStart: Int64
         public var reportedEnd: Int64
+        /// `charge_kinds.charge_key`; 0 for plain usage.
+        public var charge: Int64 = 0
     }
 
     /// A pricing scope a write touched: (account, meter, billing month), by key.
@@ -86,15 +91,16 @@ public final class UsageFactStore {
     private var months: [Int64: String] = [:]
     /// The upserts, held rather than looked up per row (`Database.cached` hashes the SQL text).
     private var upserts: [Bool: Statement] = [:]
+    private let charges = ChargeKeys()
 
     public init(_ db: Database) { self.db = db }
 
     static let columns = """
         account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end, detail_key, quantity, cost,
-        cost_currency, page_id
+        cost_currency, page_id, charge_key, terms_key
         """
-    static let conflict = "account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end"
-    static let values = ["detail_key", "quantity", "cost", "cost_currency"]
+    static let conflict = "account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end, charge_key"
+    static let values = ["detail_key", "quantity", "cost", "cost_currency", "terms_key"]
 
     /// An upsert changing a row only when a value differs; with `pageCounts`, a different page is
     /// a difference too (a file load points its rows at the page that loaded them last); without,
@@ -103,7 +109,7 @@ public final class UsageFactStore {
 
     static func makeUpsertSQL(pageCounts: Bool) -> String {
         let compared = values + (pageCounts ? ["page_id"] : [])
-        return "INSERT INTO usage_facts (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        return "INSERT INTO usage_facts (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (\(conflict)) DO UPDATE SET "
             + (values + ["page_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             + " WHERE " + compared.map { "usage_facts.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
@@ -118,7 +124,8 @@ public final class UsageFactStore {
         let window = row.reportedEnd.isEmpty ? (Int64(0), Int64(0)) : (try keys.seconds(row.reportedStart), try keys.seconds(row.reportedEnd))
         return Key(
             account: account, meter: meter, start: try keys.seconds(row.usageStart), resource: resource,
-            end: try keys.seconds(row.usageEnd), reportedStart: window.0, reportedEnd: window.1)
+            end: try keys.seconds(row.usageEnd), reportedStart: window.0, reportedEnd: window.1,
+            charge: try charges.kindKey(row.charge, in: db))
     }
 
     /// Inserts or updates `row`; returns true when the table changed.
@@ -141,7 +148,7 @@ public final class UsageFactStore {
         }
         try statement.bind(
             key.account, key.meter, key.start, key.resource, key.end, key.reportedStart, key.reportedEnd, detail, row.quantity, row.cost,
-            row.costCurrency, row.pageID)
+            row.costCurrency, row.pageID, key.charge, try charges.termsKey(row.charge, in: db))
         guard try statement.run() > 0 else { return false }
         touch(key)
         return true
@@ -165,11 +172,11 @@ public final class UsageFactStore {
         let from = try db.dimensions.seconds(start)
         let to = try db.dimensions.seconds(end)
         return try db.cached("""
-            SELECT usage_id, meter_key, usage_start, resource_key, usage_end FROM usage_facts
+            SELECT usage_id, meter_key, usage_start, resource_key, usage_end, charge_key FROM usage_facts
             WHERE account_key = ? AND reported_start = ? AND reported_end = ? AND reported_end > 0
             """).bind(account, from, to).map { row in
             (row.int64(0), Key(account: account, meter: row.int64(1), start: row.int64(2), resource: row.int64(3), end: row.int64(4),
-                               reportedStart: from, reportedEnd: to))
+                               reportedStart: from, reportedEnd: to, charge: row.int64(5)))
         }
     }
 

@@ -7,14 +7,16 @@ import WarehouseCore
 ///
 /// Azure rows go through `FocusMapping.azure`, Microsoft's documented conversion of Cost
 /// Management columns with the FinOps toolkit's open data; ArcGIS Online credits through
-/// `FocusMapping.arcGIS`. The export reads the `invoice_lines` view and the dimension tables
-/// (`meters`, `resources`, `subscriptions`, `customers`, `users`), never the fact tables.
+/// `FocusMapping.arcGIS`. The export reads the `invoice_lines` view, the dimension tables
+/// (`meters`, `resources`, `subscriptions`, `customers`, `users`) and, for rows of a cost export,
+/// the charge's kind and terms that `usage_facts` points at (schema version 7).
 ///
 /// Conventions: times UTC `YYYY-MM-DDTHH:mm:ssZ`; costs exact (micro-units of the warehouse's
-/// charges); decimals always with a decimal point. BilledCost = EffectiveCost = ContractedCost =
-/// ListCost: the warehouse knows one price, the rate card's after tiers and offer terms (or the
-/// cost an export billed). A charge with a negative quantity has ChargeClass `Correction`.
-/// Unpriced usage has no cost and is left out (counted).
+/// charges); decimals always with a decimal point. Usage the warehouse priced: BilledCost =
+/// EffectiveCost = ContractedCost = ListCost, the rate card's price after tiers and offer terms,
+/// and a negative quantity has ChargeClass `Correction`. A cost export's row: the document's EA
+/// or MCA columns (`costExportRow`), its cost the warehouse's charge, which is the cost the export
+/// billed. Unpriced usage has no cost and is left out (counted).
 public struct FocusExport {
     let db: Database
 
@@ -37,13 +39,17 @@ public struct FocusExport {
             SELECT l.amount_micros, l.currency, l.customer_id, cu.company_name, l.subscription_id, s.offer_name,
                    l.usage_start, l.usage_end, l.meter_id, l.meter_name, m.category, m.subcategory, m.region,
                    l.quantity, l.unit, l.resource_id, r.name, r.location, r.provider_type, COALESCE(r.tags, us.tags),
-                   l.resource_group, l.cost_center, l.source, l.usage_id, l.user_name
+                   l.resource_group, l.cost_center, l.source, l.usage_id, l.user_name,
+                   \(Self.chargeColumns)
             FROM invoice_lines l
             LEFT JOIN customers cu ON cu.source = l.source AND cu.customer_id = l.customer_id
             LEFT JOIN subscriptions s ON s.source = l.source AND s.subscription_id = l.subscription_id
             LEFT JOIN meters m ON m.source = l.source AND m.meter_id = l.meter_id
             LEFT JOIN resources r ON r.source = l.source AND r.resource_id = l.resource_id AND l.resource_id <> ''
             LEFT JOIN users us ON us.source = l.source AND us.user_name = l.user_name
+            LEFT JOIN usage_facts f ON f.usage_id = l.usage_id
+            LEFT JOIN charge_kinds k ON k.charge_key = f.charge_key
+            LEFT JOIN charge_terms t ON t.terms_key = f.terms_key
             WHERE l.period = ?1 AND l.amount_micros IS NOT NULL
             ORDER BY l.usage_id
             """)
@@ -71,6 +77,7 @@ public struct FocusExport {
         let quantity = try Self.quantity(row.string(13), meterID: row.string(8))
         let cost = Self.money(row.int64(0))
         func text(_ index: Int) -> String? { row.optionalString(index).flatMap { $0.isEmpty ? nil : $0 } }
+        if text(chargeColumnsStart + 3) != nil { return costExportRow(row, quantity: quantity, cost: cost) }
         if text(14) == "credits" || text(24) != nil {
             return FocusMapping.arcGIS(
                 FocusMapping.CreditCharge(

@@ -41,8 +41,9 @@ extension FocusMapping {
     /// Resource, region and service: RegionName from Regions.csv, RegionId its id (the document's
     /// "lowercase and remove spaces" of the name); ResourceType the SingularDisplayName of
     /// ResourceTypes.csv; ServiceName, ServiceCategory and ServiceSubcategory from Services.csv by
-    /// ConsumedService and resource type.
-    static func resource(_ row: CostRow, into focus: inout FocusRow) {
+    /// ConsumedService and resource type. ResourceName: EA's `ResourceName` as is (empty on a
+    /// reservation purchase), otherwise the id's last segment (the document's MCA rule).
+    static func resource(_ row: CostRow, origin: Origin, into focus: inout FocusRow) {
         if let location = row["ResourceLocation", "Location"] {
             let region = OpenData.regions[location.lowercased()]
             focus["RegionName"] = region?.name ?? location
@@ -50,7 +51,8 @@ extension FocusMapping {
         }
         let id = row["ResourceId", "InstanceId"]
         focus["ResourceId"] = id
-        focus["ResourceName"] = row["ResourceName"] ?? id.flatMap { $0.split(separator: "/").last.map(String.init) }
+        let lastSegment = origin == .enterpriseAgreement ? nil : id.flatMap { $0.split(separator: "/").last.map(String.init) }
+        focus["ResourceName"] = row["ResourceName"] ?? lastSegment
         let type = (row["ResourceType"] ?? id.flatMap(resourceType))?.lowercased()
         focus["x_ResourceType"] = type
         focus["ResourceType"] = type.map { OpenData.resourceTypes[$0] ?? $0 }

@@ -51,7 +51,7 @@ public enum FocusMapping {
         pricing(row, origin: origin, into: &focus)
         costs(row, origin: origin, into: &focus)
         accounts(row, origin: origin, into: &focus)
-        resource(row, into: &focus)
+        resource(row, origin: origin, into: &focus)
         commitment(row, into: &focus)
         sku(row, origin: origin, into: &focus)
         return focus

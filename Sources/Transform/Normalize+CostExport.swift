@@ -3,9 +3,10 @@ import Foundation
 import WarehouseCore
 
 extension Normalize {
-    /// An Azure cost export: one usage row per subscription, resource, meter and day, carrying the
-    /// export's own cost (its charge is that cost, not a tiered price). Lines sharing that key
-    /// (several pricing models or charge types) are added together.
+    /// An Azure cost export: one usage row per subscription, resource, meter, day and kind of
+    /// charge (charge type, pricing model, commitment: `ChargeTerms`), carrying the export's own
+    /// cost (its charge is that cost, not a tiered price) and the columns Microsoft's FOCUS
+    /// conversion reads. Lines sharing that key are added together.
     public static func costExport(_ export: CostExport, source: String) -> FactBatch {
         var batch = FactBatch()
         for row in export.rows {
@@ -23,6 +24,7 @@ extension Normalize {
             fact.tags = tags
             fact.cost = row.cost
             fact.costCurrency = row.currency
+            fact.charge = row.charge
             batch.add(fact)
             batch.add(
                 MeterFact(
@@ -32,7 +34,8 @@ extension Normalize {
                 batch.add(
                     ResourceFact(
                         source: source, resourceID: id, subscriptionID: parts.subscriptionID ?? account,
-                        resourceGroup: fact.resourceGroup, providerType: parts.providerType, name: parts.name,
+                        resourceGroup: fact.resourceGroup, providerType: parts.providerType,
+                        name: row.resourceName.map { $0.isEmpty ? nil : $0 } ?? parts.name,
                         location: row.location, owner: nil, tags: tags))
             }
         }

@@ -2,7 +2,8 @@ import Foundation
 import WarehouseCore
 
 /// One row of `usage` (see schema.sql): natural key (source, account_id, resource_id, meter_id,
-/// usage_start, usage_end, reported_start, reported_end). Ids that are GUIDs are lower-cased;
+/// usage_start, usage_end, reported_start, reported_end, and from schema version 7 the charge's
+/// kind, `ChargeTerms.kindKey`). Ids that are GUIDs are lower-cased;
 /// times are UTC ISO-8601 text. The reported window is '' .. '' for streams whose buckets are
 /// restated (ArcGIS Online, exports); for Partner Center utilization and UsageAggregates it is
 /// the window the record was reported in, so late usage reported another day is another row.
@@ -30,6 +31,8 @@ public struct UsageFact: Hashable, Sendable {
     /// The source's own price (cost exports only), with `costCurrency`.
     public var cost: Decimal?
     public var costCurrency: String?
+    /// What a cost export says of the charge (schema version 7); nil for usage the warehouse prices.
+    public var charge: ChargeTerms?
 
     public init(
         source: String, accountID: String, resourceID: String, meterID: String, usageStart: UTCTime, usageEnd: UTCTime,
@@ -61,9 +64,11 @@ public struct UsageFact: Hashable, Sendable {
     }
 
     /// The natural key, compared as the table does (account, resource and meter ignore ASCII case,
-    /// as their canonical ids in the dimension tables do).
+    /// as their canonical ids in the dimension tables do), with the charge's kind unless plain usage.
     public var naturalKey: [String] {
-        [source, accountID.asciiLowercased, resourceID.asciiLowercased, meterID.asciiLowercased, usageStart, usageEnd, reportedStart, reportedEnd]
+        let key = [source, accountID.asciiLowercased, resourceID.asciiLowercased, meterID.asciiLowercased, usageStart, usageEnd, reportedStart, reportedEnd]
+        guard let charge, !charge.isPlainUsage else { return key }
+        return key + charge.kindKey
     }
 
     /// The billing period (`YYYY-MM`) the row falls in: the month of its start.

@@ -47,9 +47,8 @@ import Testing
 
     /// Microsoft's EA sample through `import --kind azure-cost-export` and the export: what the
     /// warehouse stores of a cost export (unit of measure, resource id, location, meter, cost)
-    /// converts as Microsoft documents. (ChargeType, PricingModel, ConsumedService, UnitPrice and
-    /// PayGPrice are not stored yet, so the reservation purchase is left out here; the pure
-    /// mapping of every column is `FocusMappingTests`.)
+    /// converts as Microsoft documents. (Every column of every row, the reservation purchase
+    /// included, is `FocusCostExportImportTests`; the pure mapping is `FocusMappingTests`.)
     @Test func eaSampleImportedAndExported() throws {
         let dir = try TemporaryDirectory()
         let db = dir.path("w.db")
