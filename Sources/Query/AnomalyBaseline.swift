@@ -34,18 +34,21 @@ public struct AnomalyBaseline: Equatable, Sendable {
     public static let minimumHistory = 14
 
     /// The baseline of `day` from `history`: (day number, value) pairs of the window, in any order.
+    ///
+    /// Residuals and σ are worked in 128 bits: a series of a billion dollars a day is 10^15
+    /// micro-units, whose MAD × 14,826 passes Int64 (issue 17). σ is kept in Int64, clamped.
     public init(history: [(day: Int64, value: Int64)], day: Int64) {
         var byWeekday: [Int64: [Int64]] = [:]
         for point in history { byWeekday[Self.weekday(point.day), default: []].append(point.value) }
         let medians = byWeekday.mapValues(Self.median)
-        let residuals = history.map { ($0.value - (medians[Self.weekday($0.day)] ?? 0)).magnitude }.sorted()
+        let residuals = history.map { (Int128($0.value) - Int128(medians[Self.weekday($0.day)] ?? 0)).magnitude }.sorted()
         let count = residuals.count
-        let mad = count == 0 ? 0 : Int64(Self.median(residuals.map { Int64($0) }))
-        let p90 = count == 0 ? 0 : Int64(residuals[9 * (count - 1) / 10])
+        let mad = count == 0 ? 0 : Self.median(residuals)
+        let p90 = count == 0 ? 0 : residuals[9 * (count - 1) / 10]
         let sporadic = 2 * history.count { $0.value == 0 } > count
-        let largest = sporadic ? Int64(residuals.last ?? 0) : 0
+        let largest = sporadic ? residuals.last ?? 0 : 0
         expected = medians[Self.weekday(day)] ?? 0
-        sigma = max(mad * 14_826 / 10_000, p90 * 10_000 / 16_449, largest / 3, 1)
+        sigma = Int64(clamping: max(mad * 14_826 / 10_000, p90 * 10_000 / 16_449, largest / 3, 1))
     }
 
     /// The weekday of a day number (days since 1970-01-01, a Thursday), 0...6.
@@ -57,14 +60,24 @@ public struct AnomalyBaseline: Equatable, Sendable {
         guard !sorted.isEmpty else { return 0 }
         let n = sorted.count
         if n % 2 == 1 { return sorted[n / 2] }
-        let sum = sorted[n / 2 - 1] + sorted[n / 2]
-        return sum >= 0 || sum % 2 == 0 ? sum / 2 : sum / 2 - 1
+        // ⌊(a + b) / 2⌋ without forming a + b, which may pass Int64: shifts floor.
+        let (a, b) = (sorted[n / 2 - 1], sorted[n / 2])
+        return (a >> 1) + (b >> 1) + (a & b & 1)
     }
+
+    /// The median of magnitudes (residuals), by the same rule.
+    static func median(_ sorted: [UInt128]) -> UInt128 {
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+
+    /// `actual − expected`, exactly (it may pass Int64 when the two have opposite signs).
+    func difference(_ actual: Int64) -> Int128 { Int128(actual) - Int128(expected) }
 
     /// Whether `actual` is outside the band: beyond `k100`/100 × σ and at least `minimum` away.
     public func isOutside(_ actual: Int64, k100: Int64, minimum: Int64) -> Bool {
-        let deviation = (actual - expected).magnitude
-        return deviation >= minimum.magnitude && deviation.multipliedFullWidth(by: 100) > UInt64(k100).multipliedFullWidth(by: UInt64(sigma))
+        let deviation = difference(actual).magnitude
+        return deviation >= UInt128(minimum.magnitude) && deviation * 100 > UInt128(k100.magnitude) * UInt128(sigma)
     }
 
     /// How many times `first` doubles before it passes `peak`: how far an incident whose first
@@ -82,7 +95,7 @@ public struct AnomalyBaseline: Equatable, Sendable {
 
     /// The deviation in units of σ, to one decimal, truncated toward zero: `12.3`.
     public func score(_ actual: Int64) -> String {
-        let tenths = (actual - expected) * 10 / sigma
+        let tenths = difference(actual) * 10 / Int128(sigma)
         return (tenths < 0 ? "-" : "") + "\(tenths.magnitude / 10).\(tenths.magnitude % 10)"
     }
 }

@@ -40,7 +40,8 @@ public struct AnomalyFlag: Equatable, Sendable {
     /// The usage that moved most against its own daily average over the window, largest first.
     public var drivers: [(label: String, change: Int64)]
 
-    public var deviation: Int64 { actual - baseline.expected }
+    /// `actual − expected`, clamped to Int64 (only a series past ±4.6 trillion a day could pass it).
+    public var deviation: Int64 { Int64(clamping: baseline.difference(actual)) }
 
     public static func == (a: AnomalyFlag, b: AnomalyFlag) -> Bool {
         (a.measure, a.group, a.day, a.actual) == (b.measure, b.group, b.day, b.actual) && a.baseline == b.baseline
@@ -111,7 +112,8 @@ public struct AnomalyDetector {
         }
         if vanished, reported.contains(last + 1) {
             let days = max(start, last + 1 - window)...last
-            let average = days.reduce(Int64(0)) { $0 + (series.values[$1] ?? 0) } / Int64(days.count)
+            // A mean of Int64 values is one; their sum, in 128 bits, need not be.
+            let average = Int64(days.reduce(Int128(0)) { $0 + Int128(series.values[$1] ?? 0) } / Int128(days.count))
             result.vanishedSeries.append(SeriesChange(measure: key.measure, group: key.group, day: last + 1, amount: average))
         }
         let from = max(request.firstDay, start + Int64(AnomalyBaseline.minimumHistory))
@@ -139,15 +141,15 @@ public struct AnomalyDetector {
     /// The three drivers that moved most in the deviation's direction: the day's amount minus the
     /// driver's daily average over the window (floored), ties by name.
     static func drivers(_ series: AnomalySeriesSet.Series, day: Int64, window: [Int64], rising: Bool) -> [(label: String, change: Int64)] {
-        var totals: [String: Int64] = [:]
-        for past in window { for (label, value) in series.drivers[past] ?? [:] { totals[label, default: 0] += value } }
+        var totals: [String: Int128] = [:]  // 128 bits: 28 days of a driver may sum past Int64
+        for past in window { for (label, value) in series.drivers[past] ?? [:] { totals[label, default: 0] += Int128(value) } }
         var labels = Set(totals.keys)
         labels.formUnion((series.drivers[day] ?? [:]).keys)
-        let count = Int64(max(window.count, 1))
+        let count = Int128(max(window.count, 1))
         let changes = labels.map { label -> (label: String, change: Int64) in
             let total = totals[label] ?? 0
             let average = total >= 0 || total % count == 0 ? total / count : total / count - 1
-            return (label, (series.drivers[day]?[label] ?? 0) - average)
+            return (label, Int64(clamping: Int128(series.drivers[day]?[label] ?? 0) - average))
         }
         return changes.filter { rising ? $0.change > 0 : $0.change < 0 }
             .sorted { a, b in a.change != b.change ? (rising ? a.change > b.change : a.change < b.change) : a.label < b.label }

@@ -25,14 +25,18 @@ extension ReportBuilder {
             let asOf = min(span.upperBound, request.lastDay)
             let soFar = try Int64.sum((request.firstDay...asOf).map { series.values[$0] ?? 0 }, summing: "the forecast of \(key.group)")
             let history = (max(span.lowerBound, asOf + 1 - window)...asOf).map { (day: $0, value: series.values[$0] ?? 0) }
-            var expected = soFar, low = soFar, high = soFar
+            // In 128 bits, then checked: σ of a huge series plus its expected value may pass Int64.
+            var sums = (expected: Int128(soFar), low: Int128(soFar), high: Int128(soFar))
             if asOf < request.lastDay {
                 for day in (asOf + 1)...request.lastDay {
                     let baseline = AnomalyBaseline(history: history, day: day)
-                    expected += baseline.expected
-                    low += max(0, baseline.expected - baseline.sigma)
-                    high += baseline.expected + baseline.sigma
+                    sums.expected += Int128(baseline.expected)
+                    sums.low += max(0, Int128(baseline.expected) - Int128(baseline.sigma))
+                    sums.high += Int128(baseline.expected) + Int128(baseline.sigma)
                 }
+            }
+            guard let expected = Int64(exactly: sums.expected), let low = Int64(exactly: sums.low), let high = Int64(exactly: sums.high) else {
+                throw SumOverflow(what: "the forecast of \(key.group)")
             }
             let money = { (micros: Int64) in Self.amount(micros, measure: key.measure) }
             let budget = budgetFor(key, grouping: grouping)

@@ -71,6 +71,36 @@ import Testing
         #expect(baseline.score(baseline.expected + sigma * 55 / 10) == "5.5")
         #expect(baseline.score(baseline.expected - sigma * 55 / 10) == "-5.5")
     }
+
+    /// Series of a billion dollars a day and more (10^15 micro-units and up): σ is worked in 128
+    /// bits, so the band is the same rule as for small series instead of a trap (issue 17).
+    @Test(arguments: [(Int64(10_000_000_000_000_000), Int64(1_000_000_000_000_000)), (Int64.max / 4, Int64.max / 16)])
+    func hugeSeriesKeepTheSameBand(level: Int64, noise: Int64) {
+        let day: Int64 = 20_010
+        let history = (day - 28..<day).map { ($0, level + ($0 % 2 == 0 ? noise : -noise)) }
+        let baseline = AnomalyBaseline(history: history, day: day)
+        #expect(baseline.sigma == Int64((Int128(noise) * 14_826 / 10_000)))
+        let edge = baseline.expected + 5 * baseline.sigma
+        #expect(!baseline.isOutside(edge, k100: 500, minimum: 0))
+        #expect(baseline.isOutside(edge + 1, k100: 500, minimum: 0))
+        #expect(baseline.score(edge) == "5.0")
+    }
+
+    /// The extremes of Int64 on both sides of the window: the median is the floor of the mean
+    /// without forming the sum, σ is clamped to Int64, and scores and flags still come out.
+    @Test func theExtremesOfInt64DoNotTrap() {
+        let day: Int64 = 20_013  // the same weekday as day - 7, day - 14, day - 21, day - 28
+        let high = (day - 28..<day).map { ($0, ($0 - day) % 7 == 0 ? ($0 % 2 == 0 ? Int64.max : Int64.max - 1) : 0) }
+        #expect(AnomalyBaseline(history: high, day: day).expected == Int64.max - 1)
+        let low = (day - 28..<day).map { ($0, ($0 - day) % 7 == 0 ? ($0 % 2 == 0 ? Int64.min : Int64.min + 3) : 0) }
+        #expect(AnomalyBaseline(history: low, day: day).expected == Int64.min + 1)
+        let wild = (day - 28..<day).map { ($0, $0 % 2 == 0 ? Int64.max : Int64.min) }
+        let baseline = AnomalyBaseline(history: wild, day: day)
+        #expect(baseline.sigma > 0 && baseline.sigma <= Int64.max)
+        #expect(baseline.isOutside(Int64.max, k100: 0, minimum: 1) == (baseline.expected != Int64.max))
+        #expect(!baseline.score(Int64.min).isEmpty)
+        #expect(!baseline.score(Int64.max).isEmpty)
+    }
 }
 
 extension UInt64 {
