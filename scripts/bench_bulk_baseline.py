@@ -41,12 +41,19 @@ except ImportError:
         return json.dumps(obj, separators=(",", ":"))
 
 SOURCE = "partnercenter"
-UPSERT = (
-    "INSERT INTO usage_facts (account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end, "
-    "detail_key, quantity, cost, cost_currency, page_id) VALUES (?,?,?,?,?,?,?,?,?,NULL,NULL,NULL) "
-    "ON CONFLICT (account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end) DO UPDATE SET "
-    "detail_key = excluded.detail_key, quantity = excluded.quantity "
-    "WHERE usage_facts.detail_key IS NOT excluded.detail_key OR usage_facts.quantity IS NOT excluded.quantity")
+def upsert_sql(db):
+    """The warehouse's own upsert by natural key: since schema version 7 the key ends with the
+    charge kind (`charge_key`, 0 for usage like these), which a new row takes by default."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(usage_facts)")}
+    key = "account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end"
+    if "charge_key" in columns:
+        key += ", charge_key"
+    return (
+        "INSERT INTO usage_facts (account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end, "
+        "detail_key, quantity, cost, cost_currency, page_id) VALUES (?,?,?,?,?,?,?,?,?,NULL,NULL,NULL) "
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        "detail_key = excluded.detail_key, quantity = excluded.quantity "
+        "WHERE usage_facts.detail_key IS NOT excluded.detail_key OR usage_facts.quantity IS NOT excluded.quantity")
 
 
 class Keys:
@@ -123,17 +130,20 @@ def main():
     if mode == "upsert":
         db = connect(sys.argv[2])
         keys = Keys(db)
+        upsert = upsert_sql(db)
         db.execute("BEGIN")
         n = 0
         for path in sys.argv[3:]:
             batch = list(rows(path, keys))
-            db.executemany(UPSERT, batch)
+            db.executemany(upsert, batch)
             n += len(batch)
         db.execute("COMMIT")
         print(f"records {n} parser {PARSER}")
     elif mode == "csv":
         db = connect(sys.argv[3])
         keys = Keys(db)
+        # Schema version 7 adds charge_key (0: plain usage) and terms_key (NULL, written '' as the rest).
+        extra = ("0", "") if "charge_key" in {row[1] for row in db.execute("PRAGMA table_info(usage_facts)")} else ()
         db.execute("BEGIN")
         usage_id = 0
         with open(sys.argv[2], "w", newline="") as out:
@@ -142,7 +152,7 @@ def main():
                 for row in rows(path, keys):
                     usage_id += 1
                     # usage_id, the key and values; cost, cost_currency and page_id empty.
-                    w.writerow((usage_id,) + row + ("", "", ""))
+                    w.writerow((usage_id,) + row + ("", "", "") + extra)
         db.execute("COMMIT")
     else:
         sys.exit(f"unknown mode {mode}")
