@@ -155,13 +155,13 @@ public final class UsageFactStore {
     }
 
     private func touch(_ key: Key) {
-        let day = key.start - ((key.start % 86_400) + 86_400) % 86_400
+        let day = UTCTime(seconds: key.start).startOfDay
         let month: String
-        if let known = months[day] {
+        if let known = months[day.seconds] {
             month = known
         } else {
-            month = UTCTime(seconds: day).month
-            months[day] = month
+            month = day.month
+            months[day.seconds] = month
         }
         touched.insert(Scope(account: key.account, meter: key.meter, period: month))
     }

@@ -139,10 +139,10 @@ struct FactNames {
 
     /// `YYYY-MM-DD` of an instant (seconds), formatted once per day.
     mutating func day(_ seconds: Int64) -> String {
-        let start = seconds - ((seconds % 86_400) + 86_400) % 86_400
-        if let day = days[start] { return day }
-        let day = UTCTime(seconds: start).day
-        days[start] = day
+        let start = UTCTime(seconds: seconds).startOfDay
+        if let day = days[start.seconds] { return day }
+        let day = start.day
+        days[start.seconds] = day
         return day
     }
 
