@@ -12,8 +12,11 @@ struct ChargeWriter {
     private var knownKeys: Set<String> = []
     /// `cost_center_names` keys of the spellings seen.
     private var nameKeys: [String: Int64] = [:]
-    /// Scopes priced in this run, to find the ones whose usage is gone.
+    /// Scopes priced in this run, to find the ones whose usage is gone (`deleteStaleScopes`).
     private var seen: Set<ScopeKey> = []
+    /// Whether `seen` is kept: not when queued scopes are repriced one by one (`deleteScope`
+    /// handles theirs), where it would grow with every scope of a backfill.
+    var remembersScopes = true
 
     /// `upsertCharge`, held rather than looked up per row (`Database.cached` hashes the SQL text).
     private let chargeStatement: Statement
@@ -43,7 +46,7 @@ struct ChargeWriter {
     /// Writes one priced scope: its charges (one per row, `costCenters` in row order) and its
     /// `charge_scopes` row, each only when it differs from what is stored.
     mutating func write(scope key: ScopeKey, rows: [UsageRow], price: ScopePrice, costCenters: [String]) throws {
-        seen.insert(key)
+        if remembersScopes { seen.insert(key) }
         var rollup: [InvoiceRollup.Key: InvoiceRollup.Sums] = [:]
         for (index, row) in rows.enumerated() {
             let name = costCenters[index]

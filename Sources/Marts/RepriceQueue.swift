@@ -35,12 +35,15 @@ public struct RepriceQueue {
         }
     }
 
-    /// The scopes queued, each with its account's source.
-    func pendingScopes() throws -> [(source: String, scope: UsageFactStore.Scope)] {
-        try db.prepare("""
+    /// Up to `limit` queued scopes after `cursor` in key order, each with its account's source: a
+    /// seek on the primary key, so a backfill's scopes are read a batch at a time.
+    func pendingScopes(after cursor: UsageFactStore.Scope, limit: Int) throws -> [(source: String, scope: UsageFactStore.Scope)] {
+        try db.cached("""
             SELECT a.source, p.account_key, p.meter_key, p.period FROM pending_scopes p JOIN account_keys a ON a.account_key = p.account_key
-            ORDER BY p.account_key, p.meter_key, p.period
-            """).map { ($0.string(0), UsageFactStore.Scope(account: $0.int64(1), meter: $0.int64(2), period: $0.string(3))) }
+            WHERE (p.account_key, p.meter_key, p.period) > (?, ?, ?)
+            ORDER BY p.account_key, p.meter_key, p.period LIMIT ?
+            """).bind(cursor.account, cursor.meter, cursor.period, limit)
+            .map { ($0.string(0), UsageFactStore.Scope(account: $0.int64(1), meter: $0.int64(2), period: $0.string(3))) }
     }
 
     /// What is queued: source → months (nil = every month).
@@ -66,9 +69,10 @@ public struct RepriceQueue {
 
     /// Reprices everything queued and empties the queue, in one transaction: whole months first,
     /// then each queued scope that no month repriced covers (a nightly load touches the scopes of
-    /// the accounts it loaded, not every scope of the month).
+    /// the accounts it loaded, not every scope of the month). Queued scopes are read `batchSize`
+    /// at a time.
     @discardableResult
-    public func drain(config: WarehouseConfig) throws -> RepriceSummary {
+    public func drain(config: WarehouseConfig, batchSize: Int = 10_000) throws -> RepriceSummary {
         try db.transaction {
             var total = RepriceSummary()
             let repricer = Repricer(db: db, config: config)
@@ -76,12 +80,23 @@ public struct RepriceQueue {
             for (source, periods) in months.sorted(by: { $0.key < $1.key }) {
                 total.add(try repricer.repriceInTransaction(source: source, periods: periods))
             }
-            let scopes = try pendingScopes().filter { source, scope in
-                guard let covered = months[source] else { return true }
-                return covered.map { !$0.contains(scope.period) } ?? false
+            // Then each queued scope that no month repriced covers, a batch at a time.
+            var cursor = UsageFactStore.Scope(account: .min, meter: .min, period: "")
+            func next() throws -> [UsageFactStore.Scope] {
+                while true {
+                    let batch = try pendingScopes(after: cursor, limit: max(1, batchSize))
+                    guard let last = batch.last else { return [] }
+                    cursor = last.scope
+                    let uncovered = batch.filter { source, scope in
+                        guard let covered = months[source] else { return true }
+                        return covered.map { !$0.contains(scope.period) } ?? false
+                    }
+                    if !uncovered.isEmpty { return uncovered.map(\.scope) }
+                }
             }
-            if !scopes.isEmpty {
-                total.add(try repricer.repriceInTransaction(scopes: scopes.map(\.scope)))
+            let first = try next()
+            if !first.isEmpty {
+                total.add(try repricer.repriceInTransaction(scopes: first, then: next))
             }
             try db.run("DELETE FROM pending_reprice")
             try db.run("DELETE FROM pending_scopes")

@@ -75,14 +75,21 @@ public struct Repricer {
         return run.summary
     }
 
-    /// Reprices exactly `scopes` (queued by loads), inside the caller's transaction like
-    /// `repriceInTransaction(source:periods:)`; a scope left without usage loses its scope row
-    /// and rollup rows.
-    func repriceInTransaction(scopes: [UsageFactStore.Scope]) throws -> RepriceSummary {
+    /// Reprices the scopes queued by loads, `first` and then each batch `next` gives until an
+    /// empty one, inside the caller's transaction like `repriceInTransaction(source:periods:)`; a
+    /// scope left without usage loses its scope row and rollup rows. One batch is held at a time,
+    /// and the run keeps no set of the scopes it priced (only a month's reprice needs one, to find
+    /// the scopes whose usage is gone), so memory stays flat however many scopes a backfill queues.
+    func repriceInTransaction(scopes first: [UsageFactStore.Scope], then next: () throws -> [UsageFactStore.Scope]) throws -> RepriceSummary {
         precondition(db.isInTransaction, "repriceInTransaction runs inside the caller's transaction")
         var run = try RepriceRun(db: db, config: config, now: UTCTime.now().iso8601)
-        for scope in scopes {
-            try run.reprice(scope: scope)
+        run.writer.remembersScopes = false
+        var batch = first
+        while !batch.isEmpty {
+            for scope in batch {
+                try run.reprice(scope: scope)
+            }
+            batch = try next()
         }
         try run.finish()
         return run.summary

@@ -187,3 +187,51 @@ import WarehouseCore
         #expect(try f.snapshot() == snapshot)
     }
 }
+
+/// The queue of pricing scopes (`pending_scopes`) drained a batch at a time.
+@Suite struct RepriceQueueTests {
+    /// Scopes over three accounts, two meters and two months, some of a month queued whole.
+    func queued(_ f: PricingFixture) throws {
+        try f.rates([("0", "1.00")])
+        try f.rates(meter: "meter-b", [("0", "2.00")])
+        for account in ["sub-1", "sub-2", "sub-3"] {
+            for meter in ["meter-a", "meter-b"] {
+                for start in ["2026-09-05T00:00:00Z", "2026-10-05T00:00:00Z", "2026-10-06T00:00:00Z"] {
+                    try f.usage(account: account, resource: "/subscriptions/\(account)/vm1", meter: meter, start: start, quantity: "3")
+                }
+            }
+        }
+        try f.db.run("""
+            INSERT INTO pending_scopes (account_key, meter_key, period)
+            SELECT DISTINCT account_key, meter_key, strftime('%Y-%m', usage_start, 'unixepoch') FROM usage_facts
+            """)
+    }
+
+    /// However small the batches, every queued scope is priced once, the queue is emptied, and
+    /// the charges are what repricing everything gives.
+    @Test(arguments: [1, 2, 5, 10_000])
+    func drainingInBatchesPricesEveryScope(batchSize: Int) throws {
+        let f = try PricingFixture()
+        try queued(f)
+        let summary = try RepriceQueue(db: f.db).drain(config: .defaults, batchSize: batchSize)
+        #expect(summary == RepriceSummary(scopes: 12, charges: 18, unpricedScopes: 0))
+        #expect(try f.int("SELECT count(*) FROM pending_scopes") == 0)
+        let drained = try f.snapshot()
+        let changes = f.db.totalChanges
+        try Repricer(db: f.db, config: .defaults).reprice(source: nil, periods: nil)
+        #expect(f.db.totalChanges == changes)
+        #expect(try f.snapshot() == drained)
+    }
+
+    /// A month queued whole covers its scopes: they are not priced a second time.
+    @Test(arguments: [1, 3])
+    func aMonthQueuedWholeCoversItsScopes(batchSize: Int) throws {
+        let f = try PricingFixture()
+        try queued(f)
+        try RepriceQueue(db: f.db).enqueue(source: "csp", periods: ["2026-10"])
+        let summary = try RepriceQueue(db: f.db).drain(config: .defaults, batchSize: batchSize)
+        // October's 6 scopes by the month, September's 6 by the queue.
+        #expect(summary == RepriceSummary(scopes: 12, charges: 18, unpricedScopes: 0))
+        #expect(try f.int("SELECT count(*) FROM charge_scopes") == 12)
+    }
+}
