@@ -44,6 +44,7 @@ public struct PostgresError: Error, CustomStringConvertible, Equatable, Sendable
                 let text = redacting("\(message)\(detail)", password: password)
                 return PostgresError("\(database.redacted): \(what): \(text)\(state)")
             }
+            if let reason = connectionFailure(error) { return PostgresError("\(database.redacted): \(what): \(reason)") }
             let underlying = error.underlying.map { ": \(redacting(String(describing: $0), password: password))" } ?? ""
             return PostgresError("\(database.redacted): \(what): \(error.code)\(underlying)")
         }
@@ -53,5 +54,20 @@ public struct PostgresError: Error, CustomStringConvertible, Equatable, Sendable
             }
         }
         return PostgresError("\(database.redacted): \(what): \(redacting(String(describing: error), password: password))")
+    }
+
+    /// A failure to reach or keep the server, in a few stable words (SwiftNIO's own text names
+    /// resolver internals and differs between versions).
+    static func connectionFailure(_ error: PSQLError) -> String? {
+        switch error.code {
+        case .serverClosedConnection, .uncleanShutdown: return "the server closed the connection"
+        case .connectionError: break
+        default: return nil
+        }
+        let text = String(describing: error.underlying.map { $0 as Any } ?? error)
+        if text.contains("Connection refused") { return "connection refused" }
+        if text.localizedCaseInsensitiveContains("timed out") || text.contains("connectTimeout") { return "timed out" }
+        if text.localizedCaseInsensitiveContains("resolve") || text.contains("getaddrinfo") { return "cannot resolve the host" }
+        return "the server cannot be reached"
     }
 }

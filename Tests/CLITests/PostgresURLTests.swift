@@ -37,6 +37,12 @@ import Testing
         #expect(copy.status == 1 && !copy.stderr.contains(Self.secret))
     }
 
+    @Test func aServerThatIsNotThereIsOneStableLine() throws {
+        let result = try CLI.run(["sql", "SELECT 1", "--db", "postgres://ann@127.0.0.1:1/db"], environment: ["PGPASSWORD": Self.secret])
+        #expect(result.status == 1)
+        #expect(result.stderr == "warehouse: postgres://ann@127.0.0.1:1/db: cannot connect: connection refused\n")
+    }
+
     @Test func aBadURLIsOneLineNamingWhatIsWrong() {
         #expect(throws: PostgresError("postgres://a@h:99999/db: the port must be a number from 1 to 65535")) {
             try PostgresURL.parse("postgres://a@h:99999/db", environment: [:], home: "/nonexistent")
