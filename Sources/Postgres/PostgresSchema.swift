@@ -66,20 +66,28 @@ extension PostgresSession {
     public func initializeWarehouse(now: UTCTime = .now()) async throws -> Int {
         try await execute("BEGIN")
         do {
-            try await execute("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
-            let current = try await schemaVersion()
-            if current == 0 {
-                try await executeScript(PostgresSchema.sql)
-                try await execute("INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", [.integer(Int64(PostgresSchema.version)), .text(now.iso8601)])
-            } else {
-                try checkVersion(current)
-            }
+            let version = try await createOrCheckWarehouse(now: now)
             try await execute("COMMIT")
-            return current == 0 ? PostgresSchema.version : current
+            return version
         } catch {
             _ = try? await execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// `initializeWarehouse` inside a transaction the caller has begun (and commits or rolls
+    /// back): `warehouse copy` creates the schema in the transaction that fills it.
+    func createOrCheckWarehouse(now: UTCTime) async throws -> Int {
+        try await execute("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
+        let current = try await schemaVersion()
+        guard current == 0 else {
+            try checkVersion(current)
+            return current
+        }
+        try await executeScript(PostgresSchema.sql)
+        try await execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", [.integer(Int64(PostgresSchema.version)), .text(now.iso8601)])
+        return PostgresSchema.version
     }
 
     /// Refuses a warehouse of another version than this build's.

@@ -50,15 +50,7 @@ public enum WarehouseCopy {
         let url = session.url
         try await session.execute("BEGIN")
         do {
-            try await session.execute("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
-            let version = try await session.schemaVersion()
-            if version == 0 {
-                try await session.executeScript(PostgresSchema.sql)
-                try await session.execute(
-                    "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", [.integer(Int64(PostgresSchema.version)), .text(now.iso8601)])
-            } else {
-                try session.checkVersion(version)
-            }
+            _ = try await session.createOrCheckWarehouse(now: now)
             let from = WarehouseSide.sqlite(db), to = WarehouseSide.postgres(session)
             try await requireEmpty(to, shown: url.redacted)
             var report = Report()
