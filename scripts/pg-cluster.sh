@@ -50,9 +50,10 @@ start)
     || { echo "pg-cluster: initdb failed:" >&2; tail -5 "$dir/initdb.log" >&2; exit 1; }
   rm -f "$dir/pwfile"
   # The server must not inherit a descriptor of whoever started us (a test runner's pipe would
-  # then stay open, and its reader wait, as long as the server runs): keep only 0, 1 and 2.
+  # then stay open, and its reader wait, as long as the server runs): keep only 0, 1 and 2 (and
+  # 255, bash's own copy of this script, which it marks close-on-exec).
   for fd in $(ls /proc/$$/fd); do
-    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
   done
   # fsync off: the cluster lives for one test run, and it is thrown away if the machine stops.
   as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
