@@ -9,6 +9,8 @@ import PackageDescription
 //   HummingbirdTLS (SwiftNIO SSL) serves the sandbox over HTTPS, as the vendors' SDKs require.
 // - swift-certificates (with swift-asn1 for its IP-address name): the sandbox's self-signed CA and
 //   server certificate, made at start-up.
+// - postgres-nio: the warehouse on PostgreSQL (issue 16), only in the Postgres target and the CLI;
+//   SSWG-graduated, async, with COPY FROM for bulk loads.
 // C libraries through pkg-config: libsqlite3, libcurl, zlib.
 let package = Package(
     name: "warehouse",
@@ -27,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.1.0"),
         // Yams: reads warehouse.yaml, which holds lists of maps (cost_centers.rules).
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         .systemLibrary(
@@ -97,6 +100,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The warehouse on PostgreSQL (issue 16): connection, schema, copy to and from SQLite, ad-hoc SQL.
+        // Its DDL, Sources/Postgres/schema.sql, is embedded the way schema.sql is.
+        .plugin(name: "EmbedPostgresSchema", capability: .buildTool(), dependencies: ["embed-schema"]),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "WarehouseCore", "Load", "Query",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["schema.sql"],
+            plugins: ["EmbedPostgresSchema"]),
         // The nightly run only: sources, windows, pulls, the run's record.
         .target(
             name: "Pipeline",
@@ -112,7 +127,7 @@ let package = Package(
             name: "WarehouseCLI",
             dependencies: [
                 "WarehouseCore", "Transport", "Extract", "Transform", "Streams", "Load", "Config", "Marts", "Ingest", "Query", "Alerts",
-                "Pipeline", "Sandbox",
+                "Pipeline", "Sandbox", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,7 +157,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "WarehouseCLI", "Load", "Query", "Pipeline", "Ingest", "Streams", "Config", "Marts", "Sandbox", "Transform", "TestSupport",
-                "WarehouseCore",
+                "WarehouseCore", "Postgres",
             ]),
         .testTarget(
             name: "SandboxTests",

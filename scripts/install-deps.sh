@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing warehouse needs and the machine lacks: the C libraries'
-# development packages (Debian/Ubuntu names) and, with --test, the Python tools some tests drive.
+# development packages (Debian/Ubuntu names) and, with --test, the Python tools some tests drive
+# and Debian's PostgreSQL server (for the tests that start a cluster of their own).
 # As root it installs them; otherwise it prints the exact command to run and exits 1.
 set -euo pipefail
 
@@ -22,6 +23,8 @@ if [ "$want_test_tools" -eq 1 ]; then
   command -v dpkg-deb >/dev/null 2>&1 || packages+=(dpkg)
   # The vendors' SDKs get a virtualenv of their own (scripts/sdk-requirements.txt).
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
+  # The PostgreSQL tests (scripts/pg-cluster.sh) start a throwaway cluster of Debian's server.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

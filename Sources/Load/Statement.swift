@@ -128,6 +128,10 @@ public final class Statement {
         throw error
     }
 
+    /// The values of the row the last `step()` stopped on: for a caller that steps by itself, to
+    /// hand rows on between steps (`warehouse copy` streams a table to PostgreSQL this way).
+    public var rowValues: [SQLValue] { Row(statement: self).values }
+
     /// Runs the statement to completion, discarding rows; returns the number of rows changed.
     @discardableResult
     public func run() throws -> Int {

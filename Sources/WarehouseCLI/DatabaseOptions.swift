@@ -1,20 +1,48 @@
 import ArgumentParser
 import Foundation
 import Load
+import Postgres
 
-/// `--db PATH`, shared by every command that touches the warehouse.
+/// `--db PATH`, shared by every command that touches the warehouse. A PostgreSQL URL is refused
+/// here, before anything runs: these commands read and write SQLite only so far (issue 16);
+/// `init`, `sql` and `copy` take a URL (`AnyDatabaseOptions`).
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The warehouse file (default: $WAREHOUSE_DB, else ./warehouse.db).", valueName: "path"))
     var db: String?
 
     /// --db, else $WAREHOUSE_DB, else ./warehouse.db.
-    var path: String {
+    var path: String { Self.resolve(db) }
+
+    static func resolve(_ db: String?) -> String {
         if let db, !db.isEmpty { return db }
         if let env = ProcessInfo.processInfo.environment["WAREHOUSE_DB"], !env.isEmpty { return env }
         return "warehouse.db"
     }
 
+    func validate() throws {
+        if PostgresURL.isPostgres(path) {
+            throw ValidationError(
+                "\(PostgresError.redacting(path, password: nil)): this command does not run on PostgreSQL yet (init, sql and copy do)")
+        }
+    }
+
     func openForWriting() throws -> Database { try Database.openWarehouse(path: path) }
 
     func openForReading() throws -> Database { try Database.openWarehouseReadOnly(path: path) }
+}
+
+/// `--db PATH|URL` for the commands that run on PostgreSQL too: a `postgres://user@host:port/db`
+/// URL (its password from PGPASSWORD or ~/.pgpass, never from the URL) or a SQLite file.
+struct AnyDatabaseOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The warehouse: a file, or postgres://user@host:port/database (default: $WAREHOUSE_DB, else ./warehouse.db).",
+            valueName: "path|url"))
+    var db: String?
+
+    var text: String { DatabaseOptions.resolve(db) }
+
+    /// The file or database; a URL's password is looked up here.
+    func location() throws -> WarehouseLocation { try WarehouseLocation.parse(text) }
 }

@@ -1,17 +1,27 @@
 import ArgumentParser
 import Load
+import Postgres
 
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "init", abstract: "Create the warehouse file or migrate it to the latest schema (a no-op when current).")
+        commandName: "init",
+        abstract: "Create the warehouse file or migrate it to the latest schema (a no-op when current).",
+        discussion: "With --db postgres://user@host:port/database, creates the warehouse's tables and views in that "
+            + "database (empty), or checks the version of the one there.")
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: AnyDatabaseOptions
 
     func run() async throws {
         try await reportingErrors {
-            let db = try database.openForWriting()
-            let version = try db.schemaVersion()
-            printOut("\(database.path): schema version \(version)\n")
+            switch try database.location() {
+            case .sqlite(let path):
+                let db = try Database.openWarehouse(path: path)
+                let version = try db.schemaVersion()
+                printOut("\(path): schema version \(version)\n")
+            case .postgres(let url):
+                let version = try await PostgresSession.with(url) { try await $0.initializeWarehouse() }
+                printOut("\(url.redacted): schema version \(version)\n")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Load
+import Postgres
 import Query
 
 struct SQLCommand: AsyncParsableCommand {
@@ -25,7 +26,7 @@ struct SQLCommand: AsyncParsableCommand {
     @Flag(help: "Allow statements that change the warehouse.")
     var write = false
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: AnyDatabaseOptions
 
     /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
     func validate() throws {
@@ -49,10 +50,18 @@ struct SQLCommand: AsyncParsableCommand {
             for index in stride(from: 0, to: pairs.count, by: 2) {
                 bound[pairs[index]] = AdHocQuery.parameterValue(pairs[index + 1])
             }
-            let db = write ? try database.openForWriting() : try database.openForReading()
-            let result = try AdHocQuery.run(db, sql: statement, parameters: bound, allowWrite: write)
+            let result: ResultTable, changed: Int?
+            switch try database.location() {
+            case .sqlite(let path):
+                let db = write ? try Database.openWarehouse(path: path) : try Database.openWarehouseReadOnly(path: path)
+                result = try AdHocQuery.run(db, sql: statement, parameters: bound, allowWrite: write)
+                changed = db.changes
+            case .postgres(let url):
+                let answer = try await PostgresAdHoc.run(url, sql: statement, parameters: bound, allowWrite: write)
+                (result, changed) = (answer.table, answer.changed)
+            }
             if result.columns.isEmpty {
-                if write { FileHandle.standardError.write(Data("\(db.changes) row(s) changed\n".utf8)) }
+                if write { FileHandle.standardError.write(Data("\(changed ?? 0) row(s) changed\n".utf8)) }
             } else {
                 printOut(result.render(chosen))
             }

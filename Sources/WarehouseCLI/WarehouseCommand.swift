@@ -6,7 +6,8 @@ public struct WarehouseCommand: AsyncParsableCommand {
         commandName: "warehouse",
         abstract: "A usage warehouse for ArcGIS Online credits and Azure consumption: extract, price, invoice.",
         discussion: """
-            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db. \
+            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db; `init`, `sql` and `copy` also take \
+            postgres://user@host:port/database. \
             Start with `warehouse demo`, which runs the whole pipeline against the built-in sandbox.
             """,
         version: BuildInfo.version,
@@ -14,7 +15,7 @@ public struct WarehouseCommand: AsyncParsableCommand {
             InitCommand.self, ImportCommand.self, ETLCommand.self, RebuildCommand.self, InvoiceCommand.self, SQLCommand.self,
             StatusCommand.self, AlertsCommand.self, DemoCommand.self, SandboxCommand.self,
             ReportCommand.self, ExportCommand.self,
-            CreditsCommand.self,
+            CreditsCommand.self, CopyCommand.self,
         ])
 
     public init() {}

@@ -1,0 +1,103 @@
+import Foundation
+import Load
+import WarehouseCore
+
+/// The warehouse's schema on PostgreSQL: `schema.sql` beside this file (embedded at build time),
+/// which SQLite version it stands for, and how Citus would spread its tables.
+public enum PostgresSchema {
+    /// The SQLite schema version the DDL implements. A PostgreSQL warehouse records it in
+    /// `schema_version`; a copy refuses two warehouses of different versions.
+    public static let version = 7
+
+    /// The DDL, as `warehouse init --db postgres://…` runs it.
+    public static var sql: String { PostgresSchemaText.sql }
+
+    /// The column Citus distributes the large tables by: the billing account.
+    public static let distributionColumn = "account_key"
+
+    /// The large tables: distributed by `account_key`, co-located with `usage_facts`, the column in
+    /// every primary and unique key of theirs. (`charge_facts` has it as a column SQLite lacks.)
+    public static let distributed = ["usage_facts", "charge_facts", "pending_scopes"]
+
+    /// Every other table: small, or read whole by every query of it, so replicated to each node.
+    /// `raw_pages` is here for now although it is not small: the facts keep a foreign key to it,
+    /// which Citus allows from a distributed table only to a reference table. A per-account page
+    /// table is the later fix if pages outgrow one node's disk.
+    public static let reference = [
+        "schema_version", "etl_runs", "raw_pages", "checkpoints", "customers", "subscriptions", "users", "resources", "meters",
+        "cost_centers", "rates", "offer_terms", "storage_snapshots", "credit_budgets", "org_credits", "charge_scopes",
+        "invoice_rollup", "pending_reprice", "alert_deliveries", "credit_allocations", "reported_windows", "account_keys",
+        "resource_keys", "meter_keys", "usage_details", "cost_center_names", "charge_totals", "charge_kinds", "charge_terms",
+    ]
+
+    /// The Citus calls that distribute a fresh warehouse (README, "PostgreSQL and Citus"):
+    /// reference tables first, in the order their foreign keys need, then the large tables.
+    public static var citusCalls: String {
+        var lines = reference.map { "SELECT create_reference_table('\($0)');" }
+        lines.append("SELECT create_distributed_table('\(distributed[0])', '\(distributionColumn)');")
+        for table in distributed.dropFirst() {
+            lines.append("SELECT create_distributed_table('\(table)', '\(distributionColumn)', colocate_with => '\(distributed[0])');")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension PostgresSession {
+    /// The schema version of this database's warehouse (0: no warehouse here, nothing else either).
+    /// A database with tables but no `schema_version` is refused, as SQLite refuses a foreign file.
+    public func schemaVersion() async throws -> Int {
+        let exists = try await scalar("SELECT to_regclass('schema_version') IS NOT NULL")
+        if exists == .integer(1) {
+            return Int(try await scalar("SELECT coalesce(max(version), 0) FROM schema_version")?.int64 ?? 0)
+        }
+        let others = try await scalar(
+            "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'p')")?.int64 ?? 0
+        if others > 0 {
+            throw PostgresError("\(url.redacted): not a warehouse database (it has tables but no schema_version); refusing to touch it")
+        }
+        return 0
+    }
+
+    /// Creates the warehouse in an empty database, in one transaction, or checks that the one
+    /// there is of this build's version. Returns the version. Two `init`s at once are serialized
+    /// by an advisory lock; the second finds the warehouse the first made.
+    @discardableResult
+    public func initializeWarehouse(now: UTCTime = .now()) async throws -> Int {
+        try await execute("BEGIN")
+        do {
+            let version = try await createOrCheckWarehouse(now: now)
+            try await execute("COMMIT")
+            return version
+        } catch {
+            _ = try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// `initializeWarehouse` inside a transaction the caller has begun (and commits or rolls
+    /// back): `warehouse copy` creates the schema in the transaction that fills it.
+    func createOrCheckWarehouse(now: UTCTime) async throws -> Int {
+        try await execute("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
+        let current = try await schemaVersion()
+        guard current == 0 else {
+            try checkVersion(current)
+            return current
+        }
+        try await executeScript(PostgresSchema.sql)
+        try await execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", [.integer(Int64(PostgresSchema.version)), .text(now.iso8601)])
+        return PostgresSchema.version
+    }
+
+    /// Refuses a warehouse of another version than this build's.
+    public func checkVersion(_ version: Int) throws {
+        if version > PostgresSchema.version {
+            throw PostgresError("\(url.redacted): schema version \(version) is newer than this build knows (\(PostgresSchema.version)); upgrade warehouse")
+        }
+        if version < PostgresSchema.version {
+            throw PostgresError(
+                "\(url.redacted): schema version \(version), expected \(PostgresSchema.version); migrating a PostgreSQL warehouse is not built yet")
+        }
+    }
+}
