@@ -103,7 +103,8 @@ run csv sqlite3 "$CSVDB" ".read $WORK/import.sql"
 FACT_TABLES="'usage_facts', 'sqlite_autoindex_usage_facts_1', 'usage_facts_by_window', 'charge_facts', 'charge_totals',
   'invoice_rollup', 'invoice_rollup_by_scope', 'charge_scopes', 'sqlite_autoindex_charge_scopes_1', 'account_keys', 'resource_keys',
   'meter_keys', 'usage_details', 'usage_details_by_value', 'sqlite_autoindex_account_keys_1', 'sqlite_autoindex_resource_keys_1',
-  'sqlite_autoindex_meter_keys_1', 'cost_center_names', 'sqlite_autoindex_cost_center_names_1'"
+  'sqlite_autoindex_meter_keys_1', 'cost_center_names', 'sqlite_autoindex_cost_center_names_1', 'pending_scopes',
+  'charge_kinds', 'sqlite_autoindex_charge_kinds_1', 'charge_terms', 'charge_terms_by_value'"
 per_row() { sqlite3 "$1" "SELECT round(sum(pgsize) * 1.0 / $ROWS, 1) FROM dbstat WHERE name IN ($2)"; }
 BYTES=$(per_row "$DB" "$FACT_TABLES")
 USAGE_BYTES=$(per_row "$DB" "'usage_facts', 'sqlite_autoindex_usage_facts_1', 'usage_facts_by_window'")
