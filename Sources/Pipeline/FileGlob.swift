@@ -8,8 +8,8 @@ import Ingest
 #endif
 
 /// Expands a shell pattern (`/srv/exports/*.csv`) with glob(3), sorted, regular files only.
-enum FileGlob {
-    static func paths(_ pattern: String) throws -> [String] {
+public enum FileGlob {
+    public static func paths(_ pattern: String) throws -> [String] {
         var result = glob_t()
         defer { globfree(&result) }
         let status = glob(pattern, 0, nil, &result)
@@ -23,5 +23,19 @@ enum FileGlob {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue { paths.append(path) }
         }
         return paths.sorted()
+    }
+
+    /// Whether `text` holds a character glob(3) treats as a pattern.
+    public static func isPattern(_ text: String) -> Bool { text.contains { "*?[".contains($0) } }
+
+    /// The files `arguments` name: each argument that is a pattern and not an existing path
+    /// expanded (sorted), the rest as given. A pattern that matches no file is an error naming it.
+    public static func files(_ arguments: [String]) throws -> [String] {
+        try arguments.flatMap { argument -> [String] in
+            guard argument != "-", isPattern(argument), !FileManager.default.fileExists(atPath: argument) else { return [argument] }
+            let matches = try paths(argument)
+            guard !matches.isEmpty else { throw ImportError(file: argument, message: "no file matches this pattern") }
+            return matches
+        }
     }
 }

@@ -58,12 +58,18 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Argument(help: ArgumentHelp("Files to import; - for standard input.", valueName: "file"))
-    var files: [String]
+    /// A quoted pattern is expanded here, not by the shell: the argument parser reads its
+    /// arguments in time that grows with the square of their number (2.5 s for 10,000 files).
+    @Argument(
+        help: ArgumentHelp(
+            "Files to import; - for standard input. A quoted pattern ('pages/*.json') is expanded here, sorted: for thousands of files.",
+            valueName: "file"))
+    var arguments: [String]
 
     func run() async throws {
         try await reportingErrors {
-            guard !files.isEmpty else { throw ValidationError("give at least one file (or - for standard input)") }
+            guard !arguments.isEmpty else { throw ValidationError("give at least one file (or - for standard input)") }
+            let files = try FileGlob.files(arguments)
             guard let kind = StreamSpec.named(kind) else {
                 throw ImportFailure("\(files[0]): unknown kind '\(kind)', expected one of: \(StreamSpec.names)")
             }

@@ -100,4 +100,28 @@ import Testing
         #expect(try reader.rows("SELECT account_id, customer_id, usage_start FROM usage").first?.map(\.description) == ["sub", "cust", "2026-10-01T07:00:00Z"])
         #expect(try reader.scalar("SELECT context FROM raw_pages")?.string == #"{"customer":"CUST","subscription":"SUB","reported_start":"2026-10-02T00:00:00Z","reported_end":"2026-10-03T00:00:00Z"}"#)
     }
+
+    /// A quoted pattern is expanded by the import itself, sorted (the argument parser reads
+    /// 10,000 arguments in seconds); one that matches nothing is one line naming it, and nothing
+    /// is imported.
+    @Test func aQuotedPatternIsExpandedHereSorted() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path("pages"), withIntermediateDirectories: true)
+        for name in ["b.json", "a.json"] {
+            try FileManager.default.copyItem(atPath: Self.fixture("GetAzureUtilization.json"), toPath: dir.path("pages/\(name)"))
+        }
+        let db = dir.path("w.db")
+        let result = try CLI.run(["import", "--db", db, "--kind", "pc-utilization", dir.path("pages") + "/*.json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").map { $0.prefix { $0 != ":" } } == [dir.path("pages/a.json"), dir.path("pages/b.json")].map { Substring($0) })
+        #expect(try Database(path: db, mode: .readOnly).scalar("SELECT count(*) FROM raw_pages")?.int64 == 1)
+
+        #expect(try CLI.run(["init", "--db", dir.path("empty.db")]).status == 0)
+        let before = try Self.dump(dir.path("empty.db"))
+        let pattern = dir.path("pages") + "/*.csv"
+        let none = try CLI.run(["import", "--db", dir.path("empty.db"), "--kind", "pc-utilization", Self.fixture("GetAzureUtilization.json"), pattern])
+        #expect(none.status == 1)
+        #expect(none.stderr == "warehouse: \(pattern): no file matches this pattern\n")
+        #expect(try Self.dump(dir.path("empty.db")) == before)
+    }
 }
