@@ -185,8 +185,8 @@ public enum InvoiceRollup {
     }
 
     /// Whether the warehouse has the `invoice_rollup` table (files made before it was added lack it).
-    public static func exists(_ db: Database) throws -> Bool {
-        try db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'invoice_rollup'")?.int64 == 1
+    public static func exists(_ db: any WarehouseReader) throws -> Bool {
+        try db.hasTable("invoice_rollup")
     }
 
     /// Whether the rollup of `period` holds as many usage rows, as many priced ones and as much
@@ -194,15 +194,17 @@ public enum InvoiceRollup {
     /// deleted, schema version 5) against the rollup's few rows of the month. Charges are only
     /// written with their rollup, so what this catches is charges written without it (hand-made
     /// warehouses, fixtures) and charges deleted with their usage since the last reprice.
-    public static func matchesCharges(_ db: Database, period: String) throws -> Bool {
-        let totals = try db.prepare("""
-            SELECT records, priced, CASE WHEN priced > 0 THEN amount_micros END FROM charge_totals WHERE period = ?
-            """).bind(period).first { $0.values } ?? [.integer(0), .integer(0), .null]
-        let rollup = try db.prepare("""
+    /// Compared as integers: PostgreSQL's sum of a bigint is a `numeric`, read back as text.
+    public static func matchesCharges(_ db: any WarehouseReader, period: String) throws -> Bool {
+        func integers(_ row: Row) -> [Int64?] { (0..<3).map { row.optionalInt64($0) } }
+        let totals = try db.map("""
+            SELECT records, priced, CASE WHEN priced > 0 THEN amount_micros END FROM charge_totals WHERE period = ?1
+            """, period, transform: integers).first ?? [0, 0, nil]
+        let rollup = try db.map("""
             SELECT COALESCE(sum(records), 0), COALESCE(sum(CASE WHEN amount_micros IS NOT NULL THEN records END), 0),
                    sum(amount_micros)
-            FROM invoice_rollup WHERE period = ?
-            """).bind(period).first { $0.values }
+            FROM invoice_rollup WHERE period = ?1
+            """, period, transform: integers).first
         return totals == rollup
     }
 }

@@ -160,24 +160,58 @@ public final class Statement {
     }
 }
 
-/// The current row of a stepping statement; valid only inside the closure it is passed to.
+/// The current row of a stepping statement, or a row already read into values (a PostgreSQL
+/// reader's): valid only inside the closure it is passed to. The statement case is a reference,
+/// so SQLite's rows cost no allocation; a materialized row converts as SQLite's column functions
+/// do (`numeric` sums arrive as exact text, read back as integers here).
 public struct Row {
-    let statement: Statement
+    enum Source {
+        case statement(Statement)
+        case values([SQLValue])
+    }
 
-    public var count: Int { statement.columnCount }
+    let source: Source
 
-    public func isNull(_ index: Int) -> Bool { sqlite3_column_type(statement.handle, Int32(index)) == SQLITE_NULL }
+    init(statement: Statement) { source = .statement(statement) }
 
-    public func int64(_ index: Int) -> Int64 { sqlite3_column_int64(statement.handle, Int32(index)) }
+    /// A row read elsewhere, as values.
+    public init(values: [SQLValue]) { source = .values(values) }
+
+    /// Column `index` of a materialized row (`.null` past its end).
+    private func cell(_ index: Int) -> SQLValue {
+        guard case .values(let values) = source, index < values.count else { return .null }
+        return values[index]
+    }
+
+    public var count: Int {
+        switch source {
+        case .statement(let statement): return statement.columnCount
+        case .values(let values): return values.count
+        }
+    }
+
+    public func isNull(_ index: Int) -> Bool {
+        guard case .statement(let statement) = source else { return cell(index).isNull }
+        return sqlite3_column_type(statement.handle, Int32(index)) == SQLITE_NULL
+    }
+
+    public func int64(_ index: Int) -> Int64 {
+        guard case .statement(let statement) = source else { return Self.int64(cell(index)) }
+        return sqlite3_column_int64(statement.handle, Int32(index))
+    }
 
     public func int(_ index: Int) -> Int { Int(int64(index)) }
 
     public func optionalInt64(_ index: Int) -> Int64? { isNull(index) ? nil : int64(index) }
 
-    public func double(_ index: Int) -> Double { sqlite3_column_double(statement.handle, Int32(index)) }
+    public func double(_ index: Int) -> Double {
+        guard case .statement(let statement) = source else { return Self.double(cell(index)) }
+        return sqlite3_column_double(statement.handle, Int32(index))
+    }
 
     /// Text of column `index` ("" for NULL).
     public func string(_ index: Int) -> String {
+        guard case .statement(let statement) = source else { return cell(index).string ?? "" }
         guard let text = sqlite3_column_text(statement.handle, Int32(index)) else { return "" }
         let length = Int(sqlite3_column_bytes(statement.handle, Int32(index)))
         return String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
@@ -186,12 +220,17 @@ public struct Row {
     public func optionalString(_ index: Int) -> String? { isNull(index) ? nil : string(index) }
 
     public func data(_ index: Int) -> Data {
+        guard case .statement(let statement) = source else {
+            if case .blob(let data) = cell(index) { return data }
+            return Data((cell(index).string ?? "").utf8)
+        }
         guard let bytes = sqlite3_column_blob(statement.handle, Int32(index)) else { return Data() }
         return Data(bytes: bytes, count: Int(sqlite3_column_bytes(statement.handle, Int32(index))))
     }
 
     /// The column as it is stored, whatever its type.
     public func value(_ index: Int) -> SQLValue {
+        guard case .statement(let statement) = source else { return cell(index) }
         switch sqlite3_column_type(statement.handle, Int32(index)) {
         case SQLITE_INTEGER: return .integer(int64(index))
         case SQLITE_FLOAT: return .real(double(index))
@@ -201,5 +240,28 @@ public struct Row {
         }
     }
 
-    public var values: [SQLValue] { (0..<count).map(value) }
+    public var values: [SQLValue] {
+        if case .values(let values) = source { return values }
+        return (0..<count).map(value)
+    }
+
+    /// A value as an integer, the way `sqlite3_column_int64` reads one: exact text (a `numeric`
+    /// sum) as its whole number, a real truncated, anything else 0.
+    static func int64(_ value: SQLValue) -> Int64 {
+        switch value {
+        case .integer(let v): return v
+        case .real(let v): return Int64(exactly: v.rounded(.towardZero)) ?? 0
+        case .text(let t): return Int64(t) ?? Int64(exactly: (Double(t) ?? 0).rounded(.towardZero)) ?? 0
+        default: return 0
+        }
+    }
+
+    static func double(_ value: SQLValue) -> Double {
+        switch value {
+        case .integer(let v): return Double(v)
+        case .real(let v): return v
+        case .text(let t): return Double(t) ?? 0
+        default: return 0
+        }
+    }
 }

@@ -56,6 +56,23 @@ enum SQLScript {
         return (out, names)
     }
 
+    /// `sql` with SQLite's numbered parameters (`?1`, `?2`…, as Query writes them) as PostgreSQL's
+    /// `$1`, `$2`…; a `?` in a quote or comment, or not followed by a number, stays as it is.
+    static func numbered(_ sql: String) -> String {
+        var out = "", question = false
+        scan(sql) { token in
+            if question, token.allSatisfy(\.isASCII), token.allSatisfy(\.isNumber) {
+                out += "$" + token
+            } else {
+                if question { out += "?" }
+                if token != "?" { out += token }
+            }
+            question = token == "?"
+        }
+        if question { out += "?" }
+        return out
+    }
+
     private static func isNameStart(_ c: Character) -> Bool { c.isLetter || c == "_" }
     private static func isNamePart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
 

@@ -83,10 +83,10 @@ public struct AnomalyResult: Sendable {
 /// `settlingDays` days of a measure's data: Azure reports usage up to three days late
 /// (docs/contracts/reported-windows.md), so those days are still filling up.
 public struct AnomalyDetector {
-    let db: Database
+    let db: any WarehouseReader
     public static let settlingDays: Int64 = 3
 
-    public init(db: Database) { self.db = db }
+    public init(db: any WarehouseReader) { self.db = db }
 
     public func detect(_ request: AnomalyRequest) throws -> AnomalyResult {
         let window = Int64(AnomalyBaseline.window)

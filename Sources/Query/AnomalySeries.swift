@@ -24,21 +24,19 @@ struct AnomalySeriesSet {
     var span: [String: ClosedRange<Int64>] = [:]
 
     /// The series of `grouping` over the days `[first, last]` (days since 1970).
-    static func load(_ db: Database, grouping: InvoiceGrouping, first: Int64, last: Int64) throws -> AnomalySeriesSet {
-        let statement = try db.prepare("""
+    static func load(_ db: any WarehouseReader, grouping: InvoiceGrouping, first: Int64, last: Int64) throws -> AnomalySeriesSet {
+        let sql = """
             SELECT CASE WHEN unit = 'credits' THEN 'credits' ELSE currency END, \(groupExpression(grouping)),
-                   substr(usage_start, 1, 10), COALESCE(meter_name, meter_id, '') || char(31) || COALESCE(resource_id, ''),
-                   unit = 'credits', sum(amount_micros), group_concat(quantity, ' ')
+                   substr(usage_start, 1, 10), COALESCE(meter_name, meter_id, '') || \(db.dialect.character(31)) || COALESCE(resource_id, ''),
+                   unit = 'credits', sum(amount_micros), \(db.dialect.joined("quantity", separator: " "))
             FROM invoice_lines
-            WHERE usage_start >= :start AND usage_start < :end AND (unit = 'credits' OR amount_micros IS NOT NULL)
+            WHERE usage_start >= ?1 AND usage_start < ?2 AND (unit = 'credits' OR amount_micros IS NOT NULL)
             GROUP BY 1, 2, 3, 4, 5
-            """)
-        try statement.bind(named: [
-            "start": .text(UTCTime(seconds: first * 86_400).iso8601), "end": .text(UTCTime(seconds: (last + 1) * 86_400).iso8601),
-        ])
+            """
+        let bounds: [SQLValue] = [.text(UTCTime(seconds: first * 86_400).iso8601), .text(UTCTime(seconds: (last + 1) * 86_400).iso8601)]
         var set = AnomalySeriesSet()
         var exact: [Key: [Int64: [String: Decimal]]] = [:]
-        try statement.forEachRow { row in
+        try db.query(sql, bounds) { row in
             guard let measure = row.optionalString(0), let day = UTCTime.parse(row.string(2) + "T00:00:00Z") else { return }
             let key = Key(measure: measure, group: row.optionalString(1) ?? "")
             let number = day.seconds / 86_400, driver = Self.driverLabel(row.string(3))

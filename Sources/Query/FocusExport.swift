@@ -18,9 +18,9 @@ import WarehouseCore
 /// or MCA columns (`costExportRow`), its cost the warehouse's charge, which is the cost the export
 /// billed. Unpriced usage has no cost and is left out (counted).
 public struct FocusExport {
-    let db: Database
+    let db: any WarehouseReader
 
-    public init(db: Database) { self.db = db }
+    public init(db: any WarehouseReader) { self.db = db }
 
     public struct Result: Sendable {
         public var text: String
@@ -35,7 +35,7 @@ public struct FocusExport {
         guard let start = UTCTime.parseMonth(period) else { throw InvoiceBuilder.BadPeriod(period: period) }
         let billing = (start: start.iso8601, end: start.startOfNextMonth.iso8601)
         var rows: [[SQLValue]] = []
-        let statement = try db.prepare("""
+        try db.query("""
             SELECT l.amount_micros, l.currency, l.customer_id, cu.company_name, l.subscription_id, s.offer_name,
                    l.usage_start, l.usage_end, l.meter_id, l.meter_name, m.category, m.subcategory, m.region,
                    l.quantity, l.unit, l.resource_id, r.name, r.location, r.provider_type, COALESCE(r.tags, us.tags),
@@ -52,8 +52,7 @@ public struct FocusExport {
             LEFT JOIN charge_terms t ON t.terms_key = f.terms_key
             WHERE l.period = ?1 AND l.amount_micros IS NOT NULL
             ORDER BY l.usage_id
-            """)
-        try statement.bind(period).forEachRow { row in
+            """, period) { row in
             var focus = try Self.focusRow(row)
             focus["BillingPeriodStart"] = billing.start
             focus["BillingPeriodEnd"] = billing.end
@@ -65,7 +64,7 @@ public struct FocusExport {
             focus["x_UsageId"] = String(row.int64(23))
             rows.append(Self.values(focus, version: version))
         }
-        let unpriced = try db.scalar(
+        let unpriced = try db.value(
             "SELECT count(*) FROM invoice_lines WHERE period = ?1 AND amount_micros IS NULL", period)?.int64 ?? 0
         let table = ResultTable(columns: version.columns, rows: rows)
         return Result(text: table.renderSpreadsheetCSV(), rows: rows.count, unpricedRecords: Int(unpriced))

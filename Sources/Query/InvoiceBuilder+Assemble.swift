@@ -164,7 +164,7 @@ extension InvoiceBuilder {
 
     func meterNames() throws -> [MeterKey: MeterInfo] {
         var result: [MeterKey: MeterInfo] = [:]
-        try db.prepare("SELECT source, meter_id, name, unit, subcategory, region FROM meters").forEachRow { row in
+        try db.query("SELECT source, meter_id, name, unit, subcategory, region FROM meters") { row in
             result[MeterKey(source: row.string(0), meterID: row.string(1).lowercased())] = MeterInfo(
                 name: row.optionalString(2).flatMap { $0.isEmpty ? nil : $0 }, unit: row.optionalString(3),
                 subcategory: row.optionalString(4), region: row.optionalString(5))
@@ -178,10 +178,9 @@ extension InvoiceBuilder {
         var result: [String: String] = [:]
         switch grouping {
         case .costCenter:
-            try db.prepare("SELECT cost_center_key, display_name FROM cost_centers").forEachRow { result[$0.string(0).lowercased()] = $0.string(1) }
+            try db.query("SELECT cost_center_key, display_name FROM cost_centers") { result[$0.string(0).lowercased()] = $0.string(1) }
         case .customer:
-            try db.prepare("SELECT customer_id, company_name FROM customers WHERE company_name IS NOT NULL AND company_name <> ''")
-                .forEachRow { result[$0.string(0).lowercased()] = $0.string(1) }
+            try db.query("SELECT customer_id, company_name FROM customers WHERE company_name IS NOT NULL AND company_name <> ''") { result[$0.string(0).lowercased()] = $0.string(1) }
         case .meter:
             for (key, info) in meters { if let name = info.name { result[key.meterID] = name } }
             // Groups are meters here: same-named ones get their qualifier, as lines do.
@@ -196,9 +195,9 @@ extension InvoiceBuilder {
 
     /// The latest raw page fetched or checkpoint advanced for `source`.
     func lastRefreshed(_ source: String) throws -> String? {
-        try db.scalar("""
+        try db.value("""
             SELECT max(t) FROM (SELECT max(fetched_at) AS t FROM raw_pages WHERE source = ?1
-                                UNION ALL SELECT max(updated_at) FROM checkpoints WHERE source = ?1)
+                                UNION ALL SELECT max(updated_at) FROM checkpoints WHERE source = ?1) times
             """, source)?.string
     }
 }

@@ -16,9 +16,9 @@ import WarehouseCore
 /// reprice) the invoice reads each charge of the month joined to its usage row as a rollup row of
 /// its own instead: slower, still exact, and the warehouse file is not written.
 public struct InvoiceBuilder {
-    let db: Database
+    let db: any WarehouseReader
 
-    public init(db: Database) { self.db = db }
+    public init(db: any WarehouseReader) { self.db = db }
 
     public struct BadPeriod: Error, CustomStringConvertible {
         public let period: String
@@ -28,33 +28,18 @@ public struct InvoiceBuilder {
     /// What to read for `period`: the stored rollup when it matches the charges, else every charge
     /// of the month as a rollup row of its own (the connection is read-only: nothing is stored).
     func rollupTable(period: String) throws -> (table: String, isStored: Bool) {
-        if try InvoiceRollup.exists(db), try InvoiceRollup.matchesCharges(db, period: period) { return ("main.invoice_rollup", true) }
+        if try InvoiceRollup.exists(db), try InvoiceRollup.matchesCharges(db, period: period) { return (db.dialect.table("invoice_rollup"), true) }
         return (InvoiceRollup.chargesAsRows, false)
     }
 
     public func build(_ request: InvoiceRequest) throws -> Invoice {
         guard UTCTime.parseMonth(request.period) != nil else { throw BadPeriod(period: request.period) }
         let (table, isStored) = try rollupTable(period: request.period)
-        let keyExpression = Self.groupKeyExpression(request.grouping)
-        let join = request.grouping == .customer
-            ? "LEFT JOIN subscriptions s ON s.source = r.source AND s.subscription_id = COALESCE(r.subscription_id, r.account_id)"
-            : ""
-        let sourceFilter = request.source == nil ? "" : "AND r.source = :source"
-        var parameters: [String: SQLValue] = ["period": .text(request.period)]
-        if let source = request.source { parameters["source"] = .text(source) }
-
-        let statement = try db.prepare("""
-            SELECT currency, gk, source, meter_id, unit, sum(records), sum(amount_micros), group_concat(quantity, ' '), count(*), account_id
-            FROM (SELECT r.currency AS currency, \(keyExpression) AS gk, r.source AS source, r.meter_id COLLATE BINARY AS meter_id,
-                         r.unit AS unit, r.records AS records, r.amount_micros AS amount_micros, r.quantity AS quantity,
-                         r.account_id COLLATE NOCASE AS account_id
-                  FROM \(table) r \(join)
-                  WHERE r.period = :period \(sourceFilter))
-            GROUP BY 1, 2, 3, 4, 5, 10
-            """)
-        try statement.bind(named: parameters)
+        let sql = Self.bucketSQL(request, table: table, dialect: db.dialect)
+        var parameters: [SQLValue] = [.text(request.period)]
+        if let source = request.source { parameters.append(.text(source)) }
         var buckets: [BucketKey: Bucket] = [:]
-        try statement.forEachRow { row in
+        try db.query(sql, parameters) { row in
             let key = BucketKey(
                 currency: row.optionalString(0), group: row.optionalString(1), source: row.string(2),
                 meterID: row.string(3).lowercased(), unit: row.optionalString(4),
@@ -83,10 +68,28 @@ public struct InvoiceBuilder {
     /// Whether `period` waits in the repricing queue (a run was killed between loading and
     /// pricing): its charges may be behind its facts until the next `etl`, `import` or `rebuild`.
     func awaitingReprice(_ period: String) throws -> Bool {
-        guard try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'pending_reprice'")?.int64 == 1 else { return false }
-        let scopes = try db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'pending_scopes'")?.int64 == 1
-            ? "SELECT count(*) FROM pending_scopes WHERE period = ?1" : "SELECT 0"
-        return try db.scalar("SELECT (SELECT count(*) FROM pending_reprice WHERE period IN (?1, '*')) + (\(scopes))", period)?.int64 ?? 0 > 0
+        guard try db.hasTable("pending_reprice") else { return false }
+        let scopes = try db.hasTable("pending_scopes") ? "SELECT count(*) FROM pending_scopes WHERE period = ?1" : "SELECT 0"
+        return try db.value("SELECT (SELECT count(*) FROM pending_reprice WHERE period IN (?1, '*')) + (\(scopes))", period)?.int64 ?? 0 > 0
+    }
+
+    /// The query of a month's buckets: rollup rows grouped by the requested dimension (`?1` the
+    /// period, `?2` the source), with the same expressions and collations as `invoice_lines`.
+    static func bucketSQL(_ request: InvoiceRequest, table: String, dialect: SQLDialect) -> String {
+        let keyExpression = groupKeyExpression(request.grouping, dialect: dialect)
+        let join = request.grouping == .customer
+            ? "LEFT JOIN subscriptions s ON s.source = r.source AND s.subscription_id = COALESCE(r.subscription_id, r.account_id)"
+            : ""
+        let sourceFilter = request.source == nil ? "" : "AND r.source = ?2"
+        return """
+            SELECT currency, gk, source, meter_id, unit, sum(records), sum(amount_micros), \(dialect.joined("quantity", separator: " ")), count(*), account_id
+            FROM (SELECT r.currency AS currency, \(keyExpression) AS gk, r.source AS source, \(dialect.binary("r.meter_id")) AS meter_id,
+                         r.unit AS unit, r.records AS records, r.amount_micros AS amount_micros, r.quantity AS quantity,
+                         \(dialect.nocase("r.account_id")) AS account_id
+                  FROM \(table) r \(join)
+                  WHERE r.period = ?1 \(sourceFilter)) b
+            GROUP BY 1, 2, 3, 4, 5, 10
+            """
     }
 
     public struct BadQuantity: Error, CustomStringConvertible {
@@ -96,13 +99,13 @@ public struct InvoiceBuilder {
     }
 
     /// The SQL of each grouping's key over rollup rows `r`, case-insensitive where the usage column is.
-    static func groupKeyExpression(_ grouping: InvoiceGrouping) -> String {
+    static func groupKeyExpression(_ grouping: InvoiceGrouping, dialect: SQLDialect = .sqlite) -> String {
         switch grouping {
         case .costCenter: return "r.cost_center_key"
         case .user: return "NULLIF(r.user_name, '')"
-        case .customer: return "NULLIF(COALESCE(r.customer_id, s.customer_id), '') COLLATE NOCASE"
-        case .subscription: return "COALESCE(r.subscription_id, r.account_id) COLLATE NOCASE"
-        case .resourceGroup: return "NULLIF(r.resource_group, '') COLLATE NOCASE"
+        case .customer: return dialect.nocase("NULLIF(COALESCE(r.customer_id, s.customer_id), '')")
+        case .subscription: return dialect.nocase("COALESCE(r.subscription_id, r.account_id)")
+        case .resourceGroup: return dialect.nocase("NULLIF(r.resource_group, '')")
         case .meter: return "lower(r.meter_id)"
         }
     }

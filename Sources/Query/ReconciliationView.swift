@@ -20,9 +20,9 @@ import WarehouseCore
 /// all, within its usage month), assigned to the reported month. Quantities are exact decimals,
 /// amounts micro-units shown to the cent.
 public struct ReconciliationView {
-    let db: Database
+    let db: any WarehouseReader
 
-    public init(db: Database) { self.db = db }
+    public init(db: any WarehouseReader) { self.db = db }
 
     struct Line {
         var byUsage: Decimal = 0
@@ -33,20 +33,24 @@ public struct ReconciliationView {
 
     /// The view of `period` (`YYYY-MM`), optionally of one source.
     public func build(period: String, source: String? = nil) throws -> ResultTable {
-        let rows = try db.prepare(
+        // The source filter only when there is one: PostgreSQL cannot type a parameter that is
+        // only ever compared with NULL.
+        let sourceFilter = source == nil ? "" : "u.source = ?2 AND"
+        typealias Read = (key: [String], unit: String, quantity: Decimal, usageMonth: String, reportedMonth: String, micros: Int64?)
+        var rows: [Read] = []
+        try db.query(
             """
             SELECT u.source, COALESCE(u.subscription_id, u.account_id), u.meter_id, COALESCE(u.unit, m.unit, ''), u.quantity,
                    substr(u.usage_start, 1, 7), substr(CASE WHEN u.reported_start <> '' THEN u.reported_start ELSE u.usage_start END, 1, 7),
                    c.amount_micros, COALESCE(c.currency, '')
             FROM usage u LEFT JOIN charges c USING (usage_id) LEFT JOIN meters m ON m.source = u.source AND m.meter_id = u.meter_id
-            WHERE (?1 IS NULL OR u.source = ?1)
-              AND (substr(u.usage_start, 1, 7) = ?2
-                   OR substr(CASE WHEN u.reported_start <> '' THEN u.reported_start ELSE u.usage_start END, 1, 7) = ?2)
-            """
-        ).bind(source, period).map { row in
-            (key: [row.string(0), row.string(1).lowercased(), row.string(2).lowercased(), row.string(8)], unit: row.string(3),
+            WHERE \(sourceFilter) (substr(u.usage_start, 1, 7) = ?1
+                   OR substr(CASE WHEN u.reported_start <> '' THEN u.reported_start ELSE u.usage_start END, 1, 7) = ?1)
+            """, ([period] + (source.map { [$0] } ?? [])).map(SQLValue.text)
+        ) { row in
+            rows.append((key: [row.string(0), row.string(1).lowercased(), row.string(2).lowercased(), row.string(8)], unit: row.string(3),
              quantity: ExactDecimal.parse(row.string(4)) ?? 0, usageMonth: row.string(5), reportedMonth: row.string(6),
-             micros: row.isNull(7) ? nil : row.int64(7))
+             micros: row.isNull(7) ? nil : row.int64(7)))
         }
         var lines: [[String]: Line] = [:]
         for row in rows {

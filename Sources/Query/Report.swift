@@ -70,7 +70,7 @@ public struct ReportPeriod: Equatable, Sendable, CustomStringConvertible {
 
 /// Builds reports from a warehouse.
 public struct ReportBuilder {
-    let db: Database
+    let db: any WarehouseReader
     /// Anomalies: k × 100 of the band (500: 5 σ) and the smallest deviation per measure, in micro-units.
     public var anomalyK100: Int64 = 500
     public var anomalyMinimum: [String: Int64] = [:]
@@ -78,7 +78,7 @@ public struct ReportBuilder {
     public var budgets: [String: Decimal] = [:]
     public var budgetCurrency: String?
 
-    public init(db: Database) { self.db = db }
+    public init(db: any WarehouseReader) { self.db = db }
 
     public func build(_ kind: ReportKind, period: ReportPeriod, grouping: InvoiceGrouping = .costCenter) throws -> Report {
         var sections: [Report.Section]

@@ -11,13 +11,13 @@ extension ReportBuilder {
         let end = String(period.bounds.end.prefix(10))
         var all: [[String?]] = [], under10: [[String?]] = [], under50: [[String?]] = []
         var rows: [(user: String, assigned: Decimal?, available: Decimal?, date: String, left: Decimal?)] = []
-        try db.prepare("""
+        try db.query("""
             SELECT b.user_name, b.snapshot_date, b.assigned_credits, b.available_credits
             FROM credit_budgets b
             WHERE b.snapshot_date = (SELECT max(b2.snapshot_date) FROM credit_budgets b2
                                      WHERE b2.source = b.source AND b2.user_name = b.user_name AND b2.snapshot_date < ?1)
             ORDER BY b.user_name, b.source
-            """).bind(end).forEachRow { row in
+            """, end) { row in
             let assigned = row.optionalString(2).flatMap(ExactDecimal.parse)
             let available = row.optionalString(3).flatMap(ExactDecimal.parse)
             var left: Decimal?
@@ -57,13 +57,13 @@ extension ReportBuilder {
         let (start, end) = period.bounds
         var rows: [[String?]] = []
         var previous: [String: Decimal] = [:]
-        try db.prepare("""
+        try db.query("""
             SELECT o.source, o.org_id, o.snapshot_date, o.available_credits, o.budgeting_enabled,
                    (SELECT p.available_credits FROM org_credits p WHERE p.source = o.source AND p.org_id = o.org_id
                     AND p.snapshot_date < o.snapshot_date ORDER BY p.snapshot_date DESC LIMIT 1)
             FROM org_credits o WHERE o.snapshot_date >= ?1 AND o.snapshot_date < ?2
             ORDER BY o.source, o.org_id, o.snapshot_date
-            """).bind(String(start.prefix(10)), String(end.prefix(10))).forEachRow { row in
+            """, String(start.prefix(10)), String(end.prefix(10))) { row in
             let org = row.string(0) + "/" + row.string(1)
             let available = ExactDecimal.parse(row.string(3))
             let before = previous[org] ?? row.optionalString(5).flatMap(ExactDecimal.parse)

@@ -10,11 +10,11 @@ extension ReportBuilder {
         let (start, end) = period.bounds
         var byType: [String: Decimal] = [:], byUser: [String: Decimal] = [:], typeNames: [String: String] = [:]
         var total = Decimal(0)
-        try db.prepare("""
+        try db.query("""
             SELECT u.meter_id, NULLIF(m.name, ''), COALESCE(NULLIF(u.user_name, ''), '(no user)'), u.quantity
             FROM usage u LEFT JOIN meters m ON m.source = u.source AND m.meter_id = u.meter_id
             WHERE u.unit = 'credits' AND u.usage_start >= ?1 AND u.usage_start < ?2
-            """).bind(start, end).forEachRow { row in
+            """, start, end) { row in
             guard let credits = ExactDecimal.parse(row.string(3)) else {
                 throw InvoiceBuilder.BadQuantity(text: row.string(3), meterID: row.string(0))
             }
@@ -25,7 +25,7 @@ extension ReportBuilder {
             total += credits
         }
         var fullNames: [String: String] = [:]
-        try db.prepare("SELECT user_name, full_name FROM users WHERE full_name IS NOT NULL").forEachRow {
+        try db.query("SELECT user_name, full_name FROM users WHERE full_name IS NOT NULL") {
             fullNames[$0.string(0)] = $0.string(1)
         }
         func ordered(_ sums: [String: Decimal]) -> [(String, Decimal)] {

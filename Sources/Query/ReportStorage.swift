@@ -22,12 +22,12 @@ extension ReportBuilder {
         struct Month { var snapshots = 0, featureBytes = Decimal(0), fileBytes = Decimal(0) }
         var items: [String: Item] = [:]
         var months: [String: [String: Month]] = [:]
-        try db.prepare("""
+        try db.query("""
             SELECT source || '/' || item_id, substr(snapshot_date, 1, 7), owner, title, item_type, storage_class,
                    size_bytes, feature_bytes, attachment_bytes, item_id
             FROM storage_snapshots WHERE snapshot_date >= ?1 AND snapshot_date < ?2
             ORDER BY snapshot_date
-            """).bind(String(start.prefix(10)), String(end.prefix(10))).forEachRow { row in
+            """, String(start.prefix(10)), String(end.prefix(10))) { row in
             let key = row.string(0)
             var item = items[key] ?? Item()
             item.owner = row.string(2)  // the latest snapshot's owner (rows come in date order)

@@ -36,13 +36,13 @@ public struct ScopeBands: Sendable {
         public var description: String { "charge_scopes \(scope): bands \(reason)" }
     }
 
-    static func load(_ db: Database, period: String) throws -> [Key: ScopeBands] {
+    static func load(_ db: any WarehouseReader, period: String) throws -> [Key: ScopeBands] {
         var result: [Key: ScopeBands] = [:]
         let decoder = JSONDecoder()
-        try db.prepare("""
+        try db.query("""
             SELECT source, account_id, meter_id, total_quantity, currency, bands, discount
             FROM charge_scopes WHERE period = ?1
-            """).bind(period).forEachRow { row in
+            """, period) { row in
             let name = "\(row.string(0))/\(row.string(1))/\(row.string(2))/\(period)"
             let bands: [Band]
             do {

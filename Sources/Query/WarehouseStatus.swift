@@ -18,25 +18,34 @@ public struct WarehouseStatus {
         "pending_reprice",
     ]
 
-    public static func read(_ db: Database) throws -> WarehouseStatus {
-        let version = try db.schemaVersion()
+    public static func read(_ db: any WarehouseReader) throws -> WarehouseStatus {
         let counts = try countedTables.map { table -> [SQLValue] in
-            [.text(table), .integer(try db.scalar("SELECT count(*) FROM \(table)")?.int64 ?? 0)]
+            [.text(table), .integer(try db.value("SELECT count(*) FROM \(table)")?.int64 ?? 0)]
         }
-        let runs = try AdHocQuery.run(
-            db,
-            sql: """
-                SELECT run_id, command, started_at, finished_at, status, pages, records
-                FROM etl_runs ORDER BY run_id DESC LIMIT 5
-                """, parameters: [:], allowWrite: false)
-        let checkpoints = try AdHocQuery.run(
-            db, sql: "SELECT source, stream, high_water, updated_at FROM checkpoints ORDER BY source, stream",
-            parameters: [:], allowWrite: false)
-        let size = (try? FileManager.default.attributesOfItem(atPath: db.path)[.size] as? NSNumber)?.int64Value ?? 0
+        let runs = try table(
+            db, columns: ["run_id", "command", "started_at", "finished_at", "status", "pages", "records"],
+            from: "etl_runs ORDER BY run_id DESC LIMIT 5")
+        let checkpoints = try table(
+            db, columns: ["source", "stream", "high_water", "updated_at"], from: "checkpoints ORDER BY source, stream")
+        let version: Int, size: Int64
+        if let sqlite = db as? Database {
+            version = try sqlite.schemaVersion()
+            size = (try? FileManager.default.attributesOfItem(atPath: sqlite.path)[.size] as? NSNumber)?.int64Value ?? 0
+        } else {
+            // Not a file: the database's own size on the server.
+            version = Int(try db.value("SELECT max(version) FROM schema_version")?.int64 ?? 0)
+            size = try db.value("SELECT pg_database_size(current_database())")?.int64 ?? 0
+        }
         return WarehouseStatus(
-            path: db.path, schemaVersion: version, fileBytes: size,
+            path: db.location, schemaVersion: version, fileBytes: size,
             tableCounts: ResultTable(columns: ["table", "rows"], rows: counts),
             lastRuns: runs, checkpoints: checkpoints)
+    }
+
+    /// `columns` of a table's rows: named here, as the SELECT names them, since a reader gives rows only.
+    static func table(_ db: any WarehouseReader, columns: [String], from: String) throws -> ResultTable {
+        let rows = try db.map("SELECT \(columns.joined(separator: ", ")) FROM \(from)") { $0.values }
+        return ResultTable(columns: columns, rows: rows)
     }
 
     public func render(_ format: OutputFormat) -> String {

@@ -5,7 +5,8 @@ import Postgres
 
 /// `--db PATH`, shared by every command that touches the warehouse. A PostgreSQL URL is refused
 /// here, before anything runs: these commands read and write SQLite only so far (issue 16);
-/// `init`, `sql` and `copy` take a URL (`AnyDatabaseOptions`).
+/// `init`, `sql`, `copy` and the readers (`invoice`, `report`, `export focus`, `status`) take a
+/// URL (`AnyDatabaseOptions`).
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The warehouse file (default: $WAREHOUSE_DB, else ./warehouse.db).", valueName: "path"))
     var db: String?
@@ -22,7 +23,7 @@ struct DatabaseOptions: ParsableArguments {
     func validate() throws {
         if PostgresURL.isPostgres(path) {
             throw ValidationError(
-                "\(PostgresError.redacting(path, password: nil)): this command does not run on PostgreSQL yet (init, sql and copy do)")
+                "\(PostgresError.redacting(path, password: nil)): this command does not run on PostgreSQL yet (init, sql, copy, invoice, report, export focus and status do)")
         }
     }
 
@@ -45,4 +46,13 @@ struct AnyDatabaseOptions: ParsableArguments {
 
     /// The file or database; a URL's password is looked up here.
     func location() throws -> WarehouseLocation { try WarehouseLocation.parse(text) }
+
+    /// Runs `body` with a reader of the warehouse: the file opened read-only, or one read-only
+    /// snapshot of the PostgreSQL database (`PostgresReader`) for the whole of `body`.
+    func reading<T>(_ body: (any WarehouseReader) throws -> T) async throws -> T {
+        switch try location() {
+        case .sqlite(let path): return try body(try Database.openWarehouseReadOnly(path: path))
+        case .postgres(let url): return try await PostgresReader.with(url) { try body($0) }
+        }
+    }
 }

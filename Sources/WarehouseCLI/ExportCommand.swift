@@ -26,13 +26,12 @@ struct FocusExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the CSV to this file instead of standard output.", valueName: "file"))
     var output: String?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: AnyDatabaseOptions
 
     func run() async throws {
         try await reportingErrors {
-            try checkOutput(output, warehouse: database.path)
-            let db = try database.openForReading()
-            let export = try FocusExport(db: db).csv(period: period, version: version)
+            try checkOutput(output, warehouse: database.text)
+            let export = try await database.reading { try FocusExport(db: $0).csv(period: period, version: version) }
             try writeOutput(export.text, to: output)
             if export.unpricedRecords > 0 {
                 printError("warning: \(export.unpricedRecords) unpriced usage record(s) in \(period) are not in the export")

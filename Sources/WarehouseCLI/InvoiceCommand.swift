@@ -37,7 +37,7 @@ struct InvoiceCommand: AsyncParsableCommand {
             valueName: "basis"))
     var basis: InvoiceBasis = .usage
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: AnyDatabaseOptions
 
     /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
     func validate() throws {
@@ -50,13 +50,12 @@ struct InvoiceCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            try checkOutput(output, warehouse: database.path)
+            try checkOutput(output, warehouse: database.text)
             let chosen = format ?? (output == nil && stdoutIsTerminal ? .table : output.map(OutputFormat.forFile) ?? .json)
             try OutputFormat.check(chosen, among: formats, command: command)
-            let db = try database.openForReading()
-            guard basis == .usage else { return try reconciliation(db, format: chosen) }
-            let invoice = try InvoiceBuilder(db: db).build(
-                InvoiceRequest(period: period, grouping: group, source: source, tiers: tiers))
+            guard basis == .usage else { return try await database.reading { try reconciliation($0, format: chosen) } }
+            let request = InvoiceRequest(period: period, grouping: group, source: source, tiers: tiers)
+            let invoice = try await database.reading { try InvoiceBuilder(db: $0).build(request) }
             try writeOutput(invoice.render(chosen), to: output)
             if let warning = invoice.unpricedWarning { printError("warning: " + warning) }
             if let warning = invoice.rollupWarning { printError("warning: " + warning) }
@@ -69,7 +68,7 @@ struct InvoiceCommand: AsyncParsableCommand {
 
 extension InvoiceCommand {
     /// `--basis reported`: `ReconciliationView` (Sources/Query/ReconciliationView.swift).
-    func reconciliation(_ db: Database, format: OutputFormat) throws {
+    func reconciliation(_ db: any WarehouseReader, format: OutputFormat) throws {
         guard UTCTime.parseMonth(period)?.month == period else { throw ValidationError("--period '\(period)': expected YYYY-MM") }
         try writeOutput(try ReconciliationView(db: db).build(period: period, source: source).render(format), to: output)
     }

@@ -42,7 +42,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("For forecast: the configuration whose alerts: budgets are shown (default: ./warehouse.yaml if present).", valueName: "path"))
     var config: String?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: AnyDatabaseOptions
 
     /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
     func validate() throws {
@@ -57,25 +57,30 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            try checkOutput(output, warehouse: database.path)
+            try checkOutput(output, warehouse: database.text)
             let formats = Report.formats(for: kind)
             // An `.html` output file of a report that prints HTML is HTML; otherwise as before.
             let html = output.map(OutputFormat.forFile) == .html && formats.contains(.html)
             let chosen = format ?? (html ? .html : output == nil && stdoutIsTerminal ? .table : .json)
             try OutputFormat.check(chosen, among: formats, command: "report")
             let range = try ReportPeriod(parsing: period)
-            var builder = ReportBuilder(db: try database.openForReading())
-            builder.anomalyK100 = Micros.from(ExactDecimal.parse(deviation) ?? 5).map { $0 / 10_000 } ?? 500
-            let minimum = Micros.from(ExactDecimal.parse(minAmount) ?? 0) ?? 0
-            builder.anomalyMinimum = ["*": minimum]
-            if kind == .forecast {
-                let settings = try WarehouseConfig.load(path: config)
-                builder.budgets = settings.alerts.costCenterBudgets
-                builder.budgetCurrency = settings.currency
-            }
-            let report = try builder.build(kind, period: range, grouping: group)
+            let report = try await database.reading { try build(ReportBuilder(db: $0), range: range) }
             try writeOutput(report.render(chosen), to: output)
         }
+    }
+
+    /// The report from `builder`, with the options that tune it.
+    func build(_ builder: ReportBuilder, range: ReportPeriod) throws -> Report {
+        var builder = builder
+        builder.anomalyK100 = Micros.from(ExactDecimal.parse(deviation) ?? 5).map { $0 / 10_000 } ?? 500
+        let minimum = Micros.from(ExactDecimal.parse(minAmount) ?? 0) ?? 0
+        builder.anomalyMinimum = ["*": minimum]
+        if kind == .forecast {
+            let settings = try WarehouseConfig.load(path: config)
+            builder.budgets = settings.alerts.costCenterBudgets
+            builder.budgetCurrency = settings.currency
+        }
+        return try builder.build(kind, period: range, grouping: group)
     }
 }
 

@@ -10,7 +10,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Output format: table, csv, tsv, json or jsonl (default: table on a terminal, json otherwise).")
     var format: OutputFormat?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: AnyDatabaseOptions
 
     /// A format this command does not print in is a wrong argument (exit 64), refused before anything is read.
     func validate() throws {
@@ -19,8 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let db = try database.openForReading()
-            let status = try WarehouseStatus.read(db)
+            let status = try await database.reading { try WarehouseStatus.read($0) }
             let chosen = format ?? .defaultFor(terminal: stdoutIsTerminal)
             try OutputFormat.check(chosen, among: ResultTable.formats, command: "status")
             printOut(status.render(chosen))
