@@ -25,6 +25,9 @@ public final class DimensionKeys {
     private var ids: [Kind: [String: [String: Int64]]] = [:]
     private var details: [String: Int64] = [:]
     private var times: [String: Int64] = [:]
+    /// A cost export's charge kinds and terms (schema version 7, `ChargeKeys.swift`).
+    var kinds: [[String]: Int64] = [:]
+    var terms: [[String?]: Int64] = [:]
     private var rollbacks = 0
 
     init() {}
@@ -34,15 +37,12 @@ public final class DimensionKeys {
         sync(db)
         if let key = ids[kind]?[source]?[id] { return key }
         let canonical = id.asciiLowercased
-        let select = "SELECT \(kind.keyColumn) FROM \(kind.table) WHERE source = ? AND \(kind.idColumn) = ?"
-        var key = try db.cached(select).bind(source, canonical).first { $0.int64(0) }
-        if key == nil {
-            try db.cached("INSERT INTO \(kind.table) (source, \(kind.idColumn), spelling) VALUES (?, ?, ?)").bind(source, canonical, id).run()
-            key = db.lastInsertRowID
-        }
+        let key = try Self.existingOrNew(
+            select: "SELECT \(kind.keyColumn) FROM \(kind.table) WHERE source = ? AND \(kind.idColumn) = ?", [source, canonical],
+            insert: "INSERT INTO \(kind.table) (source, \(kind.idColumn), spelling) VALUES (?, ?, ?)", [source, canonical, id], in: db)
         if ids[kind]?[source]?.count ?? 0 >= Self.limit { ids[kind]?[source] = [:] }
         ids[kind, default: [:]][source, default: [:]][id] = key
-        return key!
+        return key
     }
 
     /// The existing key of `id` of `source`, without inserting one.
@@ -68,17 +68,13 @@ public final class DimensionKeys {
               AND customer_id IS ? AND location IS ? AND tags = ?
             LIMIT 1
             """
-        var key = try db.cached(select).bind(row.subscriptionID, row.resourceGroup, row.userName, row.unit, row.customerID, row.location, row.tags)
-            .first { $0.int64(0) }
-        if key == nil {
-            try db.cached(
-                "INSERT INTO usage_details (unit, customer_id, subscription_id, resource_group, user_name, location, tags) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ).bind(row.unit, row.customerID, row.subscriptionID, row.resourceGroup, row.userName, row.location, row.tags).run()
-            key = db.lastInsertRowID
-        }
+        let key = try Self.existingOrNew(
+            select: select, [row.subscriptionID, row.resourceGroup, row.userName, row.unit, row.customerID, row.location, row.tags],
+            insert: "INSERT INTO usage_details (unit, customer_id, subscription_id, resource_group, user_name, location, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [row.unit, row.customerID, row.subscriptionID, row.resourceGroup, row.userName, row.location, row.tags], in: db)
         if details.count >= Self.limit { details = [:] }
         details[cacheKey] = key
-        return key!
+        return key
     }
 
     /// Seconds since 1970 of a `YYYY-MM-DDTHH:MM:SSZ` time (the form every fact's times take);
@@ -93,11 +89,20 @@ public final class DimensionKeys {
         return time.seconds
     }
 
+    /// The key `select` finds, or the row `insert` makes: every key table's lookup.
+    static func existingOrNew(select: String, _ selected: [String?], insert: String, _ inserted: [String?], in db: Database) throws -> Int64 {
+        if let key = try db.cached(select).bind(selected).first({ $0.int64(0) }) { return key }
+        try db.cached(insert).bind(inserted).run()
+        return db.lastInsertRowID
+    }
+
     /// Forgets every key after a rollback of this connection.
-    private func sync(_ db: Database) {
+    func sync(_ db: Database) {
         guard db.rollbackCount != rollbacks else { return }
         rollbacks = db.rollbackCount
         ids = [:]
         details = [:]
+        kinds = [:]
+        terms = [:]
     }
 }

@@ -91,7 +91,6 @@ public final class UsageFactStore {
     private var months: [Int64: String] = [:]
     /// The upserts, held rather than looked up per row (`Database.cached` hashes the SQL text).
     private var upserts: [Bool: Statement] = [:]
-    private let charges = ChargeKeys()
 
     public init(_ db: Database) { self.db = db }
 
@@ -125,7 +124,7 @@ public final class UsageFactStore {
         return Key(
             account: account, meter: meter, start: try keys.seconds(row.usageStart), resource: resource,
             end: try keys.seconds(row.usageEnd), reportedStart: window.0, reportedEnd: window.1,
-            charge: try charges.kindKey(row.charge, in: db))
+            charge: try keys.kindKey(row.charge, in: db))
     }
 
     /// Inserts or updates `row`; returns true when the table changed.
@@ -148,7 +147,7 @@ public final class UsageFactStore {
         }
         try statement.bind(
             key.account, key.meter, key.start, key.resource, key.end, key.reportedStart, key.reportedEnd, detail, row.quantity, row.cost,
-            row.costCurrency, row.pageID, key.charge, try charges.termsKey(row.charge, in: db))
+            row.costCurrency, row.pageID, key.charge, try db.dimensions.termsKey(row.charge, in: db))
         guard try statement.run() > 0 else { return false }
         touch(key)
         return true
