@@ -173,7 +173,7 @@ extension Loader {
         return Set(try db.prepare("""
             SELECT p.content_sha256 FROM raw_pages p
             WHERE p.source = ?1 AND p.stream = ?2 AND p.page_id IN (
-                SELECT j.value FROM reported_windows w, json_each(w.page_ids) j WHERE w.source = ?1)
+                SELECT CAST(j.value AS bigint) FROM reported_windows w, \(db.dialect.jsonArray("w.page_ids", as: "j")) WHERE w.source = ?1)
             """).bind(options.sourceName, options.kind.stream).map { $0.string(0) })
     }
 
@@ -196,11 +196,13 @@ extension Loader {
 /// (SQLite's default 2 MiB misses on every other index page of a big `usage`).
 enum BulkPragmas {
     static func apply(_ db: Database) throws {
+        guard db.remote == nil else { return }
         try db.execute("PRAGMA temp_store = MEMORY")
         try db.execute("PRAGMA cache_size = -16384")
     }
 
     static func restore(_ db: Database) {
+        guard db.remote == nil else { return }
         try? db.execute("PRAGMA temp_store = DEFAULT")
         try? db.execute("PRAGMA cache_size = -2000")
     }

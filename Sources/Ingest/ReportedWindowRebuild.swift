@@ -67,8 +67,8 @@ struct ReportedWindowRebuild {
             guard listed[key] == nil else { continue }
             try db.run(
                 """
-                INSERT OR IGNORE INTO reported_windows (source, account_id, reported_start, reported_end, page_ids, run_id, loaded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO reported_windows (source, account_id, reported_start, reported_end, page_ids, run_id, loaded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                 """,
                 key.source, key.accountID, key.start, key.end, JSONValue.array(entry.pages.map { .number(String($0)) }).serialized,
                 entry.run == 0 ? nil : entry.run, now.iso8601)

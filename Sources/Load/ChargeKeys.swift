@@ -14,7 +14,7 @@ extension DimensionKeys {
         if let key = kinds[kind] { return key }
         let key = try Self.existingOrNew(
             select: "SELECT charge_key FROM charge_kinds WHERE charge_type = ? AND pricing_model = ? AND benefit_id = ?", kind,
-            insert: "INSERT INTO charge_kinds (charge_type, pricing_model, benefit_id) VALUES (?, ?, ?)", kind, in: db)
+            insert: "INSERT INTO charge_kinds (charge_type, pricing_model, benefit_id) VALUES (?, ?, ?) RETURNING charge_key", kind, in: db)
         kinds[kind] = key
         return key
     }
@@ -28,7 +28,7 @@ extension DimensionKeys {
         let columns = ChargeTerms.termColumns
         let key = try Self.existingOrNew(
             select: "SELECT terms_key FROM charge_terms WHERE " + columns.map { "\($0) IS ?" }.joined(separator: " AND ") + " LIMIT 1", values,
-            insert: "INSERT INTO charge_terms (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+            insert: "INSERT INTO charge_terms (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", "))) RETURNING terms_key",
             values, in: db)
         if terms.count >= Self.limit { terms = [:] }
         terms[values] = key

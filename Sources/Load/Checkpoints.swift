@@ -21,8 +21,8 @@ public struct Checkpoints {
         _ = try db.cached("""
             INSERT INTO checkpoints (source, stream, high_water, updated_at, run_id) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (source, stream) DO UPDATE SET
-                high_water = max(high_water, excluded.high_water), updated_at = excluded.updated_at, run_id = excluded.run_id
-            WHERE excluded.high_water > high_water
+                high_water = excluded.high_water, updated_at = excluded.updated_at, run_id = excluded.run_id
+            WHERE excluded.high_water > checkpoints.high_water
             """).bind(source, stream, to.iso8601, now.iso8601, runID).run()
     }
 }

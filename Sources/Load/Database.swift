@@ -11,7 +11,11 @@ import Foundation
 public final class Database {
     public enum Mode: Sendable { case readWrite, readOnly }
 
-    let handle: OpaquePointer
+    private let sqlite: OpaquePointer?
+    /// The server this connection talks to instead of a file (`RemoteConnection`), or nil.
+    public let remote: (any RemoteConnection)?
+    /// SQLite's handle; only the SQLite paths (`remote == nil`) read it.
+    var handle: OpaquePointer { sqlite! }
     public let path: String
     public let mode: Mode
     private var cache: [String: Statement] = [:]
@@ -39,7 +43,8 @@ public final class Database {
             sqlite3_close_v2(db)
             throw SQLiteError(code: code, message: "cannot open \(path): \(message)")
         }
-        self.handle = db
+        self.sqlite = db
+        self.remote = nil
         self.path = path
         self.mode = mode
         do {
@@ -65,6 +70,15 @@ public final class Database {
         }
     }
 
+    /// A connection to a warehouse on a server: every statement goes through `remote`, in
+    /// SQLite's spelling, and transactions are the server's.
+    public init(remote: any RemoteConnection, mode: Mode = .readWrite) {
+        self.sqlite = nil
+        self.remote = remote
+        self.path = remote.location
+        self.mode = mode
+    }
+
     /// With `WAREHOUSE_SQL_TRACE=FILE` set, appends the text of every statement this connection
     /// runs to FILE (placeholders, never bound values): how the README shows that the nightly run
     /// opens one transaction per page and no savepoint.
@@ -81,8 +95,9 @@ public final class Database {
     deinit {
         // Statements first: close_v2 would otherwise defer the close until they are finalized.
         cache.removeAll()
+        guard let sqlite else { return }
         // A deinit cannot report an error; close_v2 only fails on a misuse that the cache removal rules out.
-        let code = sqlite3_close_v2(handle)
+        let code = sqlite3_close_v2(sqlite)
         assert(code == SQLITE_OK, "sqlite3_close_v2 failed: \(code)")
         if let trace { fclose(trace) }
     }
@@ -122,6 +137,7 @@ public final class Database {
 
     /// Runs SQL text holding any number of statements, without parameters (schema, pragmas).
     public func execute(_ sql: String) throws {
+        if let remote { return try remote.execute(sql) }
         var error: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &error)
         if code != SQLITE_OK {
@@ -147,13 +163,20 @@ public final class Database {
         try cached(sql).bind(values).first { $0.value(0) }
     }
 
+    /// Rows changed by the last statement run (a server's: as its command tag counts them).
+    public var changes: Int { remote == nil ? Int(sqlite3_changes64(handle)) : remoteChanges }
+    var remoteChanges = 0
+
+    /// SQLite's last inserted rowid (write `RETURNING` where a server may run the statement).
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
-    public var changes: Int { Int(sqlite3_changes64(handle)) }
-
+    /// SQLite's count of rows changed since the connection opened (tests read it).
     public var totalChanges: Int { Int(sqlite3_total_changes64(handle)) }
 
-    public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+    public var isInTransaction: Bool { remote == nil ? sqlite3_get_autocommit(handle) == 0 : remoteTransactionOpen }
+    /// Whether `transaction` has begun a server's transaction it has not yet ended (the server
+    /// does not say; SQLite's autocommit flag does).
+    private var remoteTransactionOpen = false
 
     // MARK: Transactions
 
@@ -166,7 +189,9 @@ public final class Database {
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
         let savepoint = "warehouse_\(transactionDepth)"
         if transactionDepth == 0 {
-            try execute("BEGIN \(kind.rawValue)")
+            // A server's transactions lock rows as they are written: no BEGIN IMMEDIATE there.
+            try execute(remote == nil ? "BEGIN \(kind.rawValue)" : "BEGIN")
+            remoteTransactionOpen = remote != nil
         } else {
             try execute("SAVEPOINT \(savepoint)")
         }
@@ -201,6 +226,7 @@ public final class Database {
         rollbackCount += 1
         if transactionDepth == 0 {
             if isInTransaction { try? execute("ROLLBACK") }
+            remoteTransactionOpen = false
         } else {
             try? execute("ROLLBACK TO \(savepoint)")
             try? execute("RELEASE \(savepoint)")
@@ -210,9 +236,11 @@ public final class Database {
     private func commitOrRollback() throws {
         do {
             try execute("COMMIT")
+            remoteTransactionOpen = false
         } catch {
             rollbackCount += 1
             if isInTransaction { try? execute("ROLLBACK") }
+            remoteTransactionOpen = false
             throw error
         }
     }
@@ -221,11 +249,13 @@ public final class Database {
 
     /// `PRAGMA integrity_check`: "ok", or the problems found.
     public func integrityCheck() throws -> [String] {
-        try prepare("PRAGMA integrity_check").map { $0.string(0) }
+        if remote != nil { return ["ok"] }
+        return try prepare("PRAGMA integrity_check").map { $0.string(0) }
     }
 
     /// Writes the WAL back into the main file (for a clean copy or before a backup).
     public func checkpointWAL() throws {
+        if remote != nil { return }
         try execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 }

@@ -39,7 +39,8 @@ public final class DimensionKeys {
         let canonical = id.asciiLowercased
         let key = try Self.existingOrNew(
             select: "SELECT \(kind.keyColumn) FROM \(kind.table) WHERE source = ? AND \(kind.idColumn) = ?", [source, canonical],
-            insert: "INSERT INTO \(kind.table) (source, \(kind.idColumn), spelling) VALUES (?, ?, ?)", [source, canonical, id], in: db)
+            insert: "INSERT INTO \(kind.table) (source, \(kind.idColumn), spelling) VALUES (?, ?, ?) RETURNING \(kind.keyColumn)",
+            [source, canonical, id], in: db)
         if ids[kind]?[source]?.count ?? 0 >= Self.limit { ids[kind]?[source] = [:] }
         ids[kind, default: [:]][source, default: [:]][id] = key
         return key
@@ -70,7 +71,7 @@ public final class DimensionKeys {
             """
         let key = try Self.existingOrNew(
             select: select, [row.subscriptionID, row.resourceGroup, row.userName, row.unit, row.customerID, row.location, row.tags],
-            insert: "INSERT INTO usage_details (unit, customer_id, subscription_id, resource_group, user_name, location, tags) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            insert: "INSERT INTO usage_details (unit, customer_id, subscription_id, resource_group, user_name, location, tags) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING detail_key",
             [row.unit, row.customerID, row.subscriptionID, row.resourceGroup, row.userName, row.location, row.tags], in: db)
         if details.count >= Self.limit { details = [:] }
         details[cacheKey] = key
@@ -89,11 +90,14 @@ public final class DimensionKeys {
         return time.seconds
     }
 
-    /// The key `select` finds, or the row `insert` makes: every key table's lookup.
-    static func existingOrNew(select: String, _ selected: [String?], insert: String, _ inserted: [String?], in db: Database) throws -> Int64 {
+    /// The key `select` finds, or the key `insert` (which ends `RETURNING` it) makes: every key
+    /// table's lookup.
+    public static func existingOrNew(select: String, _ selected: [String?], insert: String, _ inserted: [String?], in db: Database) throws -> Int64 {
         if let key = try db.cached(select).bind(selected).first({ $0.int64(0) }) { return key }
-        try db.cached(insert).bind(inserted).run()
-        return db.lastInsertRowID
+        guard let key = try db.cached(insert).bind(inserted).first({ $0.int64(0) }) else {
+            throw SQLiteError(code: 1, message: "no key returned", statement: insert)
+        }
+        return key
     }
 
     /// Forgets every key after a rollback of this connection.

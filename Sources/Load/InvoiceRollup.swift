@@ -80,11 +80,13 @@ public enum InvoiceRollup {
         public var description: String { "usage \(usageID) has quantity \"\(text)\", which is not a decimal number" }
     }
 
-    static let selectScope = """
-        SELECT rowid, account_id, meter_id, unit, currency, cost_center_key, user_name, customer_id, subscription_id,
+    static func selectScope(_ dialect: SQLDialect) -> String {
+        """
+        SELECT \(dialect == .sqlite ? "rowid" : "ctid::text"), account_id, meter_id, unit, currency, cost_center_key, user_name, customer_id, subscription_id,
                resource_group, quantity, amount_micros, records
         FROM invoice_rollup WHERE period = ? AND source = ? AND account_id = ? AND meter_id = ?
         """
+    }
 
     static let insert = """
         INSERT INTO invoice_rollup (period, source, account_id, meter_id, unit, currency, cost_center_key, user_name,
@@ -96,8 +98,8 @@ public enum InvoiceRollup {
     /// deleting and inserting only the rows that differ, so an unchanged scope writes nothing.
     public static func replaceScope(_ db: Database, scope: Scope, wanted: [Key: Sums]) throws {
         var missing = wanted
-        var stale: [Int64] = []
-        try db.cached(selectScope).bind(scope.period, scope.source, scope.accountID, scope.meterID).forEachRow { row in
+        var stale: [SQLValue] = []
+        try db.cached(selectScope(db.dialect)).bind(scope.period, scope.source, scope.accountID, scope.meterID).forEachRow { row in
             let key = Key(
                 period: scope.period, source: scope.source, accountID: row.string(1), meterID: row.string(2),
                 unit: row.optionalString(3), currency: row.optionalString(4), costCenterKey: row.string(5),
@@ -107,10 +109,10 @@ public enum InvoiceRollup {
                sums.amountMicros == row.optionalInt64(11), sums.records == row.int(12) {
                 missing[key] = nil
             } else {
-                stale.append(row.int64(0))
+                stale.append(row.value(0))
             }
         }
-        for rowid in stale { try db.cached("DELETE FROM invoice_rollup WHERE rowid = ?").bind(rowid).run() }
+        for address in stale { try db.cached("DELETE FROM invoice_rollup WHERE \(db.dialect.rowAddress) = ?").bind(address).run() }
         try insert(db, missing)
     }
 
@@ -128,7 +130,7 @@ public enum InvoiceRollup {
     public static func scopes(_ db: Database, source: String?, from: String, to: String) throws -> [Scope] {
         try db.cached("""
             SELECT DISTINCT period, source, lower(account_id), lower(meter_id) FROM invoice_rollup
-            WHERE (?1 IS NULL OR source = ?1) AND period >= ?2 AND period < ?3
+            WHERE (CAST(?1 AS TEXT) IS NULL OR source = ?1) AND period >= ?2 AND period < ?3
             """).bind(source.map { SQLValue.text($0) } ?? .null, from, to).map { row in
             Scope(period: row.string(0), source: row.string(1), accountID: row.string(2), meterID: row.string(3))
         }

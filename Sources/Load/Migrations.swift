@@ -38,6 +38,7 @@ public struct SchemaError: Error, CustomStringConvertible, Equatable {
 extension Database {
     /// The schema version recorded in the file (0 = empty file).
     public func schemaVersion() throws -> Int {
+        if remote != nil { return Int(try scalar("SELECT coalesce(max(version), 0) FROM schema_version")?.int64 ?? 0) }
         let hasTable = try scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")?.int64 ?? 0
         if hasTable == 0 {
             let others = try scalar("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")?.int64 ?? 0
@@ -75,6 +76,7 @@ extension Database {
 
     /// Opens a warehouse for writing, creating and migrating it as needed.
     public static func openWarehouse(path: String, busyTimeout: Duration = .seconds(10)) throws -> Database {
+        if RemoteWarehouse.isRemote(path) { return try openRemote(path, readOnly: false) }
         let db = try Database(path: path, mode: .readWrite, busyTimeout: busyTimeout)
         try db.migrate()
         return db
@@ -82,6 +84,7 @@ extension Database {
 
     /// Opens an existing warehouse read-only; a missing file or an unmigrated one is an error.
     public static func openWarehouseReadOnly(path: String) throws -> Database {
+        if RemoteWarehouse.isRemote(path) { return try openRemote(path, readOnly: true) }
         guard FileManager.default.fileExists(atPath: path) else {
             throw SchemaError(path: path, message: "no warehouse here; run `warehouse init` (or `warehouse demo`) first")
         }
@@ -91,5 +94,12 @@ extension Database {
             throw SchemaError(path: path, message: "schema version \(version), expected \(Migrations.latestVersion); run `warehouse init` to migrate")
         }
         return db
+    }
+
+    /// A warehouse on a server (`postgres://…`): created there when empty, unless `readOnly`.
+    static func openRemote(_ location: String, readOnly: Bool) throws -> Database {
+        let remote = try RemoteWarehouse.connection(location)
+        try remote.openWarehouse(readOnly: readOnly)
+        return Database(remote: remote, mode: readOnly ? .readOnly : .readWrite)
     }
 }

@@ -76,13 +76,14 @@ public struct RawPageStore {
         {
             return (existing, false)
         }
-        try db.cached(
+        let pageID = try db.cached(
             """
             INSERT INTO raw_pages (run_id, source, stream, kind, request, context, fetched_at, content_sha256, byte_count, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING page_id
             """
-        ).bind(runID, source, stream, kind, request, context, fetchedAt.iso8601, prepared.sha256, prepared.byteCount, prepared.compressed).run()
-        return (db.lastInsertRowID, true)
+        ).bind(runID, source, stream, kind, request, context, fetchedAt.iso8601, prepared.sha256, prepared.byteCount, prepared.compressed)
+            .first { $0.int64(0) }
+        return (pageID!, true)
     }
 
     /// Whether these exact bytes are already stored for `source` and `stream`.
@@ -111,7 +112,7 @@ public struct RawPageStore {
             """
             SELECT page_id, source, stream, kind, request, context, fetched_at, content_sha256, byte_count
             FROM raw_pages
-            WHERE (?1 IS NULL OR source = ?1) AND (?2 IS NULL OR kind = ?2)
+            WHERE (CAST(?1 AS TEXT) IS NULL OR source = ?1) AND (CAST(?2 AS TEXT) IS NULL OR kind = ?2)
             ORDER BY fetched_at, page_id
             """
         ).bind(source, kind).map {

@@ -80,7 +80,7 @@ public struct ReportedWindowStore {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (source, account_id, reported_start, reported_end) DO UPDATE SET
                 page_ids = excluded.page_ids, run_id = excluded.run_id, loaded_at = excluded.loaded_at
-            WHERE page_ids IS NOT excluded.page_ids
+            WHERE reported_windows.page_ids IS NOT excluded.page_ids
             """,
             window.source, window.accountID, window.start, window.end, pages, runID, now.iso8601)
         return outcome
@@ -90,7 +90,7 @@ public struct ReportedWindowStore {
     public func currentPages(source: String? = nil) throws -> [Window: [Int64]] {
         var result: [Window: [Int64]] = [:]
         for (window, json) in try db.prepare(
-            "SELECT source, account_id, reported_start, reported_end, page_ids FROM reported_windows WHERE ? IS NULL OR source = ?"
+            "SELECT source, account_id, reported_start, reported_end, page_ids FROM reported_windows WHERE CAST(? AS TEXT) IS NULL OR source = ?"
         ).bind(source, source).map({
             (Window(source: $0.string(0), accountID: $0.string(1).asciiLowercased, start: $0.string(2), end: $0.string(3)), $0.string(4))
         }) {

@@ -14,14 +14,23 @@ import Foundation
 /// (SIGKILL included), so a crashed run never leaves a stale lock behind. `flock(1)` takes the
 /// same lock, so `flock warehouse.db.lock sqlite3 warehouse.db ".backup copy.db"` backs up
 /// while no run writes.
+///
+/// On a server (`postgres://…`) the lock is a PostgreSQL session advisory lock held by a
+/// connection of its own (`RemoteConnection.lock`), so runs on different hosts exclude each other
+/// and a killed run's lock ends with its connection.
 public final class RunLock {
     public let path: String
     private let descriptor: Int32
+    private let remote: AnyObject?
 
     /// Why the lock could not be taken.
     public struct Busy: Error, CustomStringConvertible, Sendable {
         public let path: String
         public let waited: Int
+        public init(path: String, waited: Int) {
+            self.path = path
+            self.waited = waited
+        }
         public var description: String {
             "another warehouse run holds \(path) (waited \(waited) s); try again later, or raise lock_wait_seconds"
         }
@@ -29,6 +38,14 @@ public final class RunLock {
 
     /// Takes the lock of the warehouse at `databasePath`, polling for up to `wait`.
     public init(databasePath: String, wait: Duration) throws {
+        if RemoteWarehouse.isRemote(databasePath) {
+            let connection = try RemoteWarehouse.connection(databasePath)
+            path = connection.location
+            remote = try connection.lock("warehouse", wait: wait)
+            descriptor = -1
+            return
+        }
+        remote = nil
         path = databasePath + ".lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -52,6 +69,7 @@ public final class RunLock {
     }
 
     deinit {
+        guard descriptor >= 0 else { return }
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }

@@ -12,14 +12,16 @@ public struct RunLog {
 
     /// Opens a row for `command`, in the caller's transaction if one is open.
     public static func start(_ db: Database, command: String, at time: UTCTime) throws -> RunLog {
-        try db.run("INSERT INTO etl_runs (command, started_at, status) VALUES (?, ?, 'running')", command, time.iso8601)
-        return RunLog(db: db, runID: db.lastInsertRowID, started: time)
+        let runID = try db.cached("INSERT INTO etl_runs (command, started_at, status) VALUES (?, ?, 'running') RETURNING run_id")
+            .bind(command, time.iso8601).first { $0.int64(0) }
+        return RunLog(db: db, runID: runID ?? 0, started: time)
     }
 
     /// Marks runs still `running` as `interrupted`: called under the warehouse's lock, so their
     /// process died without finishing.
     public static func markInterrupted(_ db: Database, at time: UTCTime) throws {
-        try db.run("UPDATE etl_runs SET status = 'interrupted', finished_at = max(started_at, ?) WHERE status = 'running'", time.iso8601)
+        try db.run(
+            "UPDATE etl_runs SET status = 'interrupted', finished_at = \(db.dialect.greatest("started_at", "?")) WHERE status = 'running'", time.iso8601)
     }
 
     /// A detail member, for call sites: `RunLog.member("written", 3)`.

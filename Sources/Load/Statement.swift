@@ -6,11 +6,29 @@ import Foundation
 /// Not thread-safe; it belongs to its `Database`, which is used from one thread at a time.
 /// Modeled on GRDB's `Statement`: https://github.com/groue/GRDB.swift
 public final class Statement {
-    let handle: OpaquePointer
+    private let sqliteHandle: OpaquePointer?
+    /// SQLite's statement; only the SQLite paths (`database.remote == nil`) read it.
+    var handle: OpaquePointer { sqliteHandle! }
     unowned let database: Database
     public let sql: String
+    /// The server the statement runs on (nil: SQLite), held here rather than read through the
+    /// unowned `database`: a statement may outlive its connection object, as SQLite's
+    /// `sqlite3_close_v2` allows (`warehouse copy` streams one that way).
+    private let remote: (any RemoteConnection)?
+    /// On a server: the values bound so far, and the rows of the run being stepped through.
+    private var remoteValues: [SQLValue] = []
+    private var remoteRows: [[SQLValue]]?
+    private var remoteCursor = 0
 
     init(database: Database, sql: String) throws {
+        self.database = database
+        self.sql = sql
+        self.remote = database.remote
+        guard database.remote == nil else {
+            // The server parses the text when it runs; nothing to compile here.
+            self.sqliteHandle = nil
+            return
+        }
         var statement: OpaquePointer?
         var tail: UnsafePointer<CChar>?
         let code = sql.withCString { sqlite3_prepare_v3(database.handle, $0, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, &tail) }
@@ -22,9 +40,7 @@ public final class Statement {
             sqlite3_finalize(statement)
             throw SQLiteError(code: SQLITE_MISUSE, message: "more than one statement; run them one at a time", statement: sql)
         }
-        self.handle = statement
-        self.database = database
-        self.sql = sql
+        self.sqliteHandle = statement
     }
 
     /// True when the text after the first statement holds another one; whitespace, `;` and
@@ -45,7 +61,9 @@ public final class Statement {
     }
 
     /// sqlite3_finalize returns the error of the last step, which `step()` already reported.
-    deinit { _ = sqlite3_finalize(handle) }
+    deinit { if let sqliteHandle { _ = sqlite3_finalize(sqliteHandle) } }
+
+    // The four below read SQLite's compiled statement: `warehouse sql` and `copy` on a file only.
 
     /// True when the statement cannot change the database (`warehouse sql` without `--write`).
     public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
@@ -80,6 +98,9 @@ public final class Statement {
     /// A parameter of the statement with no value is an error naming it.
     @discardableResult
     public func bind(named values: [String: SQLValue]) throws -> Statement {
+        guard remote == nil else {
+            throw SQLiteError(code: SQLITE_MISUSE, message: "named parameters are bound by the server's own statement (warehouse sql)", statement: sql)
+        }
         try reset()
         for index in 1...max(parameterCount, 1) where index <= parameterCount {
             guard let name = parameterName(index) else {
@@ -95,6 +116,11 @@ public final class Statement {
     }
 
     public func bind(_ value: SQLValue, at index: Int) throws {
+        guard remote == nil else {
+            while remoteValues.count < index { remoteValues.append(.null) }
+            remoteValues[index - 1] = value
+            return
+        }
         let i = Int32(index)
         let code: Int32
         switch value {
@@ -111,6 +137,11 @@ public final class Statement {
 
     /// Resets the statement and clears its bindings, ready for the next use.
     public func reset() throws {
+        guard remote == nil else {
+            remoteValues = []
+            remoteRows = nil
+            return
+        }
         // sqlite3_reset returns the error of the last step, which was already reported by step().
         _ = sqlite3_reset(handle)
         try SQLiteError.check(sqlite3_clear_bindings(handle), database.handle, sql)
@@ -120,6 +151,17 @@ public final class Statement {
 
     /// Steps once; true when a row is available.
     public func step() throws -> Bool {
+        if let remote {
+            if remoteRows == nil {
+                remoteRows = try runRemote(remote).rows
+                remoteCursor = 0
+            } else {
+                remoteCursor += 1
+            }
+            if remoteCursor < remoteRows!.count { return true }
+            remoteRows = nil
+            return false
+        }
         let code = sqlite3_step(handle)
         if code == SQLITE_ROW { return true }
         if code == SQLITE_DONE { return false }
@@ -130,11 +172,28 @@ public final class Statement {
 
     /// The values of the row the last `step()` stopped on: for a caller that steps by itself, to
     /// hand rows on between steps (`warehouse copy` streams a table to PostgreSQL this way).
-    public var rowValues: [SQLValue] { Row(statement: self).values }
+    public var rowValues: [SQLValue] { currentRow.values }
+
+    /// The row the last `step()` stopped on.
+    private var currentRow: Row {
+        guard remote != nil else { return Row(statement: self) }
+        return Row(values: remoteRows.map { $0[remoteCursor] } ?? [])
+    }
+
+    /// Runs the statement on the server with the values bound, keeping its count of changes.
+    private func runRemote(_ remote: any RemoteConnection) throws -> RemoteResult {
+        let result = try remote.run(sql, remoteValues)
+        database.remoteChanges = result.changes
+        return result
+    }
 
     /// Runs the statement to completion, discarding rows; returns the number of rows changed.
     @discardableResult
     public func run() throws -> Int {
+        if let remote {
+            remoteRows = nil
+            return try runRemote(remote).changes
+        }
         while try step() {}
         _ = sqlite3_reset(handle)
         return Int(sqlite3_changes64(database.handle))
@@ -142,6 +201,11 @@ public final class Statement {
 
     /// Calls `body` for each row.
     public func forEachRow(_ body: (Row) throws -> Void) throws {
+        if let remote {
+            remoteRows = nil
+            for values in try runRemote(remote).rows { try body(Row(values: values)) }
+            return
+        }
         defer { _ = sqlite3_reset(handle) }
         while try step() { try body(Row(statement: self)) }
     }
@@ -155,6 +219,10 @@ public final class Statement {
 
     /// The first row, mapped, or nil.
     public func first<T>(_ transform: (Row) throws -> T) throws -> T? {
+        if let remote {
+            remoteRows = nil
+            return try runRemote(remote).rows.first.map { try transform(Row(values: $0)) }
+        }
         defer { _ = sqlite3_reset(handle) }
         return try step() ? transform(Row(statement: self)) : nil
     }

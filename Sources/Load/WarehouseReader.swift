@@ -24,6 +24,19 @@ public enum SQLDialect: Sendable {
     /// The one-character text of `code`.
     public func character(_ code: Int) -> String { self == .sqlite ? "char(\(code))" : "chr(\(code))" }
 
+    /// The larger of two values: SQLite's two-argument `max`, PostgreSQL's `GREATEST`.
+    public func greatest(_ a: String, _ b: String) -> String { self == .sqlite ? "max(\(a), \(b))" : "GREATEST(\(a), \(b))" }
+
+    /// A row's own address in a table without a key of its own: SQLite's `rowid`, PostgreSQL's
+    /// `ctid` (stable within the transaction that reads and deletes it).
+    public var rowAddress: String { self == .sqlite ? "rowid" : "ctid" }
+
+    /// The elements of a JSON array held as text, as a table `alias` whose column `value` is each
+    /// element's text.
+    public func jsonArray(_ expression: String, as alias: String) -> String {
+        self == .sqlite ? "json_each(\(expression)) \(alias)" : "jsonb_array_elements_text((\(expression))::jsonb) AS \(alias)(value)"
+    }
+
     /// A table of the warehouse itself: SQLite's `main` schema, PostgreSQL's search path.
     public func table(_ name: String) -> String { self == .sqlite ? "main.\(name)" : name }
 }
@@ -73,7 +86,7 @@ extension WarehouseReader {
 }
 
 extension Database: WarehouseReader {
-    public var dialect: SQLDialect { .sqlite }
+    public var dialect: SQLDialect { remote == nil ? .sqlite : .postgres }
     public var location: String { path }
 
     public func query(_ sql: String, _ values: [SQLValue], _ body: (Row) throws -> Void) throws {
@@ -81,6 +94,9 @@ extension Database: WarehouseReader {
     }
 
     public func hasTable(_ name: String) throws -> Bool {
-        try scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1", name)?.int64 == 1
+        let catalog = remote == nil
+            ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1"
+            : "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name = ?1"
+        return try scalar(catalog, name)?.int64 == 1
     }
 }

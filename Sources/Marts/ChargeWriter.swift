@@ -24,7 +24,7 @@ struct ChargeWriter {
     init(db: Database, now: String) throws {
         self.db = db
         self.now = now
-        chargeStatement = try db.cached(Self.upsertCharge)
+        chargeStatement = try db.cached(db.dialect == .sqlite ? Self.upsertCharge : Self.upsertDistributedCharge)
         knownKeys = Set(try db.cached("SELECT cost_center_key FROM cost_centers").map { $0.string(0) })
     }
 
@@ -32,6 +32,15 @@ struct ChargeWriter {
         INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency)
         VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
+            amount_micros = excluded.amount_micros, currency = excluded.currency
+        """
+
+    /// `upsertCharge` on PostgreSQL, whose `charge_facts` carries the distribution column
+    /// (`account_key`) in its key, as Citus requires (`PostgresSchema.distributed`).
+    static let upsertDistributedCharge = """
+        INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency, account_key)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (account_key, usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
             amount_micros = excluded.amount_micros, currency = excluded.currency
         """
 
@@ -62,7 +71,9 @@ struct ChargeWriter {
             try rollup[rollupKey, default: InvoiceRollup.Sums()].add(
                 quantity: row.line.quantity, amountMicros: charge.amountMicros, of: "the charges of \(key.period), \(key.source) \(key.account) \(key.meter)")
             if row.current == wanted { continue }
-            try chargeStatement.bind(row.usageID, key.period, wanted.nameKey, charge.amountMicros, charge.currency).run()
+            try chargeStatement.bind(row.usageID, key.period, wanted.nameKey, charge.amountMicros, charge.currency)
+            if db.remote != nil { try chargeStatement.bind(.integer(row.accountKey), at: 6) }
+            try chargeStatement.run()
         }
 
         try InvoiceRollup.replaceScope(
@@ -92,16 +103,14 @@ struct ChargeWriter {
     private mutating func nameKey(_ name: String, costCenterKey: String) throws -> Int64 {
         if let key = nameKeys[name] { return key }
         if knownKeys.insert(costCenterKey).inserted {
-            try db.run("INSERT OR IGNORE INTO cost_centers (cost_center_key, display_name) VALUES (?, ?)", costCenterKey, name)
+            try db.run("INSERT INTO cost_centers (cost_center_key, display_name) VALUES (?, ?) ON CONFLICT DO NOTHING", costCenterKey, name)
         }
         let select = "SELECT name_key FROM cost_center_names WHERE cost_center_key = ? AND spelling = ?"
-        var key = try db.cached(select).bind(costCenterKey, name).first { $0.int64(0) }
-        if key == nil {
-            try db.run("INSERT INTO cost_center_names (cost_center_key, spelling) VALUES (?, ?)", costCenterKey, name)
-            key = db.lastInsertRowID
-        }
+        let key = try DimensionKeys.existingOrNew(
+            select: select, [costCenterKey, name],
+            insert: "INSERT INTO cost_center_names (cost_center_key, spelling) VALUES (?, ?) RETURNING name_key", [costCenterKey, name], in: db)
         nameKeys[name] = key
-        return key!
+        return key
     }
 
     /// Deletes the scopes (and their rollup rows) of the range that no usage has any more (their
@@ -109,7 +118,7 @@ struct ChargeWriter {
     mutating func deleteStaleScopes(source: String?, from: String, to: String) throws {
         let stale = try db.cached("""
             SELECT source, account_id, meter_id, period FROM charge_scopes
-            WHERE (?1 IS NULL OR source = ?1) AND period >= ?2 AND period < ?3
+            WHERE (CAST(?1 AS TEXT) IS NULL OR source = ?1) AND period >= ?2 AND period < ?3
             """).bind(source.map { SQLValue.text($0) } ?? .null, from, to).map { row in
             ScopeKey(source: row.string(0), account: row.string(1).asciiLowercased, meter: row.string(2).asciiLowercased, period: row.string(3))
         }.filter { !seen.contains($0) }

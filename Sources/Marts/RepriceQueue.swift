@@ -20,7 +20,7 @@ public struct RepriceQueue {
 
     /// Queues `periods` (`YYYY-MM`; nil = every month) of `source`, inside the caller's transaction.
     public func enqueue(source: String, periods: Set<String>?, now: UTCTime = .now()) throws {
-        let statement = try db.cached("INSERT OR IGNORE INTO pending_reprice (source, period, queued_at) VALUES (?, ?, ?)")
+        let statement = try db.cached("INSERT INTO pending_reprice (source, period, queued_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         for period in periods.map({ $0.sorted() }) ?? [Self.everyMonth] {
             _ = try statement.bind(source, period, now.iso8601).run()
         }
@@ -29,7 +29,7 @@ public struct RepriceQueue {
     /// Queues pricing scopes (schema version 5's `pending_scopes`), inside the caller's transaction.
     public func enqueue(scopes: Set<UsageFactStore.Scope>) throws {
         guard !scopes.isEmpty else { return }
-        let statement = try db.cached("INSERT OR IGNORE INTO pending_scopes (account_key, meter_key, period) VALUES (?, ?, ?)")
+        let statement = try db.cached("INSERT INTO pending_scopes (account_key, meter_key, period) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
         for scope in scopes {
             _ = try statement.bind(scope.account, scope.meter, scope.period).run()
         }

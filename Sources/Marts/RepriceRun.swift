@@ -37,7 +37,7 @@ struct RepriceRun {
                c.usage_id IS NOT NULL, c.period, c.name_key, c.amount_micros, c.currency
         FROM usage_facts f LEFT JOIN charge_facts c ON c.usage_id = f.usage_id
         WHERE f.usage_start >= ?2 AND f.usage_start < ?3
-          AND (?1 IS NULL OR f.account_key IN (SELECT account_key FROM account_keys WHERE source = ?1))
+          AND (CAST(?1 AS TEXT) IS NULL OR f.account_key IN (SELECT account_key FROM account_keys WHERE source = ?1))
         ORDER BY f.account_key, f.meter_key, f.usage_start
         """
 

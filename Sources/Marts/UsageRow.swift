@@ -16,6 +16,9 @@ struct ScopeKey: Hashable {
 /// and the charge it has now, if any.
 struct UsageRow {
     let usageID: Int64
+    /// The billing account's key: with `usageID`, a charge's key on PostgreSQL, where it is the
+    /// distribution column of `usage_facts` and `charge_facts`.
+    let accountKey: Int64
     let source: String
     let accountID: String
     let meterID: String
@@ -38,6 +41,7 @@ struct UsageRow {
 
     init(_ row: Row, names: inout FactNames) throws {
         usageID = row.int64(0)
+        accountKey = row.int64(1)
         let account = try names.account(row.int64(1))
         let meter = try names.meter(row.int64(2))
         let resource = try names.resource(row.int64(3))

@@ -31,7 +31,7 @@ public final class PostgresReader: WarehouseReader {
             try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             do {
                 // The first query takes the snapshot, so the version checked is the one read.
-                let version = try await session.schemaVersion()
+                let version = try session.schemaVersion()
                 guard version > 0 else { throw PostgresError("\(url.redacted): no warehouse here (run warehouse init or warehouse copy first)") }
                 try session.checkVersion(version)
                 let result = try await body(PostgresReader(session: session))
@@ -45,16 +45,7 @@ public final class PostgresReader: WarehouseReader {
     }
 
     public func query(_ sql: String, _ values: [SQLValue], _ body: (Row) throws -> Void) throws {
-        var bindings = PostgresBindings(capacity: values.count)
-        for value in values { PostgresValues.bind(value, into: &bindings) }
-        let query = PostgresQuery(unsafeSQL: SQLScript.numbered(sql), binds: bindings)
-        let result: PostgresQueryResult
-        do {
-            let future: EventLoopFuture<PostgresQueryResult> = session.connection.query(query, logger: session.logger)
-            result = try future.wait()
-        } catch {
-            throw PostgresError.from(error, database: session.url, doing: "query failed")
-        }
+        let result = try session.runWaiting(SQLScript.forPostgres(sql), values)
         for row in result.rows { try body(Row(values: try row.map(PostgresValues.value))) }
     }
 

@@ -45,12 +45,12 @@ public enum PostgresSchema {
 extension PostgresSession {
     /// The schema version of this database's warehouse (0: no warehouse here, nothing else either).
     /// A database with tables but no `schema_version` is refused, as SQLite refuses a foreign file.
-    public func schemaVersion() async throws -> Int {
-        let exists = try await scalar("SELECT to_regclass('schema_version') IS NOT NULL")
+    public func schemaVersion() throws -> Int {
+        let exists = try scalarWaiting("SELECT to_regclass('schema_version') IS NOT NULL")
         if exists == .integer(1) {
-            return Int(try await scalar("SELECT coalesce(max(version), 0) FROM schema_version")?.int64 ?? 0)
+            return Int(try scalarWaiting("SELECT coalesce(max(version), 0) FROM schema_version")?.int64 ?? 0)
         }
-        let others = try await scalar(
+        let others = try scalarWaiting(
             "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'p')")?.int64 ?? 0
         if others > 0 {
@@ -63,29 +63,29 @@ extension PostgresSession {
     /// there is of this build's version. Returns the version. Two `init`s at once are serialized
     /// by an advisory lock; the second finds the warehouse the first made.
     @discardableResult
-    public func initializeWarehouse(now: UTCTime = .now()) async throws -> Int {
-        try await execute("BEGIN")
+    public func initializeWarehouse(now: UTCTime = .now()) throws -> Int {
+        _ = try runWaiting("BEGIN")
         do {
-            let version = try await createOrCheckWarehouse(now: now)
-            try await execute("COMMIT")
+            let version = try createOrCheckWarehouse(now: now)
+            _ = try runWaiting("COMMIT")
             return version
         } catch {
-            _ = try? await execute("ROLLBACK")
+            _ = try? runWaiting("ROLLBACK")
             throw error
         }
     }
 
     /// `initializeWarehouse` inside a transaction the caller has begun (and commits or rolls
     /// back): `warehouse copy` creates the schema in the transaction that fills it.
-    func createOrCheckWarehouse(now: UTCTime) async throws -> Int {
-        try await execute("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
-        let current = try await schemaVersion()
+    func createOrCheckWarehouse(now: UTCTime) throws -> Int {
+        _ = try runWaiting("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
+        let current = try schemaVersion()
         guard current == 0 else {
             try checkVersion(current)
             return current
         }
-        try await executeScript(PostgresSchema.sql)
-        try await execute(
+        for statement in SQLScript.statements(PostgresSchema.sql) { _ = try runWaiting(statement) }
+        _ = try runWaiting(
             "INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)", [.integer(Int64(PostgresSchema.version)), .text(now.iso8601)])
         return PostgresSchema.version
     }

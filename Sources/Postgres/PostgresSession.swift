@@ -28,18 +28,42 @@ public final class PostgresSession {
 
     /// Connects to `url` (10 s to connect), on postgres-nio's default event loop group.
     public static func connect(_ url: PostgresURL) async throws -> PostgresSession {
-        // postgres-nio logs at debug and trace only; the CLI keeps them quiet.
-        var logger = Logger(label: "warehouse.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
-        logger.logLevel = .critical
-        var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(10)
+        let logger = quietLogger()
         do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            let connection = try await PostgresConnection.connect(configuration: configuration(url), id: 1, logger: logger)
             return PostgresSession(url: url, connection: connection, logger: logger)
         } catch {
             throw PostgresError.from(error, database: url, doing: "cannot connect")
         }
+    }
+
+    /// `connect` for synchronous callers (Load's `RemoteConnection`): this thread waits for the
+    /// connection, which completes on postgres-nio's event loop.
+    public static func connectWaiting(_ url: PostgresURL) throws -> PostgresSession {
+        let logger = quietLogger()
+        do {
+            let connection = try PostgresConnection.connect(
+                on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration(url), id: 1, logger: logger
+            ).wait()
+            return PostgresSession(url: url, connection: connection, logger: logger)
+        } catch {
+            throw PostgresError.from(error, database: url, doing: "cannot connect")
+        }
+    }
+
+    /// postgres-nio logs at debug and trace only; the CLI keeps them quiet.
+    private static func quietLogger() -> Logger {
+        var logger = Logger(label: "warehouse.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// How to reach `url`: its host, user, password and database; 10 s to connect.
+    static func configuration(_ url: PostgresURL) -> PostgresConnection.Configuration {
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
     }
 
     /// Runs `body` with a new connection to `url`, closed when it returns or throws.
@@ -53,6 +77,13 @@ public final class PostgresSession {
             await session.close()
             throw error
         }
+    }
+
+    /// Closes the connection, this thread waiting for it (synchronous owners' `deinit`).
+    public func closeWaiting() {
+        guard !closed else { return }
+        closed = true
+        try? connection.close().wait()
     }
 
     /// Closes the connection and waits for it.
@@ -107,6 +138,25 @@ public final class PostgresSession {
         } catch {
             throw PostgresError.from(error, database: url, doing: "query failed")
         }
+    }
+
+    /// Runs one statement (`$n` parameters) and waits for all of its rows: the synchronous
+    /// callers' path (Query's reader, Load's remote connection, the schema check). The future
+    /// completes on postgres-nio's event loop, never the waiting thread, so it cannot deadlock.
+    public func runWaiting(_ sql: String, _ values: [SQLValue] = [], doing what: String = "query failed") throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { PostgresValues.bind(value, into: &bindings) }
+        do {
+            let future: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            return try future.wait()
+        } catch {
+            throw PostgresError.from(error, database: url, doing: what)
+        }
+    }
+
+    /// `runWaiting`'s first column of the first row, or nil.
+    func scalarWaiting(_ sql: String, _ values: [SQLValue] = []) throws -> SQLValue? {
+        try runWaiting(sql, values).rows.first.flatMap { row in try row.first.map(PostgresValues.value) }
     }
 
     // MARK: Bulk

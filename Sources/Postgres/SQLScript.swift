@@ -56,20 +56,50 @@ enum SQLScript {
         return (out, names)
     }
 
-    /// `sql` with SQLite's numbered parameters (`?1`, `?2`…, as Query writes them) as PostgreSQL's
-    /// `$1`, `$2`…; a `?` in a quote or comment, or not followed by a number, stays as it is.
-    static func numbered(_ sql: String) -> String {
-        var out = "", question = false
-        scan(sql) { token in
-            if question, token.allSatisfy(\.isASCII), token.allSatisfy(\.isNumber) {
-                out += "$" + token
-            } else {
-                if question { out += "?" }
-                if token != "?" { out += token }
-            }
-            question = token == "?"
+    /// SQLite's text of one of Load's or Query's statements as PostgreSQL's:
+    /// - parameters: `?N` as `$N`, and each bare `?` as the next number (as SQLite counts them:
+    ///   one more than the largest so far);
+    /// - SQLite's null-safe comparisons (https://sqlite.org/lang_expr.html#isisnot): `a IS b` as
+    ///   `a IS NOT DISTINCT FROM b` and `a IS NOT b` as `a IS DISTINCT FROM b`, PostgreSQL's
+    ///   spelling (https://www.postgresql.org/docs/15/functions-comparison.html), where `b` is
+    ///   not `NULL`, `TRUE`, `FALSE` or already `DISTINCT`.
+    /// Nothing inside a quote or comment changes.
+    static func forPostgres(_ sql: String) -> String {
+        var tokens: [String] = []
+        scan(sql) { tokens.append($0) }
+        var out = "", largest = 0, i = 0
+        /// The index of the next token after `j` that is not whitespace.
+        func next(_ j: Int) -> Int {
+            var k = j + 1
+            while k < tokens.count, tokens[k].allSatisfy(\.isWhitespace) { k += 1 }
+            return k
         }
-        if question { out += "?" }
+        func word(_ k: Int) -> String { k < tokens.count ? tokens[k].uppercased() : "" }
+        let literal: Set<String> = ["NULL", "TRUE", "FALSE", "DISTINCT"]
+        while i < tokens.count {
+            let token = tokens[i]
+            if token == "?" {
+                if i + 1 < tokens.count, let n = Int(tokens[i + 1]), tokens[i + 1].allSatisfy(\.isASCII) {
+                    out += "$\(n)"
+                    largest = max(largest, n)
+                    i += 2
+                    continue
+                }
+                largest += 1
+                out += "$\(largest)"
+            } else if token.uppercased() == "IS" {
+                let after = next(i)
+                if word(after) == "NOT", !literal.contains(word(next(after))) {
+                    out += "IS DISTINCT FROM"
+                    i = after + 1
+                    continue
+                }
+                out += word(after) == "NOT" || literal.contains(word(after)) ? token : "IS NOT DISTINCT FROM"
+            } else {
+                out += token
+            }
+            i += 1
+        }
         return out
     }
 

@@ -57,7 +57,7 @@ public enum WarehouseCopy {
         let url = session.url
         try await session.execute("BEGIN")
         do {
-            _ = try await session.createOrCheckWarehouse(now: now)
+            _ = try session.createOrCheckWarehouse(now: now)
             let from = WarehouseSide.sqlite(db), to = WarehouseSide.postgres(session)
             try await requireEmpty(to, shown: url.redacted)
             var report = Report()
@@ -112,7 +112,7 @@ public enum WarehouseCopy {
     static func postgresToSQLite(_ session: PostgresSession, path: String) async throws -> Report {
         let url = session.url
         try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        let version = try await session.schemaVersion()
+        let version = try session.schemaVersion()
         guard version > 0 else { throw PostgresError("copy: \(url.redacted): no warehouse here; run `warehouse init` there first") }
         try session.checkVersion(version)
         let created = !FileManager.default.fileExists(atPath: path)

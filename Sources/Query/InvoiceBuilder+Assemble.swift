@@ -182,10 +182,15 @@ extension InvoiceBuilder {
         case .customer:
             try db.query("SELECT customer_id, company_name FROM customers WHERE company_name IS NOT NULL AND company_name <> ''") { result[$0.string(0).lowercased()] = $0.string(1) }
         case .meter:
-            for (key, info) in meters { if let name = info.name { result[key.meterID] = name } }
-            // Groups are meters here: same-named ones get their qualifier, as lines do.
-            let named = meters.compactMap { key, info in info.name.map { (key: key, name: $0) } }
-            for (key, name) in Self.distinctNames(named, meters: meters) { result[key.meterID] = name }
+            // Groups are meters here: same-named ones get their qualifier, as lines do. A meter id
+            // two sources share is one group, labelled as the first source in order names it (the
+            // dictionary's own order differs from run to run, and so did the label).
+            let keys = meters.keys.sorted { ($0.source, $0.meterID) < ($1.source, $1.meterID) }
+            let named = keys.compactMap { key in meters[key]?.name.map { (key: key, name: $0) } }
+            let distinct = Self.distinctNames(named, meters: meters)
+            for key in keys where result[key.meterID] == nil {
+                if let name = distinct[key] ?? meters[key]?.name { result[key.meterID] = name }
+            }
             for (code, name) in ArcGISServiceTypes.names where result[code] == nil { result[code] = name }
         case .user, .subscription, .resourceGroup:
             break

@@ -3,12 +3,15 @@ import Foundation
 import Load
 import Postgres
 
-/// `--db PATH`, shared by every command that touches the warehouse. A PostgreSQL URL is refused
-/// here, before anything runs: these commands read and write SQLite only so far (issue 16);
-/// `init`, `sql`, `copy` and the readers (`invoice`, `report`, `export focus`, `status`) take a
-/// URL (`AnyDatabaseOptions`).
+/// `--db PATH|URL`, shared by the commands that write the warehouse (`import`, `etl`, `rebuild`,
+/// `alerts`, `credits`): a file, or a `postgres://` URL that `Database.openWarehouse` reaches
+/// through the Postgres module (`PostgresRemote`, registered at startup).
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The warehouse file (default: $WAREHOUSE_DB, else ./warehouse.db).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The warehouse: a file, or postgres://user@host:port/database (default: $WAREHOUSE_DB, else ./warehouse.db).",
+            valueName: "path|url"))
     var db: String?
 
     /// --db, else $WAREHOUSE_DB, else ./warehouse.db.
@@ -18,13 +21,6 @@ struct DatabaseOptions: ParsableArguments {
         if let db, !db.isEmpty { return db }
         if let env = ProcessInfo.processInfo.environment["WAREHOUSE_DB"], !env.isEmpty { return env }
         return "warehouse.db"
-    }
-
-    func validate() throws {
-        if PostgresURL.isPostgres(path) {
-            throw ValidationError(
-                "\(PostgresError.redacting(path, password: nil)): this command does not run on PostgreSQL yet (init, sql, copy, invoice, report, export focus and status do)")
-        }
     }
 
     func openForWriting() throws -> Database { try Database.openWarehouse(path: path) }

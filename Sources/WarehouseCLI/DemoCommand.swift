@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
             again re-pulls the last days and changes nothing.
             """)
 
-    @Option(help: ArgumentHelp("The demo warehouse file.", valueName: "path"))
+    @Option(help: ArgumentHelp("The demo warehouse: a file, or postgres://user@host:port/database.", valueName: "path|url"))
     var db = "warehouse-demo.db"
 
     @Option(help: "Seed of the synthetic organizations.")

@@ -16,8 +16,10 @@ struct DemoRun {
     var since: UTCTime?
     var incidents: SandboxIncidents?
 
-    /// `demo.db` → `demo.yaml`, `demo.secrets`.
+    /// `demo.db` → `demo.yaml`, `demo.secrets`; for a database on a server, `warehouse-demo.yaml`
+    /// and `warehouse-demo.secrets` in the current directory.
     var stem: String {
+        if RemoteWarehouse.isRemote(databasePath) { return "warehouse-demo" }
         let url = URL(fileURLWithPath: databasePath)
         return url.pathExtension.isEmpty ? databasePath : url.deletingPathExtension().path
     }
@@ -78,7 +80,8 @@ struct DemoRun {
             return top
         }
         printOut("\n" + credits.render(.table))
-        let db_ = databasePath.contains(" ") ? "'\(databasePath)'" : databasePath
+        let shown = RemoteWarehouse.isRemote(databasePath) ? db.location : databasePath
+        let db_ = shown.contains(" ") ? "'\(shown)'" : shown
         printOut("""
 
             Next, try:

@@ -19,7 +19,7 @@ struct InitCommand: AsyncParsableCommand {
                 let version = try db.schemaVersion()
                 printOut("\(path): schema version \(version)\n")
             case .postgres(let url):
-                let version = try await PostgresSession.with(url) { try await $0.initializeWarehouse() }
+                let version = try await PostgresSession.with(url) { try $0.initializeWarehouse() }
                 printOut("\(url.redacted): schema version \(version)\n")
             }
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Postgres
 
 /// The `warehouse` command: one subcommand per file, each parsing its arguments and calling a library.
 public struct WarehouseCommand: AsyncParsableCommand {
@@ -6,8 +7,8 @@ public struct WarehouseCommand: AsyncParsableCommand {
         commandName: "warehouse",
         abstract: "A usage warehouse for ArcGIS Online credits and Azure consumption: extract, price, invoice.",
         discussion: """
-            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db; `init`, `sql` and `copy` also take \
-            postgres://user@host:port/database. \
+            The database is --db PATH, else $WAREHOUSE_DB, else ./warehouse.db; every command also takes \
+            postgres://user@host:port/database (the password from PGPASSWORD or ~/.pgpass, never the URL). \
             Start with `warehouse demo`, which runs the whole pipeline against the built-in sandbox.
             """,
         version: BuildInfo.version,
@@ -24,6 +25,7 @@ public struct WarehouseCommand: AsyncParsableCommand {
     /// parser would take `-7` for an option, so a negative number right after `-p NAME` is marked
     /// here and unmarked by `SQLCommand`.
     public static func main() async {
+        PostgresRemote.register()
         await main(SQLCommand.markingNegativeValues(Array(CommandLine.arguments.dropFirst())))
     }
 }

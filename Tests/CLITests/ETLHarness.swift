@@ -41,8 +41,10 @@ final class ETLHarness: @unchecked Sendable {
     }
 
     /// `warehouse etl` with the run's clock at `now`.
-    func etl(now: String, _ extra: [String] = [], db: String? = nil) async throws -> CLI.Result {
-        try await CLI.runAsync(["etl", "--db", db ?? self.db, "--config", config, "--now", now, "--log-format", "text"] + extra, environment: ["no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"])
+    func etl(now: String, _ extra: [String] = [], db: String? = nil, environment: [String: String] = [:]) async throws -> CLI.Result {
+        try await CLI.runAsync(
+            ["etl", "--db", db ?? self.db, "--config", config, "--now", now, "--log-format", "text"] + extra,
+            environment: environment.merging(["no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"]) { $1 })
     }
 
     func start(now: String, db: String? = nil) throws -> CLI.Running {

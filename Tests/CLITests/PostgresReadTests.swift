@@ -10,9 +10,14 @@ import Testing
 @Suite(.postgresCluster, .serialized)
 struct PostgresReadTests {
     /// Runs `arguments` against the file and against the database; both must succeed alike.
-    static func both(_ arguments: [String], file: String, url: String, cluster: PostgresCluster) throws -> (CLI.Result, CLI.Result) {
-        let lite = try CLI.run(arguments + ["--db", file])
-        let pg = try CLI.run(arguments + ["--db", url], environment: cluster.environment)
+    /// `scrub` blanks what two independent runs legitimately differ in (the wall-clock times at
+    /// which pages were fetched); a copy of one warehouse needs none.
+    static func both(
+        _ arguments: [String], file: String, url: String, cluster: PostgresCluster, scrub: (String) -> String = { $0 }
+    ) throws -> (CLI.Result, CLI.Result) {
+        var lite = try CLI.run(arguments + ["--db", file])
+        var pg = try CLI.run(arguments + ["--db", url], environment: cluster.environment)
+        (lite.stdout, lite.stderr, pg.stdout, pg.stderr) = (scrub(lite.stdout), scrub(lite.stderr), scrub(pg.stdout), scrub(pg.stderr))
         #expect(pg.status == lite.status, "\(arguments) \(pg.stderr)")
         #expect(pg.stderr == lite.stderr, "\(arguments)")
         #expect(lite.status == 0 || lite.status == 1 && lite.stderr.hasPrefix("warehouse: report"), "\(arguments) \(lite.stderr)")
@@ -26,6 +31,28 @@ struct PostgresReadTests {
         let url = try await cluster.database("reads")
         let copy = try CLI.run(["copy", "--from", file, "--to", url], environment: cluster.environment)
         #expect(copy.status == 0, "\(copy.stderr)")
+        try Self.readsAgree(file: file, url: url, cluster: cluster)
+    }
+
+    /// Every invoice (each period × grouping × json/csv, with and without tiers, and the
+    /// reconciliation view), both FOCUS versions, every report kind and `status` read the same
+    /// from `file` and from `url`.
+    /// With `everyReport`, each report kind must succeed for some period (small inputs lack the
+    /// history anomalies need; then refusals need only agree).
+    static func readsAgree(
+        file: String, url: String, cluster: PostgresCluster, scrub: (String) -> String = { $0 }, everyReport: Bool = true,
+        loadedApart: Bool = false
+    ) throws {
+        func both(_ arguments: [String], file: String, url: String, cluster: PostgresCluster) throws -> (CLI.Result, CLI.Result) {
+            try Self.both(arguments, file: file, url: url, cluster: cluster, scrub: scrub)
+        }
+        /// Warehouses `loadedApart` number their usage rows in the order pages arrived (the ETL
+        /// fetches in parallel), so a FOCUS row's `x_UsageId`, its last column, and the order by
+        /// it are compared as a set of rows without it; a copy compares byte for byte.
+        func focus(_ text: String) -> [String] {
+            guard loadedApart else { return [text] }
+            return text.split(separator: "\n").map { row in row.lastIndex(of: ",").map { String(row[..<$0]) } ?? String(row) }.sorted()
+        }
         let periods = try Database.openWarehouseReadOnly(path: file).rows("SELECT DISTINCT period FROM charge_facts ORDER BY 1")
             .compactMap { $0.first?.string }
         #expect(!periods.isEmpty)
@@ -33,7 +60,7 @@ struct PostgresReadTests {
             for group in InvoiceGrouping.allCases {
                 for format in ["json", "csv"] {
                     for tiers in [[], ["--tiers"]] {
-                        let (lite, pg) = try Self.both(
+                        let (lite, pg) = try both(
                             ["invoice", "--period", period, "--group", group.rawValue, "--format", format] + tiers, file: file, url: url, cluster: cluster)
                         #expect(!lite.stdout.isEmpty && pg.stdout == lite.stdout, "invoice \(period) \(group) \(format) \(tiers)")
                     }
@@ -41,12 +68,12 @@ struct PostgresReadTests {
             }
             // The reconciliation view (`--basis reported`) reads through the same reader.
             for format in ["json", "csv"] {
-                let (lite, pg) = try Self.both(["invoice", "--period", period, "--basis", "reported", "--format", format], file: file, url: url, cluster: cluster)
+                let (lite, pg) = try both(["invoice", "--period", period, "--basis", "reported", "--format", format], file: file, url: url, cluster: cluster)
                 #expect(!lite.stdout.isEmpty && pg.stdout == lite.stdout, "reconciliation \(period) \(format)")
             }
             for version in ["1.2", "1.0"] {
-                let (lite, pg) = try Self.both(["export", "focus", "--period", period, "--focus-version", version], file: file, url: url, cluster: cluster)
-                #expect(!lite.stdout.isEmpty && pg.stdout == lite.stdout, "focus \(period) \(version)")
+                let (lite, pg) = try both(["export", "focus", "--period", period, "--focus-version", version], file: file, url: url, cluster: cluster)
+                #expect(!lite.stdout.isEmpty && focus(pg.stdout) == focus(lite.stdout), "focus \(period) \(version)")
             }
         }
         let range = periods.count > 1 ? ["\(periods[0])..\(periods[periods.count - 1])"] : []
@@ -57,7 +84,7 @@ struct PostgresReadTests {
                 let groups: [InvoiceGrouping] = [.trend, .anomalies, .forecast].contains(kind) ? InvoiceGrouping.allCases : [.costCenter]
                 for group in groups {
                     for format in ["json", "csv"] {
-                        let (lite, pg) = try Self.both(
+                        let (lite, pg) = try both(
                             ["report", kind.rawValue, "--period", period, "--group", group.rawValue, "--format", format],
                             file: file, url: url, cluster: cluster)
                         // A refusal (anomalies want 14 days of history) is the same line on both.
@@ -67,14 +94,14 @@ struct PostgresReadTests {
                 }
             }
         }
-        #expect(succeeded == Set(ReportKind.allCases))
-        try Self.statusAgrees(file: file, url: url, cluster: cluster)
+        #expect(!everyReport || succeeded == Set(ReportKind.allCases))
+        try Self.statusAgrees(file: file, url: url, cluster: cluster, scrub: scrub)
     }
 
     /// `status`: the same schema version, row counts, last runs and checkpoints (the path and the
     /// size are each back end's own).
-    static func statusAgrees(file: String, url: String, cluster: PostgresCluster) throws {
-        let (lite, pg) = try both(["status", "--format", "json"], file: file, url: url, cluster: cluster)
+    static func statusAgrees(file: String, url: String, cluster: PostgresCluster, scrub: (String) -> String = { $0 }) throws {
+        let (lite, pg) = try both(["status", "--format", "json"], file: file, url: url, cluster: cluster, scrub: scrub)
         func parts(_ text: String) throws -> [String: String] {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
             #expect(object["path"] != nil && object["file_bytes"] != nil)
@@ -87,7 +114,7 @@ struct PostgresReadTests {
         }
         #expect(try parts(pg.stdout) == parts(lite.stdout))
         #expect(pg.stdout.contains("\"path\": \"\(url)\""), "\(pg.stdout)")
-        let csv = try both(["status", "--format", "csv"], file: file, url: url, cluster: cluster)
+        let csv = try both(["status", "--format", "csv"], file: file, url: url, cluster: cluster, scrub: scrub)
         // Past the first line (path) and the second (version and size), the text is the same.
         #expect(csv.1.stdout.split(separator: "\n").dropFirst(2) == csv.0.stdout.split(separator: "\n").dropFirst(2))
     }
@@ -112,10 +139,14 @@ struct PostgresReadTests {
         #expect(after == .integer(1))
     }
 
-    @Test func commandsThatWriteStillRefuseAURLInOneLine() async throws {
-        let result = try CLI.run(["rebuild", "--db", "postgres://me@127.0.0.1:1/w"], environment: ["PGPASSWORD": "secret-password"])
+    /// A command that writes reaches the server too; one it cannot reach is one line, naming the
+    /// database without the password.
+    @Test(arguments: [["rebuild"], ["import", "--kind", "pc-ratecard", "-"], ["credits", "allocate", "--period", "2026-10"]])
+    func aWriterThatCannotConnectSaysSoInOneLine(command: [String]) async throws {
+        let result = try CLI.run(command + ["--db", "postgres://me@127.0.0.1:1/w"], environment: ["PGPASSWORD": "secret-password"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("this command does not run on PostgreSQL yet (init, sql, copy, invoice, report, export focus and status do)"), "\(result.stderr)")
+        #expect(result.stderr.contains("postgres://me@127.0.0.1:1/w: cannot connect"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(!result.stderr.contains("secret-password"))
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import Load
+import Logging
+import PostgresNIO
+
+/// Load's `RemoteConnection` on PostgreSQL: how `import`, `etl`, `rebuild`, `alerts`, `credits`
+/// and `demo` write a warehouse on a server through the same `Database` and the same loaders,
+/// pricing and cost-center code as a file.
+///
+/// Load's statements are SQLite's text with `?` or `?N` parameters; here each becomes `$n` once
+/// (the translation is cached per text) and runs through the extended protocol with its values
+/// bound, never pasted. Load is synchronous and postgres-nio asynchronous: as in
+/// `PostgresReader`, the calling thread waits on the query's future, which completes on
+/// postgres-nio's event loop thread, never the caller's, so the wait cannot deadlock.
+public final class PostgresRemote: RemoteConnection {
+    let session: PostgresSession
+    private var texts: [String: String] = [:]
+
+    init(session: PostgresSession) { self.session = session }
+
+    /// Closes the connection (and so ends any lock it holds) when Load lets go of it.
+    deinit { session.closeWaiting() }
+
+    public var location: String { session.url.redacted }
+
+    /// Connects to the warehouse named by `text` (`postgres://…`), waiting for the connection.
+    public static func connect(_ text: String) throws -> PostgresRemote {
+        let url = try PostgresURL.parse(text)
+        let session = try PostgresSession.connectWaiting(url)
+        return PostgresRemote(session: session)
+    }
+
+    /// Registers this as how Load reaches a `postgres://` warehouse (the CLI does, at startup).
+    public static func register() {
+        RemoteWarehouse.connect = { try PostgresRemote.connect($0) }
+    }
+
+    public func run(_ sql: String, _ values: [SQLValue]) throws -> RemoteResult {
+        let result = try session.runWaiting(translated(sql), values, doing: "statement failed")
+        let rows = try result.rows.map { try $0.map(PostgresValues.value) }
+        return RemoteResult(rows: rows, changes: result.metadata.rows ?? 0)
+    }
+
+    public func execute(_ sql: String) throws {
+        for statement in SQLScript.statements(sql) { _ = try run(statement, []) }
+    }
+
+    /// Creates the warehouse in an empty database (`initializeWarehouse`: one transaction,
+    /// serialized against another `init`), or checks its version.
+    public func openWarehouse(readOnly: Bool) throws {
+        if readOnly {
+            let version = try session.schemaVersion()
+            guard version > 0 else { throw PostgresError("\(location): no warehouse here (run warehouse init or warehouse copy first)") }
+            try session.checkVersion(version)
+        } else {
+            _ = try session.initializeWarehouse()
+        }
+    }
+
+    /// A session advisory lock (https://www.postgresql.org/docs/15/explicit-locking.html#ADVISORY-LOCKS)
+    /// on `name`, tried every 50 ms until `wait` runs out. It belongs to this connection: held
+    /// until the returned value (this connection) is released and closed, or the process dies
+    /// and the server drops its session.
+    public func lock(_ name: String, wait: Duration) throws -> AnyObject {
+        let clock = ContinuousClock()
+        let deadline = clock.now + wait
+        while try run("SELECT pg_try_advisory_lock(hashtext(?1))", [.text("warehouse run " + name)]).rows.first?.first != .integer(1) {
+            guard clock.now < deadline else { throw RunLock.Busy(path: "\(location) (\(name))", waited: Int(wait.components.seconds)) }
+            usleep(50_000)
+        }
+        return self
+    }
+
+    /// `sql` with SQLite's parameters as PostgreSQL's `$n`, translated once per text.
+    private func translated(_ sql: String) -> String {
+        if let text = texts[sql] { return text }
+        let text = SQLScript.forPostgres(sql)
+        texts[sql] = text
+        return text
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Load
+import Postgres
+import Query
+import Sandbox
+import TestSupport
+import Testing
+
+/// The commands that write (`demo`, `etl`, `import`, `rebuild`) on PostgreSQL: the same inputs,
+/// loaded once into a file and once into a database, read the same through every invoice, report,
+/// FOCUS export and `status`.
+@Suite(.postgresCluster, .serialized)
+struct PostgresWriteTests {
+    static let now = "2026-11-15T06:00:00Z"
+
+    /// Blanks every ISO-8601 time later than `now`: the wall-clock times at which pages were
+    /// fetched and runs started, which two independent runs do not share. Every time the data
+    /// holds is at or before `now`, so nothing else is touched.
+    static func scrubbing(after now: String) -> @Sendable (String) -> String {
+        { text in
+            let pattern = try! NSRegularExpression(pattern: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#)
+            var out = text
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
+                let range = Range(match.range, in: text)!
+                if text[range] > now { out.replaceSubrange(Range(match.range, in: out)!, with: "<wall clock>") }
+            }
+            return out
+        }
+    }
+
+    /// `demo` against a file and against a database, each with its own sandbox of the same seed
+    /// and clock; then `rebuild` on both.
+    @Test func theDemoRunsOnPostgreSQLAsOnAFile() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let dir = try TemporaryDirectory()
+        let file = dir.path("demo.db")
+        let url = try await cluster.database("demo")
+        let proxy = ["no_proxy": "127.0.0.1"]
+        let lite = try await CLI.runAsync(["demo", "--db", file, "--now", Self.now], environment: proxy)
+        let pg = try await CLI.runAsync(
+            ["demo", "--db", url, "--now", Self.now], environment: proxy.merging(cluster.environment) { $1 }, directory: dir.url)
+        #expect(lite.status == 0 && pg.status == 0, "\(lite.stderr) \(pg.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.path("warehouse-demo.yaml")), "the configuration is written in the current directory")
+        let scrub = Self.scrubbing(after: Self.now)
+        func invoice(_ stdout: String, _ db: String) -> String {
+            scrub(String(stdout[(stdout.range(of: "Invoice for")?.lowerBound ?? stdout.endIndex)...])).replacingOccurrences(of: db, with: "DB")
+        }
+        #expect(!invoice(lite.stdout, file).isEmpty && invoice(pg.stdout, url) == invoice(lite.stdout, file))
+        try PostgresReadTests.readsAgree(file: file, url: url, cluster: cluster, scrub: scrub, loadedApart: true)
+        let rebuilt = try PostgresReadTests.both(["rebuild"], file: file, url: url, cluster: cluster, scrub: scrub)
+        #expect(rebuilt.0.status == 0 && rebuilt.1.stdout == rebuilt.0.stdout, "\(rebuilt.1.stderr)")
+        try PostgresReadTests.readsAgree(file: file, url: url, cluster: cluster, scrub: scrub, loadedApart: true)
+    }
+
+    /// Every captured payload under `contracts/samples` (and the fixtures made from them), imported
+    /// with the same options: the same counts printed, then the same reads; a second import of
+    /// them all changes nothing on either.
+    @Test func everySampleImportsAlike() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let dir = try TemporaryDirectory()
+        let file = dir.path("samples.db")
+        let url = try await cluster.database("samples")
+        for pass in 1...2 {
+            for (fixture, arguments) in Self.samples {
+                let path = dir.path(fixture)
+                try Fixture.data(fixture).write(to: URL(fileURLWithPath: path))
+                let (lite, pg) = try PostgresReadTests.both(["import", path] + arguments, file: file, url: url, cluster: cluster)
+                #expect(lite.status == 0 && !lite.stdout.isEmpty && pg.stdout == lite.stdout, "pass \(pass): \(fixture) \(pg.stderr)")
+            }
+        }
+        try PostgresReadTests.readsAgree(file: file, url: url, cluster: cluster, scrub: Self.scrubbing(after: Self.now), everyReport: false, loadedApart: true)
+    }
+
+    static let samples: [(String, [String])] = [
+        ("GetAzureRateCard.json", ["--kind", "pc-ratecard"]),
+        ("ratecard-tiered.json", ["--kind", "pc-ratecard", "--source", "tiered"]),
+        ("customers-page.json", ["--kind", "pc-customers"]),
+        ("GetCustomerSubscription.json", ["--kind", "pc-subscriptions"]),
+        ("GetAzureUtilization.json", ["--kind", "pc-utilization"]),
+        ("GetUtilizationRecords.json", ["--kind", "pc-utilization"]),
+        ("RateCard-spec-example.json", ["--kind", "azure-ratecard"]),
+        ("UsageAggregates-spec-example.json", ["--kind", "azure-usage", "--reported-day", "2015-06-23"]),
+        ("portals-self.json", ["--kind", "agol-self"]),
+        ("users-page.json", ["--kind", "agol-users"]),
+        ("items-page.json", ["--kind", "agol-items", "--as-of", "2026-11-15"]),
+        ("usage-docstring-example.json", ["--kind", "agol-usage", "--org", "ORG"]),
+        ("credits-report.csv", ["--kind", "agol-credits-csv", "--org", "ORG"]),
+        ("credits-report-long.csv", ["--kind", "agol-credits-csv", "--org", "ORG"]),
+        ("cost-export-ea.csv", ["--kind", "azure-cost-export"]),
+        ("cost-export-mca.csv", ["--kind", "azure-cost-export"]),
+    ]
+
+    /// Two nights of `etl` from a sandbox that throttles, fails, truncates and garbles answers,
+    /// into a file and into a database: the same exit, the same warehouse.
+    @Test func aFaultedNightlyRunLoadsAlike() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let h = try await ETLHarness(faults: [.throttle, .serverError, .truncatedBody, .malformedJSON, .notReady], faultPermille: 150)
+        let url = try await cluster.database("faulted")
+        for night in [ETLTests.night1, ETLTests.night2] {
+            let lite = try await h.etl(now: night)
+            let pg = try await h.etl(now: night, db: url, environment: cluster.environment)
+            #expect(lite.status == 0 && pg.status == 0, "\(night): \(lite.stderr) \(pg.stderr)")
+        }
+        try PostgresReadTests.readsAgree(file: h.db, url: url, cluster: cluster, scrub: Self.scrubbing(after: ETLTests.night2), everyReport: false, loadedApart: true)
+    }
+
+    /// A run's lock on PostgreSQL is an advisory lock: while another session holds it, `import`
+    /// waits `lock_wait_seconds` and exits 4 having written nothing; once it is free, it runs.
+    @Test func aHeldAdvisoryLockEndsARunWithExitCodeFour() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let dir = try TemporaryDirectory()
+        let url = try await cluster.database("locked")
+        let config = dir.path("warehouse.yaml")
+        try Data("lock_wait_seconds: 1\n".utf8).write(to: URL(fileURLWithPath: config))
+        let sample = dir.path("rates.json")
+        try Fixture.data("GetAzureRateCard.json").write(to: URL(fileURLWithPath: sample))
+        let command = ["import", "--kind", "pc-ratecard", sample, "--db", url, "--config", config]
+        #expect(try CLI.run(["init", "--db", url], environment: cluster.environment).status == 0)
+        let blocked = try await cluster.session("locked") { session in
+            try await session.execute("SELECT pg_advisory_lock(hashtext('warehouse run warehouse'))")
+            return try CLI.run(command, environment: cluster.environment)
+        }
+        #expect(blocked.status == 4, "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("another warehouse run holds \(url)"), "\(blocked.stderr)")
+        let pages = try await cluster.session("locked") { try await $0.scalar("SELECT count(*) FROM raw_pages") }
+        #expect(pages == .integer(0))
+        let free = try CLI.run(command, environment: cluster.environment)
+        #expect(free.status == 0, "\(free.stderr)")
+    }
+}
