@@ -26,20 +26,29 @@ public final class PostgresSession {
         if !closed { connection.close().whenComplete { _ in } }
     }
 
-    /// Connects to `url` (10 s to connect), on postgres-nio's default event loop group.
+    /// Connects to `url` (10 s to connect), on postgres-nio's default event loop group, with the
+    /// TLS its `sslmode` asks for (PostgresTLS.swift). For `allow`, as libpq does, an error from
+    /// the server to the plaintext attempt (a `hostssl`-only pg_hba.conf) is retried over TLS
+    /// (https://www.postgresql.org/docs/15/libpq-ssl.html#LIBPQ-SSL-SSLMODE-STATEMENTS).
     public static func connect(_ url: PostgresURL) async throws -> PostgresSession {
         // postgres-nio logs at debug and trace only; the CLI keeps them quiet.
         var logger = Logger(label: "warehouse.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         logger.logLevel = .critical
-        var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(10)
-        do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-            return PostgresSession(url: url, connection: connection, logger: logger)
-        } catch {
-            throw PostgresError.from(error, database: url, doing: "cannot connect")
+        let attempts = try url.tlsAttempts()
+        for (index, tls) in attempts.enumerated() {
+            var configuration = PostgresConnection.Configuration(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+            configuration.options.connectTimeout = .seconds(10)
+            do {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                return PostgresSession(url: url, connection: connection, logger: logger)
+            } catch let error as PSQLError where error.serverInfo != nil && index + 1 < attempts.count {
+                continue
+            } catch {
+                throw url.tlsFailure(error) ?? PostgresError.from(error, database: url, doing: "cannot connect")
+            }
         }
+        throw PostgresError("\(url.redacted): cannot connect")
     }
 
     /// Runs `body` with a new connection to `url`, closed when it returns or throws.
