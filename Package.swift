@@ -30,6 +30,8 @@ let package = Package(
         // Yams: reads warehouse.yaml, which holds lists of maps (cost_centers.rules).
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        // NIOSSL (already resolved for postgres-nio and hummingbird): TLS contexts for sslmode (issue 16).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -108,6 +110,7 @@ let package = Package(
             dependencies: [
                 "WarehouseCore", "Load", "Query",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["schema.sql"],

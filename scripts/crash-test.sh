@@ -2,11 +2,15 @@
 # Kills `warehouse etl` with SIGKILL at N random moments and checks the warehouse after each kill.
 #
 #   scripts/crash-test.sh [N]          (default 50; WAREHOUSE_BIN=path to use another binary)
+#   PG=1 scripts/crash-test.sh [N]     the same into PostgreSQL (a throwaway cluster, scripts/pg-cluster.sh)
 #
 # Runs the sandbox (`warehouse sandbox --port 0`), makes a reference warehouse with one
 # uninterrupted run, then in rounds of five kills on a fresh file: after every kill
 # `PRAGMA integrity_check` must say ok and every usage row must be charged or queued for
-# repricing; after each round a last run must give exactly the reference's invoices.
+# repricing; after each round a last run must give exactly the reference's invoices. With PG=1
+# each warehouse is a fresh database of a throwaway cluster, and the check after a kill is that
+# every usage row is charged or queued (PostgreSQL has no integrity_check; its constraints and
+# the transaction are the proof).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-50}
@@ -17,9 +21,19 @@ if [[ ! -x $BIN ]]; then
 fi
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 WORK=$(mktemp -d)
-trap 'kill $SANDBOX 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SCRIPTS=$PWD/scripts
+trap 'kill $SANDBOX 2>/dev/null || true; [[ -z ${PG:-} ]] || "$SCRIPTS/pg-cluster.sh" stop "$WORK/pg" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 cd "$WORK"
-source "$OLDPWD/scripts/sandbox-env.sh"
+source "$SCRIPTS/sandbox-env.sh"
+# warehouse NAME: a file, or with PG=1 a new database of that name on the cluster.
+if [[ -n ${PG:-} ]]; then
+  BASE=$("$SCRIPTS/pg-cluster.sh" start "$WORK/pg" | tail -1)
+  export PGPASSFILE=$WORK/pg/pgpass
+  PORT=${BASE##*:}; PORT=${PORT%%/*}
+  warehouse() { psql -qh 127.0.0.1 -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE $1" >/dev/null; echo "${BASE%/*}/$1"; }
+else
+  warehouse() { echo "$1.db"; }
+fi
 
 start_sandbox --customers 3
 write_config 2026-10-01 30
@@ -30,22 +44,25 @@ invoices() {
 }
 ms() { date +%s%3N; }
 
-start=$(ms); etl ref.db; full=$(( $(ms) - start ))
-invoices ref.db > ref.json
+ref=$(warehouse ref)
+start=$(ms); etl "$ref"; full=$(( $(ms) - start ))
+invoices "$ref" > ref.json
 echo "reference run: ${full} ms; $N kills follow" >&2
 
 failures=0 landed=0 db=""
 for i in $(seq "$N"); do
-  if (( (i - 1) % 5 == 0 )); then db=crash-$i.db; fi
+  if (( (i - 1) % 5 == 0 )); then db=$(warehouse crash_$i); fi
   "$BIN" etl --db "$db" --config warehouse.yaml --now $NOW >/dev/null 2>&1 &
   pid=$!
   sleep "$(awk -v r=$RANDOM -v f=$full 'BEGIN { printf "%.3f", (r / 32768) * f / 1000 }')"
   # A run that ended before its kill: aim the next kills earlier.
   if kill -9 $pid 2>/dev/null; then landed=$((landed + 1)); else full=$(( full * 3 / 4 > 200 ? full * 3 / 4 : 200 )); fi
   wait $pid 2>/dev/null || true
-  if [[ -f $db ]] && "$BIN" sql --db "$db" "SELECT 1" >/dev/null 2>&1; then
-    check=$("$BIN" sql --db "$db" --format csv "PRAGMA integrity_check" | tail -1 | tr -d '\r')
-    [[ $check == ok ]] || { echo "kill $i: integrity_check: $check" >&2; failures=$((failures + 1)); }
+  if [[ -n ${PG:-} || -f $db ]] && "$BIN" sql --db "$db" "SELECT count(*) FROM schema_version" >/dev/null 2>&1; then
+    if [[ -z ${PG:-} ]]; then
+      check=$("$BIN" sql --db "$db" --format csv "PRAGMA integrity_check" | tail -1 | tr -d '\r')
+      [[ $check == ok ]] || { echo "kill $i: integrity_check: $check" >&2; failures=$((failures + 1)); }
+    fi
     lost=$("$BIN" sql --db "$db" --format csv "
       SELECT count(*) FROM usage u LEFT JOIN charges c USING (usage_id)
       WHERE c.usage_id IS NULL AND NOT EXISTS (SELECT 1 FROM pending_reprice q
@@ -57,5 +74,5 @@ for i in $(seq "$N"); do
     if ! invoices "$db" | cmp -s - ref.json; then echo "round ending at kill $i: invoices differ from the reference" >&2; failures=$((failures + 1)); fi
   fi
 done
-echo "crash test: $N kills ($landed inside a run), $failures failures; rerun: scripts/crash-test.sh $N"
+echo "crash test${PG:+ (PostgreSQL)}: $N kills ($landed inside a run), $failures failures; rerun: ${PG:+PG=1 }scripts/crash-test.sh $N"
 (( failures == 0 ))

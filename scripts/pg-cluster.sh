@@ -4,13 +4,20 @@
 # password is in DIR/pgpass, owner-only, in libpq's format (PGPASSFILE=DIR/pgpass finds it).
 # `stop DIR` stops it and removes DIR. The server refuses to run as root, so as root DIR is given
 # to the `postgres` user and initdb/pg_ctl run through runuser.
-# https://www.postgresql.org/docs/15/app-initdb.html, https://www.postgresql.org/docs/15/app-pg-ctl.html
+# `start DIR ssl` also turns TLS on (ssl=on): a CA of its own in DIR/ca.crt signs the server's
+# certificate (CN and SAN DNS:localhost, not the address, so sslmode=verify-full passes for
+# `localhost` and fails for 127.0.0.1), DIR/other-ca.crt signed nothing, and the pass file has a
+# localhost line too. `start DIR ssl-only` is that with every `host` line of pg_hba.conf made
+# `hostssl`, so a connection without TLS is refused. Without a third argument nothing changes.
+# https://www.postgresql.org/docs/15/app-initdb.html, https://www.postgresql.org/docs/15/app-pg-ctl.html,
+# https://www.postgresql.org/docs/15/ssl-tcp.html, https://www.postgresql.org/docs/15/auth-pg-hba-conf.html
 set -euo pipefail
 
-usage() { echo "usage: scripts/pg-cluster.sh start|stop DIR" >&2; exit 64; }
-[ $# -eq 2 ] || usage
+usage() { echo "usage: scripts/pg-cluster.sh start DIR [ssl|ssl-only] | stop DIR" >&2; exit 64; }
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = start ] && { [ "$3" = ssl ] || [ "$3" = ssl-only ]; }; } || usage
 action=$1
 dir=$2
+ssl=${3:-}
 
 # Debian's server binaries (initdb and pg_ctl on PATH may be wrappers); PG_BIN overrides.
 bin=${PG_BIN:-}
@@ -25,6 +32,26 @@ fi
 
 as_server() { # runs a command as the user the server runs as
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# DIR/ca.crt (and the unused DIR/other-ca.crt), the server's key and certificate in its data
+# directory (owner-only, as the server requires), a localhost line in the pass file, and with
+# ssl-only, pg_hba.conf's `host` lines made `hostssl`. Everything runs as the server's user.
+make_certificates() {
+  local dir=$1 port=$2 password=$3
+  local new=(req -x509 -nodes -newkey rsa:2048 -days 7)
+  {
+    as_server openssl "${new[@]}" -subj "/CN=warehouse test CA" -keyout "$dir/ca.key" -out "$dir/ca.crt" &&
+    as_server openssl "${new[@]}" -subj "/CN=warehouse other CA" -keyout "$dir/other-ca.key" -out "$dir/other-ca.crt" &&
+    as_server openssl "${new[@]}" -subj "/CN=localhost" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+      -addext "subjectAltName=DNS:localhost" -addext "basicConstraints=critical,CA:FALSE" \
+      -addext "extendedKeyUsage=serverAuth" -keyout "$dir/data/server.key" -out "$dir/data/server.crt"
+  } 2> "$dir/openssl.log" || { echo "pg-cluster: openssl failed:" >&2; tail -5 "$dir/openssl.log" >&2; exit 1; }
+  as_server chmod 600 "$dir/data/server.key"
+  printf 'localhost:%s:*:postgres:%s\n' "$port" "$password" >> "$dir/pgpass"
+  if [ "$ssl" = ssl-only ]; then
+    as_server sed -i -E 's/^host([[:space:]])/hostssl\1/' "$dir/data/pg_hba.conf"
+  fi
 }
 
 case "$action" in
@@ -49,6 +76,11 @@ start)
     -E UTF8 --locale=C.UTF-8 --no-sync > "$dir/initdb.log" 2>&1 \
     || { echo "pg-cluster: initdb failed:" >&2; tail -5 "$dir/initdb.log" >&2; exit 1; }
   rm -f "$dir/pwfile"
+  server_options=""
+  if [ -n "$ssl" ]; then
+    make_certificates "$dir" "$port" "$password"
+    server_options=" -c ssl=on"
+  fi
   # The server must not inherit a descriptor of whoever started us (a test runner's pipe would
   # then stay open, and its reader wait, as long as the server runs): keep only 0, 1 and 2 (and
   # 255, bash's own copy of this script, which it marks close-on-exec).
@@ -57,7 +89,7 @@ start)
   done
   # fsync off: the cluster lives for one test run, and it is thrown away if the machine stops.
   as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off$server_options" start \
     < /dev/null > "$dir/pg_ctl.log" 2>&1 \
     || { echo "pg-cluster: the server did not start:" >&2; tail -5 "$dir/server.log" >&2 2>/dev/null; exit 1; }
   echo "postgres://postgres@127.0.0.1:$port/postgres"

@@ -221,6 +221,14 @@ public final class Database {
         return result
     }
 
+    /// On a server, waits for and takes the lock `name` until the current transaction ends:
+    /// several workers share the database, and repricing (whose cost centers, names and rollups
+    /// are shared between sources) takes one at a time. On a file, whose write transactions
+    /// are one at a time already, nothing.
+    public func lockForTransaction(_ name: String) throws {
+        try remote?.transactionLock(name)
+    }
+
     /// Rolls back the outer transaction, or the inner work of `savepoint`.
     private func undo(_ savepoint: String) {
         rollbackCount += 1

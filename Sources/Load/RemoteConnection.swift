@@ -18,9 +18,13 @@ public protocol RemoteConnection: AnyObject {
     /// Makes the server's warehouse ready: created when the database has none (unless
     /// `readOnly`), else its schema version checked; a mismatch is an error naming both.
     func openWarehouse(readOnly: Bool) throws
-    /// Takes the session lock named `name`, polling for up to `wait`; released when the returned
-    /// value is released or the connection ends, however the process ends.
-    func lock(_ name: String, wait: Duration) throws -> AnyObject
+    /// Takes the session lock named `name` (`shared`: with other shared holders), polling for up
+    /// to `wait`; held until the connection ends, however the process ends.
+    func lock(_ name: String, shared: Bool, wait: Duration) throws
+    /// Takes the lock named `name` until the current transaction ends, waiting as long as it takes.
+    func transactionLock(_ name: String) throws
+    /// Whether the session lock `name` is free now (nobody holds it).
+    func isFree(_ name: String) throws -> Bool
 }
 
 /// What a statement run on a server gave back.

@@ -15,13 +15,15 @@ import Foundation
 /// same lock, so `flock warehouse.db.lock sqlite3 warehouse.db ".backup copy.db"` backs up
 /// while no run writes.
 ///
-/// On a server (`postgres://…`) the lock is a PostgreSQL session advisory lock held by a
+/// On a server (`postgres://…`) the locks are PostgreSQL session advisory locks held by a
 /// connection of its own (`RemoteConnection.lock`), so runs on different hosts exclude each other
-/// and a killed run's lock ends with its connection.
+/// and a killed run's locks end with its connection. There a run of some sources (`etl`,
+/// `import`) holds the warehouse's lock shared and each source's exclusively, so runs of
+/// different sources load side by side; `rebuild`, `alerts` and `credits` hold it exclusively.
 public final class RunLock {
     public let path: String
     private let descriptor: Int32
-    private let remote: AnyObject?
+    private let remote: (any RemoteConnection)?
 
     /// Why the lock could not be taken.
     public struct Busy: Error, CustomStringConvertible, Sendable {
@@ -36,12 +38,16 @@ public final class RunLock {
         }
     }
 
-    /// Takes the lock of the warehouse at `databasePath`, polling for up to `wait`.
-    public init(databasePath: String, wait: Duration) throws {
+    /// Takes the lock of the warehouse at `databasePath`, polling for up to `wait`; with
+    /// `sources`, on a server, only those sources' locks (and the warehouse's, shared).
+    public init(databasePath: String, sources: [String]? = nil, wait: Duration) throws {
         if RemoteWarehouse.isRemote(databasePath) {
             let connection = try RemoteWarehouse.connection(databasePath)
             path = connection.location
-            remote = try connection.lock("warehouse", wait: wait)
+            try connection.lock("warehouse", shared: sources != nil, wait: wait)
+            // In one order, so two runs of overlapping sources cannot each hold what the other waits for.
+            for source in Set(sources ?? []).sorted() { try connection.lock("source " + source, shared: false, wait: wait) }
+            remote = connection
             descriptor = -1
             return
         }
@@ -67,6 +73,14 @@ public final class RunLock {
         }
         descriptor = fd
     }
+
+    /// Marks `runID` as this lock holder's run (on a server, a lock of its own, so another run can
+    /// tell it from one that died: `RunLog.markInterrupted`).
+    public func claim(runID: Int64) throws {
+        try remote?.lock(RunLock.runLockName(runID), shared: false, wait: .zero)
+    }
+
+    static func runLockName(_ runID: Int64) -> String { "run \(runID)" }
 
     deinit {
         guard descriptor >= 0 else { return }

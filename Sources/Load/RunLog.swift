@@ -18,10 +18,15 @@ public struct RunLog {
     }
 
     /// Marks runs still `running` as `interrupted`: called under the warehouse's lock, so their
-    /// process died without finishing.
+    /// process died without finishing. On a server, runs of other sources may be running beside
+    /// this one: only a row whose run lock (`RunLock.claim`) nobody holds is marked.
     public static func markInterrupted(_ db: Database, at time: UTCTime) throws {
-        try db.run(
-            "UPDATE etl_runs SET status = 'interrupted', finished_at = \(db.dialect.greatest("started_at", "?")) WHERE status = 'running'", time.iso8601)
+        let running = try db.rows("SELECT run_id FROM etl_runs WHERE status = 'running'").map { Row(values: $0).int64(0) }
+        let mark = try db.cached(
+            "UPDATE etl_runs SET status = 'interrupted', finished_at = \(db.dialect.greatest("started_at", "?")) WHERE run_id = ?")
+        for runID in running where try db.remote?.isFree(RunLock.runLockName(runID)) ?? true {
+            try mark.bind(time.iso8601, runID).run()
+        }
     }
 
     /// A detail member, for call sites: `RunLog.member("written", 3)`.

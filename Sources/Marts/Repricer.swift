@@ -66,6 +66,7 @@ public struct Repricer {
     /// charges on disk and time quadratic in the savepoint's size in memory.
     func repriceInTransaction(source: String?, periods: Set<String>?) throws -> RepriceSummary {
         precondition(db.isInTransaction, "repriceInTransaction runs inside the caller's transaction")
+        try db.lockForTransaction("reprice")
         let ranges = try Self.ranges(periods)
         var run = try RepriceRun(db: db, config: config, now: UTCTime.now().iso8601)
         for range in ranges {
@@ -82,6 +83,7 @@ public struct Repricer {
     /// the scopes whose usage is gone), so memory stays flat however many scopes a backfill queues.
     func repriceInTransaction(scopes first: [UsageFactStore.Scope], then next: () throws -> [UsageFactStore.Scope]) throws -> RepriceSummary {
         precondition(db.isInTransaction, "repriceInTransaction runs inside the caller's transaction")
+        try db.lockForTransaction("reprice")
         var run = try RepriceRun(db: db, config: config, now: UTCTime.now().iso8601)
         run.writer.remembersScopes = false
         var batch = first

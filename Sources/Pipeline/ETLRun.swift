@@ -141,14 +141,17 @@ public struct ETLRun {
     /// lock, database); a failing source is in the report.
     public func run() async throws -> ETLReport {
         let plan = try plan()
-        let lock = try RunLock(databasePath: databasePath, wait: .seconds(config.lockWaitSeconds))
+        let lock = try RunLock(databasePath: databasePath, sources: plan.map(\.0.name), wait: .seconds(config.lockWaitSeconds))
         defer { withExtendedLifetime(lock) {} }
         let db = try Database.openWarehouse(path: databasePath)
         let started = UTCTime.now()
         let log: RunLog = try db.transaction {
             // We hold the lock: a run still marked running died without finishing.
             try RunLog.markInterrupted(db, at: started)
-            return try RunLog.start(db, command: options.command, at: started)
+            let log = try RunLog.start(db, command: options.command, at: started)
+            // Before the row commits, so no other run ever sees it running and unclaimed.
+            try lock.claim(runID: log.runID)
+            return log
         }
         let runID = log.runID
         let loader = Loader(db: db, config: config)

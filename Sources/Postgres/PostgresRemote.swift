@@ -59,17 +59,34 @@ public final class PostgresRemote: RemoteConnection {
 
     /// A session advisory lock (https://www.postgresql.org/docs/15/explicit-locking.html#ADVISORY-LOCKS)
     /// on `name`, tried every 50 ms until `wait` runs out. It belongs to this connection: held
-    /// until the returned value (this connection) is released and closed, or the process dies
-    /// and the server drops its session.
-    public func lock(_ name: String, wait: Duration) throws -> AnyObject {
+    /// until the connection closes, or the process dies and the server ends its session.
+    public func lock(_ name: String, shared: Bool, wait: Duration) throws {
         let clock = ContinuousClock()
         let deadline = clock.now + wait
-        while try run("SELECT pg_try_advisory_lock(hashtext(?1))", [.text("warehouse run " + name)]).rows.first?.first != .integer(1) {
-            guard clock.now < deadline else { throw RunLock.Busy(path: "\(location) (\(name))", waited: Int(wait.components.seconds)) }
+        let function = shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock"
+        while try run("SELECT \(function)(hashtext(?1))", [.text(Self.lockKey(name))]).rows.first?.first != .integer(1) {
+            guard clock.now < deadline else {
+                throw RunLock.Busy(path: name == "warehouse" ? location : "\(location) (\(name))", waited: Int(wait.components.seconds))
+            }
             usleep(50_000)
         }
-        return self
     }
+
+    /// A transaction-scoped advisory lock: repricing takes one, so two workers never reprice at once.
+    public func transactionLock(_ name: String) throws {
+        _ = try run("SELECT pg_advisory_xact_lock(hashtext(?1))", [.text(Self.lockKey(name))])
+    }
+
+    /// Tries `name` and lets it go at once: free when the try succeeds.
+    public func isFree(_ name: String) throws -> Bool {
+        let key = SQLValue.text(Self.lockKey(name))
+        guard try run("SELECT pg_try_advisory_lock(hashtext(?1))", [key]).rows.first?.first == .integer(1) else { return false }
+        _ = try run("SELECT pg_advisory_unlock(hashtext(?1))", [key])
+        return true
+    }
+
+    /// Every lock's key text, apart from any other application's advisory locks.
+    static func lockKey(_ name: String) -> String { "warehouse run " + name }
 
     /// `sql` with SQLite's parameters as PostgreSQL's `$n`, translated once per text.
     private func translated(_ sql: String) -> String {

@@ -26,44 +26,39 @@ public final class PostgresSession {
         if !closed { connection.close().whenComplete { _ in } }
     }
 
-    /// Connects to `url` (10 s to connect), on postgres-nio's default event loop group.
+    /// Connects to `url` (10 s to connect), on postgres-nio's default event loop group, with the
+    /// TLS its `sslmode` asks for (PostgresTLS.swift). For `allow`, as libpq does, an error from
+    /// the server to the plaintext attempt (a `hostssl`-only pg_hba.conf) is retried over TLS
+    /// (https://www.postgresql.org/docs/15/libpq-ssl.html#LIBPQ-SSL-SSLMODE-STATEMENTS).
     public static func connect(_ url: PostgresURL) async throws -> PostgresSession {
-        let logger = quietLogger()
-        do {
-            let connection = try await PostgresConnection.connect(configuration: configuration(url), id: 1, logger: logger)
-            return PostgresSession(url: url, connection: connection, logger: logger)
-        } catch {
-            throw PostgresError.from(error, database: url, doing: "cannot connect")
-        }
+        // The wait is for postgres-nio's event loop, never this task's executor: it cannot
+        // deadlock, and one connect path serves the async callers and Load's synchronous ones.
+        try connectWaiting(url)
     }
 
-    /// `connect` for synchronous callers (Load's `RemoteConnection`): this thread waits for the
-    /// connection, which completes on postgres-nio's event loop.
+    /// `connect` for synchronous callers (Load's `RemoteConnection`): this thread waits for each
+    /// attempt's future, which completes on postgres-nio's event loop.
     public static func connectWaiting(_ url: PostgresURL) throws -> PostgresSession {
-        let logger = quietLogger()
-        do {
-            let connection = try PostgresConnection.connect(
-                on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration(url), id: 1, logger: logger
-            ).wait()
-            return PostgresSession(url: url, connection: connection, logger: logger)
-        } catch {
-            throw PostgresError.from(error, database: url, doing: "cannot connect")
-        }
-    }
-
-    /// postgres-nio logs at debug and trace only; the CLI keeps them quiet.
-    private static func quietLogger() -> Logger {
+        // postgres-nio logs at debug and trace only; the CLI keeps them quiet.
         var logger = Logger(label: "warehouse.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         logger.logLevel = .critical
-        return logger
-    }
-
-    /// How to reach `url`: its host, user, password and database; 10 s to connect.
-    static func configuration(_ url: PostgresURL) -> PostgresConnection.Configuration {
-        var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(10)
-        return configuration
+        let attempts = try url.tlsAttempts()
+        for (index, tls) in attempts.enumerated() {
+            var configuration = PostgresConnection.Configuration(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+            configuration.options.connectTimeout = .seconds(10)
+            do {
+                let connection = try PostgresConnection.connect(
+                    on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration, id: 1, logger: logger
+                ).wait()
+                return PostgresSession(url: url, connection: connection, logger: logger)
+            } catch let error as PSQLError where error.serverInfo != nil && index + 1 < attempts.count {
+                continue
+            } catch {
+                throw url.tlsFailure(error) ?? PostgresError.from(error, database: url, doing: "cannot connect")
+            }
+        }
+        throw PostgresError("\(url.redacted): cannot connect")
     }
 
     /// Runs `body` with a new connection to `url`, closed when it returns or throws.

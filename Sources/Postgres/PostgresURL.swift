@@ -1,10 +1,12 @@
 import Foundation
 
-/// Where a PostgreSQL warehouse lives: `postgres://user@host:port/db` (or `postgresql://`).
+/// Where a PostgreSQL warehouse lives: `postgres://user@host:port/db` (or `postgresql://`), with
+/// libpq's `sslmode` and `sslrootcert` and our `password_env` as query parameters (PostgresTLS.swift).
 ///
 /// The password is never taken from the URL (it would end up in shell history, `ps`, cron files
-/// and logs): it comes from `PGPASSWORD`, else from the password file libpq reads (`PGPASSFILE`,
-/// else `~/.pgpass`, owner-only, `host:port:database:user:password` lines with `*` wildcards,
+/// and logs): it comes from the variable `?password_env=NAME` names, else from `PGPASSWORD`, else
+/// from the password file libpq reads (`PGPASSFILE`, else `~/.pgpass`, owner-only,
+/// `host:port:database:user:password` lines with `*` wildcards,
 /// https://www.postgresql.org/docs/15/libpq-pgpass.html). The URL is only ever shown as
 /// `redacted`, which holds no password; `description` is that too.
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -12,13 +14,24 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible, CustomD
     public let host: String
     public let port: Int
     public let database: String
-    /// From PGPASSWORD or the password file; nil when neither has one (trust or peer auth).
+    /// From password_env's variable, PGPASSWORD or the password file; nil when none has one (trust or peer auth).
     public let password: String?
+    /// `sslmode`, else PGSSLMODE, else libpq's default, `prefer`.
+    public var sslMode: PostgresSSLMode = .prefer
+    /// `sslrootcert`, else PGSSLROOTCERT, else `~/.postgresql/root.crt` when it exists, else nil.
+    public var sslRootCert: String?
+    /// The name `?password_env=` gave: not a secret, so it stays in `redacted`.
+    public var passwordVariable: String?
 
-    /// The URL without any password, safe for output, logs and errors.
+    /// The URL without any password, safe for output, logs and errors; it keeps a `sslmode` other
+    /// than the default and `password_env`, which say how the connection is made.
     public var redacted: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "postgres://\(user)@\(shownHost):\(port)/\(database)"
+        var query: [String] = []
+        if sslMode != .prefer { query.append("sslmode=\(sslMode.rawValue)") }
+        if let passwordVariable { query.append("password_env=\(passwordVariable)") }
+        let tail = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+        return "postgres://\(user)@\(shownHost):\(port)/\(database)\(tail)"
     }
 
     public var description: String { redacted }
@@ -41,8 +54,9 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible, CustomD
             throw PostgresError("\(shown): not a PostgreSQL URL (postgres://user@host:port/database)")
         }
         var rest = String(text[schemeEnd.upperBound...])
+        var parameters: [String: String] = [:]
         if let question = rest.firstIndex(of: "?") {
-            try checkParameters(String(rest[rest.index(after: question)...]), shown: shown)
+            parameters = try checkParameters(String(rest[rest.index(after: question)...]), shown: shown)
             rest = String(rest[..<question])
         }
         let slash = rest.firstIndex(of: "/") ?? rest.endIndex
@@ -61,8 +75,19 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible, CustomD
         let (host, port) = try splitHostPort(hostPort, shown: shown)
         let database = path.isEmpty ? user : (path.removingPercentEncoding ?? path)
         guard !database.contains("/") else { throw PostgresError("\(shown): the database name cannot contain '/'") }
-        let password = try findPassword(host: host, port: port, database: database, user: user, environment: environment, home: home)
-        return PostgresURL(user: user, host: host, port: port, database: database, password: password)
+        let (sslMode, sslRootCert) = try tlsSettings(parameters, environment: environment, home: home, shown: shown)
+        let variable = parameters["password_env"]
+        // A named variable comes first, as the most specific thing the caller said; unset, it is an
+        // error rather than a quiet fall back to another password.
+        let password = try variable.map { name in
+            guard let value = environment[name], !value.isEmpty else {
+                throw PostgresError("\(shown): password_env names \(name), which is not set or empty")
+            }
+            return value
+        } ?? findPassword(host: host, port: port, database: database, user: user, environment: environment, home: home)
+        return PostgresURL(
+            user: user, host: host, port: port, database: database, password: password, sslMode: sslMode, sslRootCert: sslRootCert,
+            passwordVariable: variable)
     }
 
     /// `host`, `host:port`, `[v6]` or `[v6]:port`; the host defaults to 127.0.0.1, the port to 5432.
@@ -86,23 +111,37 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible, CustomD
         return (host, Int(portText) ?? 5432)
     }
 
-    /// Only `sslmode=disable` is understood so far: TLS to the server is not yet built (issue 16).
-    static func checkParameters(_ query: String, shown: String) throws {
+    /// The parameters understood: libpq's `sslmode` and `sslrootcert`
+    /// (https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-PARAMKEYWORDS) and `password_env`,
+    /// ours. Anything else is refused rather than ignored (a misspelt `sslmode` must not quietly
+    /// mean `prefer`), and so is a parameter given twice (`…&sslmode=disable` appended to a URL).
+    static func checkParameters(_ query: String, shown: String) throws -> [String: String] {
+        var parameters: [String: String] = [:]
         for pair in query.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             let name = parts[0]
             if name == "password" {
                 throw PostgresError("\(shown): a password in the URL is not accepted; set PGPASSWORD or use ~/.pgpass")
             }
-            guard name == "sslmode", parts.count == 2, parts[1] == "disable" else {
-                throw PostgresError("\(shown): URL parameter '\(name)' is not supported (only sslmode=disable)")
+            guard ["sslmode", "sslrootcert", "password_env"].contains(name) else {
+                throw PostgresError("\(shown): URL parameter '\(name)' is not supported (only sslmode, sslrootcert, password_env)")
+            }
+            let value = parts.count == 2 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
+            guard !value.isEmpty else { throw PostgresError("\(shown): URL parameter '\(name)' has no value") }
+            guard parameters.updateValue(value, forKey: name) == nil else {
+                throw PostgresError("\(shown): URL parameter '\(name)' is given twice")
             }
         }
+        if let name = parameters["password_env"], name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) == nil {
+            throw PostgresError("\(shown): password_env must name an environment variable (letters, digits, _)")
+        }
+        return parameters
     }
 }
 
 extension PostgresURL {
-    /// PGPASSWORD, else the first matching line of the password file, else nil.
+    /// PGPASSWORD, else the first matching line of the password file, else nil (when the URL has
+    /// no `password_env`).
     static func findPassword(
         host: String, port: Int, database: String, user: String, environment: [String: String], home: String
     ) throws -> String? {

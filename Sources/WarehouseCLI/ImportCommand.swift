@@ -79,7 +79,7 @@ struct ImportCommand: AsyncParsableCommand {
             let settings = try WarehouseConfig.load(path: config)
             let lock: RunLock
             do {
-                lock = try RunLock(databasePath: database.path, wait: .seconds(settings.lockWaitSeconds))
+                lock = try RunLock(databasePath: database.path, sources: [options.sourceName], wait: .seconds(settings.lockWaitSeconds))
             } catch let busy as RunLock.Busy {
                 printError("\(busy)")
                 throw ExitCode(ETLExit.locked)

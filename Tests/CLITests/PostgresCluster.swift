@@ -19,11 +19,12 @@ struct PostgresCluster: Sendable {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appending(path: "scripts/pg-cluster.sh").path
 
-    static func start() throws -> PostgresCluster {
+    /// `tls` is the script's third argument, `ssl` or `ssl-only`; nil starts a cluster without TLS.
+    static func start(tls: String? = nil) throws -> PostgresCluster {
         let parent = FileManager.default.temporaryDirectory.appending(path: "warehouse-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         let directory = parent.appending(path: "cluster")
-        let (status, out, err) = try shell([script, "start", directory.path])
+        let (status, out, err) = try shell([script, "start", directory.path] + (tls.map { [$0] } ?? []))
         guard status == 0, let url = out.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
             try? FileManager.default.removeItem(at: parent)
             throw PostgresClusterError(message: "scripts/pg-cluster.sh start failed (exit \(status)): \(err)")
@@ -77,10 +78,11 @@ struct PostgresClusterError: Error, CustomStringConvertible {
 
 /// Starts one cluster around a whole suite and stops it after (Swift Testing's `TestScoping`).
 struct PostgresClusterTrait: SuiteTrait, TestScoping {
+    var tls: String?
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        let cluster = try PostgresCluster.start()
+        let cluster = try PostgresCluster.start(tls: tls)
         defer { cluster.stop() }
         try await PostgresCluster.$current.withValue(cluster) { try await function() }
     }
@@ -89,4 +91,23 @@ struct PostgresClusterTrait: SuiteTrait, TestScoping {
 extension Trait where Self == PostgresClusterTrait {
     /// A PostgreSQL cluster of the suite's own, in `PostgresCluster.current`.
     static var postgresCluster: Self { Self() }
+}
+
+extension Trait where Self == PostgresClusterTrait {
+    /// A cluster with TLS on (`scripts/pg-cluster.sh start DIR ssl`): its CA in `caFile`.
+    static var postgresClusterWithTLS: Self { Self(tls: "ssl") }
+}
+
+extension PostgresCluster {
+    /// The CA that signed the server's certificate (a TLS cluster only); the certificate names
+    /// `localhost`, not 127.0.0.1.
+    var caFile: String { directory.appending(path: "ca.crt").path }
+    /// A CA that signed nothing of this cluster's.
+    var otherCAFile: String { directory.appending(path: "other-ca.crt").path }
+
+    /// The cluster's URL with another host and a query (`sslmode=…`), for database `name`.
+    func url(host: String = "127.0.0.1", database name: String = "postgres", query: String = "") -> String {
+        let port = url.split(separator: ":").last.flatMap { $0.split(separator: "/").first } ?? ""
+        return "postgres://postgres@\(host):\(port)/\(name)" + (query.isEmpty ? "" : "?\(query)")
+    }
 }

@@ -38,20 +38,23 @@ struct PostgresReadTests {
     /// reconciliation view), both FOCUS versions, every report kind and `status` read the same
     /// from `file` and from `url`.
     /// With `everyReport`, each report kind must succeed for some period (small inputs lack the
-    /// history anomalies need; then refusals need only agree).
+    /// history anomalies need; then refusals need only agree). Without `status`, `status` is not
+    /// compared (a warehouse several workers loaded has more `etl_runs` rows than one run).
     static func readsAgree(
         file: String, url: String, cluster: PostgresCluster, scrub: (String) -> String = { $0 }, everyReport: Bool = true,
-        loadedApart: Bool = false
+        loadedApart: Bool = false, status: Bool = true
     ) throws {
         func both(_ arguments: [String], file: String, url: String, cluster: PostgresCluster) throws -> (CLI.Result, CLI.Result) {
             try Self.both(arguments, file: file, url: url, cluster: cluster, scrub: scrub)
         }
         /// Warehouses `loadedApart` number their usage rows in the order pages arrived (the ETL
-        /// fetches in parallel), so a FOCUS row's `x_UsageId`, its last column, and the order by
-        /// it are compared as a set of rows without it; a copy compares byte for byte.
+        /// fetches in parallel), so a FOCUS row's `x_UsageId` and the order by it are compared as
+        /// a set of rows without that column; a copy compares byte for byte.
         func focus(_ text: String) -> [String] {
             guard loadedApart else { return [text] }
-            return text.split(separator: "\n").map { row in row.lastIndex(of: ",").map { String(row[..<$0]) } ?? String(row) }.sorted()
+            let rows = text.split(whereSeparator: \.isNewline).map { Self.csvFields(String($0)) }
+            guard let column = rows.first?.firstIndex(of: "x_UsageId") else { return [text] }
+            return rows.map { fields in fields.enumerated().filter { $0.offset != column }.map(\.element).joined(separator: ",") }.sorted()
         }
         let periods = try Database.openWarehouseReadOnly(path: file).rows("SELECT DISTINCT period FROM charge_facts ORDER BY 1")
             .compactMap { $0.first?.string }
@@ -95,7 +98,22 @@ struct PostgresReadTests {
             }
         }
         #expect(!everyReport || succeeded == Set(ReportKind.allCases))
-        try Self.statusAgrees(file: file, url: url, cluster: cluster, scrub: scrub)
+        if status { try Self.statusAgrees(file: file, url: url, cluster: cluster, scrub: scrub) }
+    }
+
+    /// The fields of one CSV line, quotes kept (a quoted field may hold commas).
+    static func csvFields(_ line: String) -> [String] {
+        var fields: [String] = [], current = "", quoted = false
+        for character in line {
+            if character == "\"" { quoted.toggle() }
+            if character == ",", !quoted {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        return fields + [current]
     }
 
     /// `status`: the same schema version, row counts, last runs and checkpoints (the path and the
@@ -141,7 +159,7 @@ struct PostgresReadTests {
 
     /// A command that writes reaches the server too; one it cannot reach is one line, naming the
     /// database without the password.
-    @Test(arguments: [["rebuild"], ["import", "--kind", "pc-ratecard", "-"], ["credits", "allocate", "--period", "2026-10"]])
+    @Test(arguments: [["rebuild"], ["import", "--kind", "pc-ratecard", "-"]])
     func aWriterThatCannotConnectSaysSoInOneLine(command: [String]) async throws {
         let result = try CLI.run(command + ["--db", "postgres://me@127.0.0.1:1/w"], environment: ["PGPASSWORD": "secret-password"])
         #expect(result.status != 0)

@@ -13,7 +13,7 @@ import Testing
         #expect(url.password == nil)
         #expect(url.redacted == "postgres://ann@db.example:6543/usage")
         let v6 = try PostgresURL.parse("postgres://bo@[::1]/w?sslmode=disable", environment: [:], home: "/nonexistent")
-        #expect(v6.host == "::1" && v6.port == 5432 && v6.redacted == "postgres://bo@[::1]:5432/w")
+        #expect(v6.host == "::1" && v6.port == 5432 && v6.redacted == "postgres://bo@[::1]:5432/w?sslmode=disable")
         #expect(try PostgresURL.parse("postgres://cy@h", environment: [:], home: "/nonexistent").database == "cy")
     }
 
@@ -47,8 +47,8 @@ import Testing
         #expect(throws: PostgresError("postgres://a@h:99999/db: the port must be a number from 1 to 65535")) {
             try PostgresURL.parse("postgres://a@h:99999/db", environment: [:], home: "/nonexistent")
         }
-        #expect(throws: PostgresError("postgres://a@h/db?sslmode=require: URL parameter 'sslmode' is not supported (only sslmode=disable)")) {
-            try PostgresURL.parse("postgres://a@h/db?sslmode=require", environment: [:], home: "/nonexistent")
+        #expect(throws: PostgresError("postgres://a@h/db?sslcert=c: URL parameter 'sslcert' is not supported (only sslmode, sslrootcert, password_env)")) {
+            try PostgresURL.parse("postgres://a@h/db?sslcert=c", environment: [:], home: "/nonexistent")
         }
     }
 
@@ -89,5 +89,93 @@ import Testing
         let wrong = try CLI.run(["sql", "SELECT 1", "--db", cluster.url], environment: env.merging(["PGPASSWORD": "not-it"]) { $1 })
         #expect(wrong.status == 1)
         #expect(wrong.stderr.hasPrefix("warehouse: \(cluster.url): cannot connect: password authentication failed for user \"postgres\""), "\(wrong.stderr)")
+    }
+
+    // MARK: sslmode, sslrootcert, password_env
+
+    /// A readable root certificate file's path (parsing only checks that it can be read).
+    static func rootFile(_ dir: TemporaryDirectory, _ name: String = "root.crt", text: String = "-----BEGIN CERTIFICATE-----\n") throws -> String {
+        let path = dir.path(name)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The mode from the URL, else PGSSLMODE, else libpq's default `prefer`; the redacted URL
+    /// names any other mode, the root certificate file is kept, and verify-* insist on one.
+    @Test(arguments: [
+        ("", [String: String](), PostgresSSLMode.prefer, ""),
+        ("?sslmode=disable", [:], .disable, "?sslmode=disable"),
+        ("?sslmode=allow", [:], .allow, "?sslmode=allow"),
+        ("?sslmode=prefer", ["PGSSLMODE": "disable"], .prefer, ""),
+        ("?sslmode=require", [:], .require, "?sslmode=require"),
+        ("?sslmode=verify-ca&sslrootcert={root}", [:], .verifyCA, "?sslmode=verify-ca"),
+        ("?sslmode=verify-full", ["PGSSLROOTCERT": "{root}"], .verifyFull, "?sslmode=verify-full"),
+        ("", ["PGSSLMODE": "verify-full", "PGSSLROOTCERT": "{root}"], .verifyFull, "?sslmode=verify-full"),
+        ("?sslrootcert={root}", ["PGSSLROOTCERT": "/nonexistent/other.crt"], .prefer, ""),
+    ])
+    func sslModeAndRootCertificate(query: String, environment: [String: String], mode: PostgresSSLMode, shown: String) throws {
+        let dir = try TemporaryDirectory()
+        let root = try Self.rootFile(dir)
+        let env = environment.mapValues { $0.replacingOccurrences(of: "{root}", with: root) }
+        let url = try PostgresURL.parse("postgres://a@h/db" + query.replacingOccurrences(of: "{root}", with: root), environment: env, home: "/nonexistent")
+        #expect(url.sslMode == mode)
+        #expect(url.redacted == "postgres://a@h:5432/db" + shown)
+        let named = (query + environment.values.joined()).contains("{root}")
+        #expect(url.sslRootCert == (named ? root : nil))
+    }
+
+    /// libpq's own default root certificate file, `~/.postgresql/root.crt`, when it is there.
+    @Test func theDefaultRootCertificateIsTheOneInHome() throws {
+        let dir = try TemporaryDirectory()
+        let root = try Self.rootFile(dir, ".postgresql/root.crt")
+        #expect(try PostgresURL.parse("postgres://a@h/db?sslmode=verify-full", environment: [:], home: dir.url.path).sslRootCert == root)
+        #expect(try PostgresURL.parse("postgres://a@h/db?sslmode=disable", environment: [:], home: dir.url.path).sslRootCert == nil)
+    }
+
+    @Test(arguments: [
+        ("?sslmode=bogus", [String: String](), "postgres://a@h/db?sslmode=bogus: sslmode 'bogus' is not one of disable, allow, prefer, require, verify-ca, verify-full"),
+        ("", ["PGSSLMODE": "on"], "postgres://a@h/db: PGSSLMODE 'on' is not one of disable, allow, prefer, require, verify-ca, verify-full"),
+        ("?sslmode=verify-ca&sslrootcert=/nonexistent/ca.crt", [:], "/nonexistent/ca.crt: cannot read the root certificate file (sslrootcert)"),
+        ("?sslmode=require", ["PGSSLROOTCERT": "/nonexistent/ca.crt"], "/nonexistent/ca.crt: cannot read the root certificate file (sslrootcert)"),
+        ("?sslmode=verify-full", [:], "postgres://a@h/db?sslmode=verify-full: sslmode=verify-full needs a root certificate: set sslrootcert or PGSSLROOTCERT, or put it in /nonexistent/.postgresql/root.crt"),
+        ("?sslmode=require&sslmode=disable", [:], "postgres://a@h/db?sslmode=require&sslmode=disable: URL parameter 'sslmode' is given twice"),
+        ("?sslrootcert=", [:], "postgres://a@h/db?sslrootcert=: URL parameter 'sslrootcert' has no value"),
+        ("?password_env=$(id)", [:], "postgres://a@h/db?password_env=$(id): password_env must name an environment variable (letters, digits, _)"),
+        ("?password_env=PW", ["PGPASSWORD": "other"], "postgres://a@h/db?password_env=PW: password_env names PW, which is not set or empty"),
+    ])
+    func aBadTLSOrPasswordParameterIsOneLineNamingIt(query: String, environment: [String: String], message: String) {
+        #expect(throws: PostgresError(message)) {
+            try PostgresURL.parse("postgres://a@h/db" + query, environment: environment, home: "/nonexistent")
+        }
+    }
+
+    /// A root certificate file that is readable but holds no certificate: refused before any
+    /// connection is tried (port 1 has nothing listening, which would be a different error).
+    @Test func aRootCertificateFileWithoutACertificateIsRefused() async throws {
+        let dir = try TemporaryDirectory()
+        let root = try Self.rootFile(dir, text: "not a certificate\n")
+        let url = try PostgresURL.parse("postgres://a@127.0.0.1:1/db?sslmode=verify-ca&sslrootcert=\(root)", environment: [:], home: "/nonexistent")
+        await #expect(throws: PostgresError("\(root): not a PEM certificate file (sslrootcert)")) { try await PostgresSession.with(url) { _ in } }
+    }
+
+    /// password_env's variable, else PGPASSWORD, else the pass file; the name stays in the
+    /// redacted URL, the value nowhere.
+    @Test(arguments: [
+        (true, ["PW": "named", "PGPASSWORD": "env"], "named"),
+        (true, ["PW": "named"], "named"),
+        (false, ["PW": "named", "PGPASSWORD": "env"], "env"),
+        (false, ["PW": "named"], "file"),
+    ])
+    func passwordEnvComesFirst(named: Bool, environment: [String: String], password: String) throws {
+        let dir = try TemporaryDirectory()
+        let file = dir.path("pgpass")
+        try "h:5432:db:ann:file\n".write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o600)
+        let text = "postgres://ann@h/db" + (named ? "?password_env=PW" : "")
+        let url = try PostgresURL.parse(text, environment: environment.merging(["PGPASSFILE": file]) { $1 }, home: "/nonexistent")
+        #expect(url.password == password)
+        #expect(url.redacted == "postgres://ann@h:5432/db" + (named ? "?password_env=PW" : ""))
+        #expect(!url.redacted.contains(password) && !"\(url)".contains(password))
     }
 }

@@ -127,4 +127,36 @@ struct PostgresWriteTests {
         let free = try CLI.run(command, environment: cluster.environment)
         #expect(free.status == 0, "\(free.stderr)")
     }
+
+    /// Many workers at once: on the first night the Partner Center and ArcGIS sources are loaded
+    /// by two `etl` processes side by side (each holds its source's advisory lock and the
+    /// warehouse's shared); on the second, two for the same source start together (one waits
+    /// for the other's lock), then the ArcGIS one. The database ends as one run of both
+    /// sources a night into a file does.
+    @Test func workersOfDifferentSourcesLoadAtOnceAndEqualOneRun() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let h = try await ETLHarness()
+        let url = try await cluster.database("workers")
+        func etl(_ night: String, _ source: String) async throws -> CLI.Result {
+            try await h.etl(now: night, ["--source", source], db: url, environment: cluster.environment)
+        }
+        #expect(try await h.etl(now: ETLTests.night1).status == 0)
+        async let csp = etl(ETLTests.night1, "sandbox-csp")
+        async let agol = etl(ETLTests.night1, "sandbox-agol")
+        let first = try await [csp, agol]
+        #expect(first.allSatisfy { $0.status == 0 }, "\(first.map(\.stderr))")
+
+        #expect(try await h.etl(now: ETLTests.night2).status == 0)
+        async let one = etl(ETLTests.night2, "sandbox-csp")
+        async let other = etl(ETLTests.night2, "sandbox-csp")
+        let same = try await [one, other]
+        #expect(same.allSatisfy { $0.status == 0 }, "\(same.map(\.stderr))")
+        #expect(try await etl(ETLTests.night2, "sandbox-agol").status == 0)
+
+        let runs = try await cluster.session("workers") { try await $0.rows("SELECT status, count(*) FROM etl_runs GROUP BY 1 ORDER BY 1") }
+        #expect(runs == [[.text("ok"), .integer(5)]], "no run of a live worker was marked interrupted")
+        try PostgresReadTests.readsAgree(
+            file: h.db, url: url, cluster: cluster, scrub: Self.scrubbing(after: ETLTests.night2), everyReport: false, loadedApart: true,
+            status: false)
+    }
 }
