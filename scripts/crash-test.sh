@@ -63,10 +63,14 @@ for i in $(seq "$N"); do
       check=$("$BIN" sql --db "$db" --format csv "PRAGMA integrity_check" | tail -1 | tr -d '\r')
       [[ $check == ok ]] || { echo "kill $i: integrity_check: $check" >&2; failures=$((failures + 1)); }
     fi
+    # Queued by month (pending_reprice) or, since schema version 5, by scope (pending_scopes).
     lost=$("$BIN" sql --db "$db" --format csv "
-      SELECT count(*) FROM usage u LEFT JOIN charges c USING (usage_id)
-      WHERE c.usage_id IS NULL AND NOT EXISTS (SELECT 1 FROM pending_reprice q
-        WHERE q.source = u.source AND q.period IN (substr(u.usage_start, 1, 7), '*'))" | tail -1 | tr -d '\r')
+      SELECT count(*) FROM usage u JOIN usage_facts f USING (usage_id) LEFT JOIN charges c USING (usage_id)
+      WHERE c.usage_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM pending_scopes p
+          WHERE p.account_key = f.account_key AND p.meter_key = f.meter_key AND p.period = substr(u.usage_start, 1, 7))
+        AND NOT EXISTS (SELECT 1 FROM pending_reprice q
+          WHERE q.source = u.source AND q.period IN (substr(u.usage_start, 1, 7), '*'))" | tail -1 | tr -d '\r')
     [[ $lost == 0 ]] || { echo "kill $i: $lost usage rows neither charged nor queued" >&2; failures=$((failures + 1)); }
   fi
   if (( i % 5 == 0 || i == N )); then
