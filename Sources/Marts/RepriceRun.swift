@@ -29,17 +29,25 @@ struct RepriceRun {
         names = FactNames(db: db)
     }
 
+    /// How a usage row finds its charge. On PostgreSQL by the distribution column too, so on Citus
+    /// the join stays on the account's shard (`PostgresSchemaTests` checks the plan).
+    static func chargeJoin(_ dialect: SQLDialect) -> String {
+        dialect == .sqlite ? "c.usage_id = f.usage_id" : "c.account_key = f.account_key AND c.usage_id = f.usage_id"
+    }
+
     /// The usage of one period range (seconds), with each row's current charge, in scope order:
     /// the order of `usage_facts`' natural key, led by (account, meter, start).
-    static let usageSQL = """
+    static func usageSQL(_ dialect: SQLDialect) -> String {
+        """
         SELECT f.usage_id, f.account_key, f.meter_key, f.resource_key, f.usage_start, f.usage_end, f.quantity, f.detail_key,
                f.cost, f.cost_currency,
                c.usage_id IS NOT NULL, c.period, c.name_key, c.amount_micros, c.currency
-        FROM usage_facts f LEFT JOIN charge_facts c ON c.usage_id = f.usage_id
+        FROM usage_facts f LEFT JOIN charge_facts c ON \(chargeJoin(dialect))
         WHERE f.usage_start >= ?2 AND f.usage_start < ?3
           AND (CAST(?1 AS TEXT) IS NULL OR f.account_key IN (SELECT account_key FROM account_keys WHERE source = ?1))
         ORDER BY f.account_key, f.meter_key, f.usage_start
         """
+    }
 
     mutating func reprice(source: String?, from: String, to: String) throws {
         var scope: [UsageRow] = []
@@ -47,7 +55,7 @@ struct RepriceRun {
         // Each scope is priced and written as soon as the scan leaves it. Writing while the scan
         // is open is safe here: the scan drives on `usage_facts`, which is not written, and only
         // charges of rows already visited change (probed by usage_id, one row at a time).
-        try db.cached(Self.usageSQL).bind(source.map { SQLValue.text($0) } ?? .null, bounds.0, bounds.1).forEachRow { row in
+        try db.cached(Self.usageSQL(db.dialect)).bind(source.map { SQLValue.text($0) } ?? .null, bounds.0, bounds.1).forEachRow { row in
             let usage = try UsageRow(row, names: &names)
             if let last = scope.last, last.scopeKey != usage.scopeKey {
                 try priceScope(scope)
@@ -60,14 +68,16 @@ struct RepriceRun {
     }
 
     /// The usage of one scope, as `usageSQL` reads it: one range of the natural-key index.
-    static let scopeSQL = """
+    static func scopeSQL(_ dialect: SQLDialect) -> String {
+        """
         SELECT f.usage_id, f.account_key, f.meter_key, f.resource_key, f.usage_start, f.usage_end, f.quantity, f.detail_key,
                f.cost, f.cost_currency,
                c.usage_id IS NOT NULL, c.period, c.name_key, c.amount_micros, c.currency
-        FROM usage_facts f LEFT JOIN charge_facts c ON c.usage_id = f.usage_id
+        FROM usage_facts f LEFT JOIN charge_facts c ON \(chargeJoin(dialect))
         WHERE f.account_key = ?1 AND f.meter_key = ?2 AND f.usage_start >= ?3 AND f.usage_start < ?4
         ORDER BY f.account_key, f.meter_key, f.usage_start
         """
+    }
 
     /// Reprices one queued scope: its rows, or when it has none any more, its stale rows dropped.
     mutating func reprice(scope: UsageFactStore.Scope) throws {
@@ -75,7 +85,7 @@ struct RepriceRun {
             throw RepriceError("queued scope period \"\(scope.period)\": expected YYYY-MM")
         }
         var rows: [UsageRow] = []
-        try db.cached(Self.scopeSQL).bind(scope.account, scope.meter, month.seconds, month.startOfNextMonth.seconds).forEachRow { row in
+        try db.cached(Self.scopeSQL(db.dialect)).bind(scope.account, scope.meter, month.seconds, month.startOfNextMonth.seconds).forEachRow { row in
             rows.append(try UsageRow(row, names: &names))
         }
         if rows.isEmpty {
