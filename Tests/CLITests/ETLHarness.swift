@@ -47,8 +47,10 @@ final class ETLHarness: @unchecked Sendable {
             environment: environment.merging(["no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"]) { $1 })
     }
 
-    func start(now: String, db: String? = nil) throws -> CLI.Running {
-        try CLI.Running(["etl", "--db", db ?? self.db, "--config", config, "--now", now], environment: ["no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"])
+    func start(now: String, db: String? = nil, environment: [String: String] = [:]) throws -> CLI.Running {
+        try CLI.Running(
+            ["etl", "--db", db ?? self.db, "--config", config, "--now", now],
+            environment: environment.merging(["no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"]) { $1 })
     }
 
     /// The invoice of `period` as JSON, with the "last refreshed" times (which say when pages

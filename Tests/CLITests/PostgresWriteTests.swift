@@ -159,4 +159,53 @@ struct PostgresWriteTests {
             file: h.db, url: url, cluster: cluster, scrub: Self.scrubbing(after: ETLTests.night2), everyReport: false, loadedApart: true,
             status: false)
     }
+
+    /// `etl` into PostgreSQL killed with SIGKILL at random moments (`PG=1 scripts/crash-test.sh N`
+    /// does as many as you like): after every kill each usage row is charged or queued for
+    /// repricing, and a run to the end then gives the invoices of an uninterrupted run.
+    @Test func killedAtRandomMomentsTheNextRunIsExact() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let h = try await ETLHarness(backfillFrom: "2026-10-20")
+        let night = ETLCrashTests.night
+        #expect(try await h.etl(now: night).status == 0)
+        let clock = ContinuousClock()
+        let began = clock.now
+        #expect(try await h.etl(now: night, db: try await cluster.database("crash_reference"), environment: cluster.environment).status == 0)
+        var full = max(200, Int((clock.now - began) / .milliseconds(1)))
+        var seed = UInt64(clock.now.hashValue & 0xffff)
+        print("postgres crash test: seed \(seed), an uninterrupted run takes \(full) ms")
+        var landed = 0, attempts = 0, round = 0
+        while landed < 6 && attempts < 20 {
+            let url = try await cluster.database("crash_\(round)")
+            for share in [0.8, 0.5] {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                let run = try h.start(now: night, db: url, environment: cluster.environment)
+                try await Task.sleep(for: .milliseconds(Int((seed >> 33) % UInt64(max(1, Int(Double(full) * share))))))
+                run.kill()
+                let result = await run.result()
+                attempts += 1
+                if result.status == -SIGKILL { landed += 1 } else { full = max(200, full * 3 / 4) }
+                let lost = try CLI.run(["sql", "--db", url, "--format", "csv", Self.unqueued], environment: cluster.environment)
+                // A run killed before it made the schema leaves nothing to check.
+                if lost.status == 0 { #expect(lost.stdout.split(whereSeparator: \.isNewline).last == "0", "round \(round): \(lost.stdout)") }
+            }
+            #expect(try await h.etl(now: night, db: url, environment: cluster.environment).status == 0)
+            for period in ["2026-10", "2026-11"] {
+                let (lite, pg) = try PostgresReadTests.both(
+                    ["invoice", "--period", period, "--format", "json"], file: h.db, url: url, cluster: cluster, scrub: Self.scrubbing(after: night))
+                #expect(lite.status == 0 && pg.stdout == lite.stdout, "round \(round) \(period)")
+            }
+            round += 1
+        }
+        #expect(landed >= 6, "only \(landed) of \(attempts) kills landed inside a run")
+    }
+
+    /// Usage rows with no charge whose scope or month is not queued: 0 after any kill.
+    static let unqueued = """
+        SELECT count(*) FROM usage u JOIN usage_facts f USING (usage_id) LEFT JOIN charges c USING (usage_id)
+        WHERE c.usage_id IS NULL
+          AND NOT EXISTS (SELECT 1 FROM pending_scopes p
+            WHERE p.account_key = f.account_key AND p.meter_key = f.meter_key AND p.period = substr(u.usage_start, 1, 7))
+          AND NOT EXISTS (SELECT 1 FROM pending_reprice q WHERE q.source = u.source AND q.period IN (substr(u.usage_start, 1, 7), '*'))
+        """
 }
