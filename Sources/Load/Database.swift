@@ -163,9 +163,9 @@ public final class Database {
         try cached(sql).bind(values).first { $0.value(0) }
     }
 
-    /// Rows changed by the last statement run (a server's: as its command tag counts them).
-    public var changes: Int { remote == nil ? Int(sqlite3_changes64(handle)) : remoteChanges }
-    var remoteChanges = 0
+    /// SQLite's count of rows the last statement changed (`warehouse sql --write` on a file; a
+    /// server's statement returns its own count from `Statement.run`).
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
 
     /// SQLite's last inserted rowid (write `RETURNING` where a server may run the statement).
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

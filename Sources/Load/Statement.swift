@@ -7,7 +7,7 @@ import Foundation
 /// Modeled on GRDB's `Statement`: https://github.com/groue/GRDB.swift
 public final class Statement {
     private let sqliteHandle: OpaquePointer?
-    /// SQLite's statement; only the SQLite paths (`database.remote == nil`) read it.
+    /// SQLite's statement; only the SQLite paths (`remote == nil`) read it.
     var handle: OpaquePointer { sqliteHandle! }
     unowned let database: Database
     public let sql: String
@@ -153,7 +153,7 @@ public final class Statement {
     public func step() throws -> Bool {
         if let remote {
             if remoteRows == nil {
-                remoteRows = try runRemote(remote).rows
+                remoteRows = try remote.run(sql, remoteValues).rows
                 remoteCursor = 0
             } else {
                 remoteCursor += 1
@@ -180,19 +180,12 @@ public final class Statement {
         return Row(values: remoteRows.map { $0[remoteCursor] } ?? [])
     }
 
-    /// Runs the statement on the server with the values bound, keeping its count of changes.
-    private func runRemote(_ remote: any RemoteConnection) throws -> RemoteResult {
-        let result = try remote.run(sql, remoteValues)
-        database.remoteChanges = result.changes
-        return result
-    }
-
     /// Runs the statement to completion, discarding rows; returns the number of rows changed.
     @discardableResult
     public func run() throws -> Int {
         if let remote {
             remoteRows = nil
-            return try runRemote(remote).changes
+            return try remote.run(sql, remoteValues).changes
         }
         while try step() {}
         _ = sqlite3_reset(handle)
@@ -203,7 +196,7 @@ public final class Statement {
     public func forEachRow(_ body: (Row) throws -> Void) throws {
         if let remote {
             remoteRows = nil
-            for values in try runRemote(remote).rows { try body(Row(values: values)) }
+            for values in try remote.run(sql, remoteValues).rows { try body(Row(values: values)) }
             return
         }
         defer { _ = sqlite3_reset(handle) }
@@ -221,7 +214,7 @@ public final class Statement {
     public func first<T>(_ transform: (Row) throws -> T) throws -> T? {
         if let remote {
             remoteRows = nil
-            return try runRemote(remote).rows.first.map { try transform(Row(values: $0)) }
+            return try remote.run(sql, remoteValues).rows.first.map { try transform(Row(values: $0)) }
         }
         defer { _ = sqlite3_reset(handle) }
         return try step() ? transform(Row(statement: self)) : nil

@@ -9,9 +9,10 @@ import PostgresNIO
 ///
 /// Load's statements are SQLite's text with `?` or `?N` parameters; here each becomes `$n` once
 /// (the translation is cached per text) and runs through the extended protocol with its values
-/// bound, never pasted. Load is synchronous and postgres-nio asynchronous: as in
-/// `PostgresReader`, the calling thread waits on the query's future, which completes on
-/// postgres-nio's event loop thread, never the caller's, so the wait cannot deadlock.
+/// bound, never pasted. Load is synchronous and postgres-nio asynchronous: through
+/// `PostgresSession.runWaiting`, the calling thread waits on the query's future, which completes
+/// on postgres-nio's event loop thread, never the caller's, so the wait cannot deadlock. Query's
+/// readers use it too (`PostgresReader`).
 public final class PostgresRemote: RemoteConnection {
     let session: PostgresSession
     private var texts: [String: String] = [:]
