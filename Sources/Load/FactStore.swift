@@ -64,8 +64,8 @@ public final class FactStore {
     public func upsertUsage(_ rows: [UsageFactStore.Row]) throws {
         guard !rows.isEmpty else { return }
         let store = UsageFactStore(db)
-        for row in rows {
-            if try store.upsert(row) { written += 1 } else { unchanged += 1 }
+        for changed in try store.upsert(rows.map { ($0, try store.key($0)) }, pageCounts: true) {
+            if changed { written += 1 } else { unchanged += 1 }
         }
         touchedScopes.formUnion(store.touched)
     }

@@ -56,16 +56,17 @@ public struct ReportedWindowStore {
         var outcome = Outcome()
         let store = UsageFactStore(db)
         let existing = try store.windowRows(source: window.source, accountID: window.accountID, start: window.start, end: window.end)
-        let keyed = try rows.map { ($0, try store.key($0)) }
+        let keyed = try rows.map { (row: $0, key: try store.key($0)) }
         let newKeys = Set(keyed.map(\.1))
-        for (usageID, key) in existing where !newKeys.contains(key) {
-            try store.delete(usageID, key: key)
+        let gone = existing.filter { !newKeys.contains($0.1) }
+        try store.delete(gone)
+        for (_, key) in gone {
             outcome.removed += 1
             outcome.periods.insert(UTCTime(seconds: key.start).month)
         }
         let oldKeys = Set(existing.map(\.1))
-        for (row, key) in keyed {
-            guard try store.upsert(row, key: key, pageCounts: false) else {
+        for ((row, key), changed) in zip(keyed, try store.upsert(keyed, pageCounts: false)) {
+            guard changed else {
                 outcome.unchanged += 1
                 continue
             }

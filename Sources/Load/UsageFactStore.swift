@@ -176,7 +176,7 @@ public final class UsageFactStore {
         return true
     }
 
-    private func touch(_ key: Key) {
+    func touch(_ key: Key) {
         let day = UTCTime(seconds: key.start).startOfDay
         let month: String
         if let known = months[day.seconds] {

@@ -24,7 +24,7 @@ struct ChargeWriter {
     init(db: Database, now: String) throws {
         self.db = db
         self.now = now
-        chargeStatement = try db.cached(db.dialect == .sqlite ? Self.upsertCharge : Self.upsertDistributedCharge)
+        chargeStatement = try db.cached(db.dialect == .sqlite ? Self.upsertCharge : Self.upsertDistributedCharges)
         knownKeys = Set(try db.cached("SELECT cost_center_key FROM cost_centers").map { $0.string(0) })
     }
 
@@ -36,13 +36,27 @@ struct ChargeWriter {
         """
 
     /// `upsertCharge` on PostgreSQL, whose `charge_facts` carries the distribution column
-    /// (`account_key`) in its key, as Citus requires (`PostgresSchema.distributed`).
-    static let upsertDistributedCharge = """
+    /// (`account_key`) in its key, as Citus requires (`PostgresSchema.distributed`); a scope's
+    /// changed charges at once, one array per column (`writeCharges`).
+    static let upsertDistributedCharges = """
         INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency, account_key)
-        VALUES (?, ?, ?, ?, ?, ?)
+        SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
+            CAST(? AS bigint[]))
         ON CONFLICT (account_key, usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
             amount_micros = excluded.amount_micros, currency = excluded.currency
         """
+
+    /// On a server, a scope's changed charges in one statement (`upsertDistributedCharges`)
+    /// rather than a round trip each, as `UsageFactStore` sends usage rows.
+    private func writeCharges(_ changed: [(UsageRow, UsageRow.CurrentCharge)]) throws {
+        guard !changed.isEmpty else { return }
+        let columns: [[SQLValue]] = [
+            changed.map { .integer($0.0.usageID) }, changed.map { .text($0.1.period) }, changed.map { .integer($0.1.nameKey) },
+            changed.map { $0.1.amountMicros.map(SQLValue.integer) ?? .null }, changed.map { $0.1.currency.map(SQLValue.text) ?? .null },
+            changed.map { .integer($0.0.accountKey) },
+        ]
+        try chargeStatement.bind(columns.map { SQLArrayLiteral.make($0) }).run()
+    }
 
     static let upsertScope = """
         INSERT INTO charge_scopes (source, account_id, meter_id, period, total_quantity, currency, cost_micros, bands, discount, priced_at)
@@ -57,6 +71,7 @@ struct ChargeWriter {
     mutating func write(scope key: ScopeKey, rows: [UsageRow], price: ScopePrice, costCenters: [String]) throws {
         if remembersScopes { seen.insert(key) }
         var rollup: [InvoiceRollup.Key: InvoiceRollup.Sums] = [:]
+        var changed: [(UsageRow, UsageRow.CurrentCharge)] = []
         for (index, row) in rows.enumerated() {
             let name = costCenters[index]
             let charge = price.lines[index]
@@ -71,10 +86,13 @@ struct ChargeWriter {
             try rollup[rollupKey, default: InvoiceRollup.Sums()].add(
                 quantity: row.line.quantity, amountMicros: charge.amountMicros, of: "the charges of \(key.period), \(key.source) \(key.account) \(key.meter)")
             if row.current == wanted { continue }
-            try chargeStatement.bind(row.usageID, key.period, wanted.nameKey, charge.amountMicros, charge.currency)
-            if db.remote != nil { try chargeStatement.bind(.integer(row.accountKey), at: 6) }
-            try chargeStatement.run()
+            guard db.remote == nil else {
+                changed.append((row, wanted))
+                continue
+            }
+            try chargeStatement.bind(row.usageID, key.period, wanted.nameKey, charge.amountMicros, charge.currency).run()
         }
+        try writeCharges(changed)
 
         try InvoiceRollup.replaceScope(
             db, scope: InvoiceRollup.Scope(period: key.period, source: key.source, accountID: key.account, meterID: key.meter),

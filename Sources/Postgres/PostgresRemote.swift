@@ -26,9 +26,12 @@ public final class PostgresRemote: RemoteConnection {
 
     /// Connects to the warehouse named by `text` (`postgres://…`), waiting for the connection.
     public static func connect(_ text: String) throws -> PostgresRemote {
-        let url = try PostgresURL.parse(text)
-        let session = try PostgresSession.connectWaiting(url)
-        return PostgresRemote(session: session)
+        try connect(try PostgresURL.parse(text))
+    }
+
+    /// Connects to the warehouse at `url`, parsed already (with the environment it names).
+    public static func connect(_ url: PostgresURL) throws -> PostgresRemote {
+        PostgresRemote(session: try PostgresSession.connectWaiting(url))
     }
 
     /// Registers this as how Load reaches a `postgres://` warehouse (the CLI does, at startup).

@@ -30,10 +30,29 @@ public enum PostgresSchema {
         "resource_keys", "meter_keys", "usage_details", "cost_center_names", "charge_totals", "charge_kinds", "charge_terms",
     ]
 
+    /// Replaces `charge_totals`' statement-level triggers (one update per period per statement,
+    /// over transition tables) with row-level ones on the same counts: Citus refuses
+    /// statement-level triggers on a distributed table (https://github.com/citusdata/citus/pull/5705)
+    /// and runs row-level ones under `citus.enable_unsafe_triggers`. The README's runbook runs
+    /// this before `citusCalls`; `PostgresSchemaTests` runs it on plain PostgreSQL and checks the
+    /// counts it keeps.
+    public static let citusRowTriggers = """
+        DROP TRIGGER charge_facts_counted ON charge_facts;
+        DROP TRIGGER charge_facts_uncounted ON charge_facts;
+        DROP TRIGGER charge_facts_recounted ON charge_facts;
+        CREATE TRIGGER charge_facts_counted AFTER INSERT OR DELETE ON charge_facts
+            FOR EACH ROW EXECUTE FUNCTION warehouse_count_charge();
+        CREATE TRIGGER charge_facts_recounted AFTER UPDATE OF period, amount_micros ON charge_facts
+            FOR EACH ROW WHEN (NEW.period IS DISTINCT FROM OLD.period OR NEW.amount_micros IS DISTINCT FROM OLD.amount_micros)
+            EXECUTE FUNCTION warehouse_count_charge();
+
+        """
+
     /// The Citus calls that distribute a fresh warehouse (README, "PostgreSQL and Citus"):
-    /// reference tables first, in the order their foreign keys need, then the large tables.
+    /// `charge_totals`' triggers made row-level, then reference tables first, in the order their foreign keys need, then the large tables.
     public static var citusCalls: String {
-        var lines = reference.map { "SELECT create_reference_table('\($0)');" }
+        var lines = citusRowTriggers.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        lines += reference.map { "SELECT create_reference_table('\($0)');" }
         lines.append("SELECT create_distributed_table('\(distributed[0])', '\(distributionColumn)');")
         for table in distributed.dropFirst() {
             lines.append("SELECT create_distributed_table('\(table)', '\(distributionColumn)', colocate_with => '\(distributed[0])');")
