@@ -28,6 +28,10 @@ public enum PostgresAdHoc {
             values.append(value.isNull ? .null : .text(value.description))
         }
         return try await PostgresSession.with(url) { session in
+            // As SQLite's `sql --write` opens its file (Database.openWarehouse): the warehouse
+            // made or checked first, so an older one of this version gains the views' triggers
+            // before a hand repair writes through them.
+            if allowWrite { try session.initializeWarehouse() }
             try await session.execute(allowWrite ? "BEGIN" : "BEGIN READ ONLY")
             do {
                 // A snapshot taken now makes the transaction's read-only mode final: a statement

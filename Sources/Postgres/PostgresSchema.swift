@@ -95,12 +95,14 @@ extension PostgresSession {
     }
 
     /// `initializeWarehouse` inside a transaction the caller has begun (and commits or rolls
-    /// back): `warehouse copy` creates the schema in the transaction that fills it.
+    /// back): `warehouse copy` creates the schema in the transaction that fills it. A warehouse
+    /// of this version made before the views' triggers gets them (`ensureViewTriggers`).
     func createOrCheckWarehouse(now: UTCTime) throws -> Int {
         _ = try runWaiting("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
         let current = try schemaVersion()
         guard current == 0 else {
             try checkVersion(current)
+            try ensureViewTriggers()
             return current
         }
         for statement in SQLScript.statements(PostgresSchema.sql) { _ = try runWaiting(statement) }

@@ -7,7 +7,9 @@
 -- view alongside its SQLite twin), bump PostgresSchema.version, and classify any new table in
 -- PostgresSchema.distributed or .reference. PostgresSchemaTests compares this against a fresh
 -- SQLite warehouse's catalog (tables, views, columns, nullability, unique keys) and fails on
--- any difference.
+-- any difference. The views' INSTEAD OF triggers (SQLite's Migrations.compatibilityTriggers) are
+-- the last section, which a warehouse of this version made before them gets when next opened for
+-- writing; PostgresViewWriteTests compares their writes with SQLite's.
 --
 -- Types, chosen so a copy either way is lossless (values come back byte-identical):
 -- * INTEGER → bigint; money stays bigint micro-units; 0/1 flags stay bigint with their CHECK.
@@ -619,3 +621,245 @@ WHERE b.snapshot_date = (
 CREATE VIEW last_runs AS
 SELECT r.* FROM etl_runs r
 WHERE r.run_id = (SELECT max(r2.run_id) FROM etl_runs r2 WHERE r2.command = r.command);
+
+-- Writes through `usage` and `charges` ------------------------------------------------------
+-- SQLite's INSTEAD OF triggers on the two views (Migrations.compatibilityTriggers in
+-- Sources/Load/Migrations+Version5Views.swift), so test fixtures and hand repairs
+-- (`warehouse sql --write "UPDATE usage SET quantity = '3' WHERE usage_id = 5"`) write the fact
+-- and dimension tables alike on both back ends: the same dimension rows made, ids lower-cased by
+-- SQLite's lower() (ASCII only), times read as SQLite's unixepoch() reads them, and a change to a
+-- usage row's key refused with SQLite's message. Row-level INSTEAD OF triggers on the views
+-- (https://www.postgresql.org/docs/15/sql-createtrigger.html,
+-- https://www.postgresql.org/docs/15/plpgsql-trigger.html); each returns its row, so the command
+-- tag counts the rows written and RETURNING works (SQLite counts none: sqlite3_changes() leaves out
+-- rows an INSTEAD OF trigger wrote). Everything from this header to the end of the file is
+-- `PostgresSchema.viewTriggers`, which `createOrCheckWarehouse` runs again on a version-7
+-- warehouse made before it (CREATE OR REPLACE: running it twice changes nothing).
+
+-- SQLite's unixepoch(text) (https://sqlite.org/lang_datefunc.html; date.c of SQLite 3.40, the
+-- parse and Julian-day arithmetic step by step): 'YYYY-MM-DD', then optional spaces or T's and
+-- 'HH:MM[:SS[.fff]]' with an optional 'Z' or '±HH:MM' (day 31 of any month and hour 24 roll
+-- over), a time alone (on 2000-01-01), 'now', or a Julian day number; seconds since
+-- 1970-01-01T00:00:00Z (UTC; fractions cut off), NULL for anything else. The inverse of
+-- warehouse_iso8601.
+CREATE OR REPLACE FUNCTION warehouse_unixepoch(value text) RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    space constant text := '[ \t\n\v\f\r]*';
+    parts text[];
+    rest text := NULL;
+    y bigint := 2000;
+    mo bigint := 1;
+    d bigint := 1;
+    h bigint;
+    mi bigint;
+    s double precision;
+    tz bigint := 0;
+    a bigint;
+    jd bigint;
+    r numeric;
+BEGIN
+    IF value IS NULL THEN
+        RETURN NULL;
+    END IF;
+    parts := regexp_match(value, '^(-?)([0-9]{4})-([0-9]{2})-([0-9]{2})[ \t\n\v\f\rT]*(.*)$');
+    IF parts IS NOT NULL THEN
+        y := CASE parts[1] WHEN '-' THEN -parts[2]::bigint ELSE parts[2]::bigint END;
+        mo := parts[3]::bigint;
+        d := parts[4]::bigint;
+        IF mo NOT BETWEEN 1 AND 12 OR d NOT BETWEEN 1 AND 31 THEN
+            RETURN NULL;
+        END IF;
+        rest := parts[5];
+    ELSIF lower(value) = 'now' THEN
+        RETURN floor(extract(epoch FROM statement_timestamp()))::bigint;
+    ELSIF value ~ ('^' || space || '[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?' || space || '$') THEN
+        BEGIN
+            r := btrim(value, E' \t\n\v\f\r')::numeric;
+        EXCEPTION WHEN others THEN
+            RETURN NULL;
+        END;
+        IF r < 0 OR r >= 5373484.5 THEN
+            RETURN NULL;
+        END IF;
+        BEGIN
+            s := r::double precision;
+        EXCEPTION WHEN numeric_value_out_of_range THEN
+            s := 0; -- too small for a double: SQLite's parse gives 0 (or a denormal) too
+        END;
+        jd := trunc(s * 86400000 + 0.5)::bigint;
+        RETURN jd / 1000 - 210866760000;
+    ELSIF value = '' THEN
+        RETURN NULL;
+    ELSE
+        rest := value;
+    END IF;
+    IF rest <> '' THEN
+        parts := regexp_match(rest, '^([0-9]{2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]+)?)?' || space
+            || '(?:[Zz]|([+-])([0-9]{2}):([0-9]{2}))?' || space || '$');
+        IF parts IS NULL THEN
+            RETURN NULL;
+        END IF;
+        h := parts[1]::bigint;
+        mi := parts[2]::bigint;
+        s := COALESCE(parts[3]::double precision, 0) + COALESCE(('0' || parts[4])::double precision, 0);
+        IF h > 24 OR mi > 59 OR COALESCE(parts[3]::bigint, 0) > 59 OR parts[6]::bigint > 14 OR parts[7]::bigint > 59 THEN
+            RETURN NULL;
+        END IF;
+        IF parts[5] IS NOT NULL THEN
+            tz := CASE parts[5] WHEN '-' THEN -1 ELSE 1 END * (parts[6]::bigint * 60 + parts[7]::bigint);
+        END IF;
+    END IF;
+    IF y < -4713 OR y > 9999 THEN
+        RETURN NULL;
+    END IF;
+    IF mo <= 2 THEN
+        y := y - 1;
+        mo := mo + 12;
+    END IF;
+    -- C's integer division truncates toward zero, as PostgreSQL's does.
+    a := y / 100;
+    jd := (36525 * (y + 4716) / 100 + 306001 * (mo + 1) / 10000 + d + 2 - a + a / 4) * 86400000 - 131716800000;
+    IF rest <> '' THEN
+        jd := jd + h * 3600000 + mi * 60000 + trunc(s * 1000 + 0.5)::bigint - tz * 60000;
+    END IF;
+    IF jd < 0 OR jd > 464269060799999 THEN
+        RETURN NULL;
+    END IF;
+    RETURN jd / 1000 - 210866760000;
+END
+$$;
+
+-- usage_insert, usage_update, usage_delete.
+CREATE OR REPLACE FUNCTION warehouse_usage_write() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    account bigint;
+    detail bigint;
+    id bigint;
+    sequence constant text := pg_get_serial_sequence('usage_facts', 'usage_id');
+    last bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        -- With its account_key, the row's shard on Citus.
+        DELETE FROM usage_facts
+        WHERE account_key = (SELECT k.account_key FROM account_keys k
+                             WHERE k.source = OLD.source AND k.account_id = warehouse_ascii_lower(OLD.account_id::text))
+          AND usage_id = OLD.usage_id;
+        RETURN OLD;
+    END IF;
+    IF TG_OP = 'UPDATE' AND (
+        NEW.usage_id IS DISTINCT FROM OLD.usage_id OR NEW.source IS DISTINCT FROM OLD.source
+        OR warehouse_ascii_lower(NEW.account_id::text) IS DISTINCT FROM warehouse_ascii_lower(OLD.account_id::text)
+        OR warehouse_ascii_lower(NEW.resource_id::text) IS DISTINCT FROM warehouse_ascii_lower(OLD.resource_id::text)
+        OR warehouse_ascii_lower(NEW.meter_id::text) IS DISTINCT FROM warehouse_ascii_lower(OLD.meter_id::text)
+        OR NEW.usage_start IS DISTINCT FROM OLD.usage_start OR NEW.usage_end IS DISTINCT FROM OLD.usage_end
+        OR NEW.reported_start IS DISTINCT FROM OLD.reported_start OR NEW.reported_end IS DISTINCT FROM OLD.reported_end) THEN
+        RAISE EXCEPTION 'usage: a row''s key (source, account, resource, meter, times, reported window) cannot be updated; delete the row and insert it'
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO account_keys (source, account_id, spelling) VALUES (NEW.source, warehouse_ascii_lower(NEW.account_id::text), NEW.account_id)
+            ON CONFLICT DO NOTHING;
+        INSERT INTO resource_keys (source, resource_id, spelling) VALUES (NEW.source, warehouse_ascii_lower(NEW.resource_id::text), NEW.resource_id)
+            ON CONFLICT DO NOTHING;
+        INSERT INTO meter_keys (source, meter_id, spelling) VALUES (NEW.source, warehouse_ascii_lower(NEW.meter_id::text), NEW.meter_id)
+            ON CONFLICT DO NOTHING;
+    END IF;
+    -- The usage_details row holding NEW's details, added when none does: NULLs compared as equal,
+    -- text byte for byte (SQLite compares these BINARY), no tags as '{}'.
+    INSERT INTO usage_details (unit, customer_id, subscription_id, resource_group, user_name, location, tags)
+    SELECT NEW.unit, NEW.customer_id, NEW.subscription_id, NEW.resource_group, NEW.user_name, NEW.location, COALESCE(NEW.tags, '{}')
+    WHERE NOT EXISTS (
+        SELECT 1 FROM usage_details d
+        WHERE d.unit IS NOT DISTINCT FROM NEW.unit AND d.customer_id IS NOT DISTINCT FROM NEW.customer_id::text
+          AND d.subscription_id IS NOT DISTINCT FROM NEW.subscription_id::text
+          AND d.resource_group IS NOT DISTINCT FROM NEW.resource_group::text AND d.user_name IS NOT DISTINCT FROM NEW.user_name
+          AND d.location IS NOT DISTINCT FROM NEW.location AND d.tags = COALESCE(NEW.tags, '{}'));
+    SELECT d.detail_key INTO detail FROM usage_details d
+    WHERE d.unit IS NOT DISTINCT FROM NEW.unit AND d.customer_id IS NOT DISTINCT FROM NEW.customer_id::text
+      AND d.subscription_id IS NOT DISTINCT FROM NEW.subscription_id::text
+      AND d.resource_group IS NOT DISTINCT FROM NEW.resource_group::text AND d.user_name IS NOT DISTINCT FROM NEW.user_name
+      AND d.location IS NOT DISTINCT FROM NEW.location AND d.tags = COALESCE(NEW.tags, '{}')
+    ORDER BY d.detail_key LIMIT 1;
+    SELECT k.account_key INTO account FROM account_keys k
+    WHERE k.source = NEW.source AND k.account_id = warehouse_ascii_lower(NEW.account_id::text);
+    IF TG_OP = 'UPDATE' THEN
+        UPDATE usage_facts SET quantity = NEW.quantity, cost = NEW.cost, cost_currency = NEW.cost_currency, page_id = NEW.page_id,
+            detail_key = detail
+        WHERE account_key = account AND usage_id = OLD.usage_id;
+        RETURN NEW;
+    END IF;
+    -- usage_id is an identity column: a row without one takes the next, as the loader's rows do;
+    -- one given moves the sequence past it, so the loader never draws it again (SQLite's next
+    -- rowid is one past the largest).
+    id := NEW.usage_id;
+    IF id IS NULL THEN
+        id := nextval(sequence);
+    ELSE
+        EXECUTE format('SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM %s', sequence::regclass) INTO last;
+        IF id > last THEN
+            PERFORM setval(sequence, id);
+        END IF;
+    END IF;
+    INSERT INTO usage_facts (usage_id, account_key, meter_key, usage_start, resource_key, usage_end, reported_start,
+                             reported_end, detail_key, quantity, cost, cost_currency, page_id)
+    VALUES (
+        id,
+        account,
+        (SELECT k.meter_key FROM meter_keys k WHERE k.source = NEW.source AND k.meter_id = warehouse_ascii_lower(NEW.meter_id::text)),
+        warehouse_unixepoch(NEW.usage_start),
+        (SELECT k.resource_key FROM resource_keys k WHERE k.source = NEW.source AND k.resource_id = warehouse_ascii_lower(NEW.resource_id::text)),
+        warehouse_unixepoch(NEW.usage_end),
+        COALESCE(warehouse_unixepoch(NULLIF(NEW.reported_start, '')), 0),
+        COALESCE(warehouse_unixepoch(NULLIF(NEW.reported_end, '')), 0),
+        detail, NEW.quantity, NEW.cost, NEW.cost_currency, NEW.page_id);
+    NEW.usage_id := id;
+    RETURN NEW;
+END
+$$;
+
+-- charges_insert, charges_update, charges_delete. charge_facts also holds its usage row's
+-- account_key (Citus's distribution column), taken from the row; charge_totals is kept by
+-- charge_facts' own triggers, which fire for these statements as for any.
+CREATE OR REPLACE FUNCTION warehouse_charges_write() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    account bigint;
+    spelled bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        DELETE FROM charge_facts WHERE usage_id = OLD.usage_id;
+        RETURN OLD;
+    END IF;
+    -- The cost_center_names row of NEW's key and spelling (a NULL spelling equal to NULL), added when missing.
+    INSERT INTO cost_center_names (cost_center_key, spelling)
+    SELECT NEW.cost_center_key, NEW.cost_center
+    WHERE NOT EXISTS (SELECT 1 FROM cost_center_names n
+                      WHERE n.cost_center_key = NEW.cost_center_key AND n.spelling IS NOT DISTINCT FROM NEW.cost_center);
+    SELECT n.name_key INTO spelled FROM cost_center_names n
+    WHERE n.cost_center_key = NEW.cost_center_key AND n.spelling IS NOT DISTINCT FROM NEW.cost_center
+    ORDER BY n.name_key LIMIT 1;
+    IF TG_OP = 'UPDATE' AND NEW.usage_id IS NOT DISTINCT FROM OLD.usage_id THEN
+        UPDATE charge_facts SET period = NEW.period, name_key = spelled, amount_micros = NEW.amount_micros, currency = NEW.currency
+        WHERE usage_id = OLD.usage_id;
+        RETURN NEW;
+    END IF;
+    SELECT f.account_key INTO account FROM usage_facts f WHERE f.usage_id = NEW.usage_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'charges: no usage row has usage_id %', NEW.usage_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        -- Moved to another usage row, perhaps of another account: Citus refuses an UPDATE of the
+        -- distribution column, so the charge is deleted and inserted.
+        DELETE FROM charge_facts WHERE usage_id = OLD.usage_id;
+    END IF;
+    INSERT INTO charge_facts (account_key, usage_id, period, name_key, amount_micros, currency)
+    VALUES (account, NEW.usage_id, NEW.period, spelled, NEW.amount_micros, NEW.currency);
+    RETURN NEW;
+END
+$$;
+
+CREATE OR REPLACE TRIGGER usage_insert INSTEAD OF INSERT ON usage FOR EACH ROW EXECUTE FUNCTION warehouse_usage_write();
+CREATE OR REPLACE TRIGGER usage_update INSTEAD OF UPDATE ON usage FOR EACH ROW EXECUTE FUNCTION warehouse_usage_write();
+CREATE OR REPLACE TRIGGER usage_delete INSTEAD OF DELETE ON usage FOR EACH ROW EXECUTE FUNCTION warehouse_usage_write();
+CREATE OR REPLACE TRIGGER charges_insert INSTEAD OF INSERT ON charges FOR EACH ROW EXECUTE FUNCTION warehouse_charges_write();
+CREATE OR REPLACE TRIGGER charges_update INSTEAD OF UPDATE ON charges FOR EACH ROW EXECUTE FUNCTION warehouse_charges_write();
+CREATE OR REPLACE TRIGGER charges_delete INSTEAD OF DELETE ON charges FOR EACH ROW EXECUTE FUNCTION warehouse_charges_write();
