@@ -1,6 +1,5 @@
 import Foundation
 import Load
-import NIOCore
 import PostgresNIO
 
 /// The rows of one query as `PostgresRemote.rows` hands them to Load (`RemoteRows`): a whole
