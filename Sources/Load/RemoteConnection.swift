@@ -13,6 +13,11 @@ public protocol RemoteConnection: AnyObject {
     /// Runs one statement with `values` bound in order to its parameters: its rows, and how many
     /// rows it inserted, updated or deleted.
     func run(_ sql: String, _ values: [SQLValue]) throws -> RemoteResult
+    /// Runs one query with `values` bound and hands its rows back in order as they are read, so
+    /// a result of any size is held a batch at a time (a server-side cursor), not all at once; a
+    /// statement that cannot stream comes back whole, as `run` reads it. The caller reads it to
+    /// the end or `close`s it, and may run other statements on this connection meanwhile.
+    func rows(_ sql: String, _ values: [SQLValue]) throws -> any RemoteRows
     /// Runs a script of statements without parameters (transaction control, schema).
     func execute(_ sql: String) throws
     /// Makes the server's warehouse ready: created when the database has none (unless
@@ -35,6 +40,16 @@ public struct RemoteResult: Sendable {
         self.rows = rows
         self.changes = changes
     }
+}
+
+/// The rows of one query being read from a server (`RemoteConnection.rows`), in order.
+public protocol RemoteRows: AnyObject {
+    /// The next row, or nil after the last one (then nothing is left open on the server).
+    func next() throws -> [SQLValue]?
+    /// Stops reading before the end and frees what the server holds for it; errors are
+    /// dropped, as a failed transaction frees it anyway. Calling it again, or after the end, does
+    /// nothing.
+    func close()
 }
 
 /// How Load reaches a warehouse named by a URL rather than a path. The CLI sets `connect` at

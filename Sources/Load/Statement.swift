@@ -15,10 +15,11 @@ public final class Statement {
     /// unowned `database`: a statement may outlive its connection object, as SQLite's
     /// `sqlite3_close_v2` allows (`warehouse copy` streams one that way).
     private let remote: (any RemoteConnection)?
-    /// On a server: the values bound so far, and the rows of the run being stepped through.
+    /// On a server: the values bound so far, the rows of the run being stepped through (read a
+    /// batch at a time, `RemoteConnection.rows`), and the row `step()` stopped on.
     private var remoteValues: [SQLValue] = []
-    private var remoteRows: [[SQLValue]]?
-    private var remoteCursor = 0
+    private var remoteRows: (any RemoteRows)?
+    private var remoteRow: [SQLValue] = []
 
     init(database: Database, sql: String) throws {
         self.database = database
@@ -60,8 +61,12 @@ public final class Statement {
         return false
     }
 
-    /// sqlite3_finalize returns the error of the last step, which `step()` already reported.
-    deinit { if let sqliteHandle { _ = sqlite3_finalize(sqliteHandle) } }
+    /// sqlite3_finalize returns the error of the last step, which `step()` already reported. A
+    /// server's rows still being stepped are closed.
+    deinit {
+        remoteRows?.close()
+        if let sqliteHandle { _ = sqlite3_finalize(sqliteHandle) }
+    }
 
     // The four below read SQLite's compiled statement: `warehouse sql` and `copy` on a file only.
 
@@ -139,7 +144,7 @@ public final class Statement {
     public func reset() throws {
         guard remote == nil else {
             remoteValues = []
-            remoteRows = nil
+            stopRemoteRows()
             return
         }
         // sqlite3_reset returns the error of the last step, which was already reported by step().
@@ -152,14 +157,19 @@ public final class Statement {
     /// Steps once; true when a row is available.
     public func step() throws -> Bool {
         if let remote {
-            if remoteRows == nil {
-                remoteRows = try remote.run(sql, remoteValues).rows
-                remoteCursor = 0
-            } else {
-                remoteCursor += 1
+            let rows = try remoteRows ?? remote.rows(sql, remoteValues)
+            remoteRows = rows
+            do {
+                if let row = try rows.next() {
+                    remoteRow = row
+                    return true
+                }
+            } catch {
+                stopRemoteRows()
+                throw error
             }
-            if remoteCursor < remoteRows!.count { return true }
-            remoteRows = nil
+            // Done: the next step runs the statement again, as SQLite's does after SQLITE_DONE.
+            stopRemoteRows()
             return false
         }
         let code = sqlite3_step(handle)
@@ -177,14 +187,21 @@ public final class Statement {
     /// The row the last `step()` stopped on.
     private var currentRow: Row {
         guard remote != nil else { return Row(statement: self) }
-        return Row(values: remoteRows.map { $0[remoteCursor] } ?? [])
+        return Row(values: remoteRow)
+    }
+
+    /// Ends the stepping of a server's rows, closing them if they were not read to the end.
+    private func stopRemoteRows() {
+        remoteRows?.close()
+        remoteRows = nil
+        remoteRow = []
     }
 
     /// Runs the statement to completion, discarding rows; returns the number of rows changed.
     @discardableResult
     public func run() throws -> Int {
         if let remote {
-            remoteRows = nil
+            stopRemoteRows()
             return try remote.run(sql, remoteValues).changes
         }
         while try step() {}
@@ -192,11 +209,15 @@ public final class Statement {
         return Int(sqlite3_changes64(database.handle))
     }
 
-    /// Calls `body` for each row.
+    /// Calls `body` for each row. On a server the rows arrive a batch at a time
+    /// (`RemoteConnection.rows`), so `body` may run other statements on the same connection, and
+    /// the rows are closed however the loop ends.
     public func forEachRow(_ body: (Row) throws -> Void) throws {
         if let remote {
-            remoteRows = nil
-            for values in try remote.run(sql, remoteValues).rows { try body(Row(values: values)) }
+            stopRemoteRows()
+            let rows = try remote.rows(sql, remoteValues)
+            defer { rows.close() }
+            while let values = try rows.next() { try body(Row(values: values)) }
             return
         }
         defer { _ = sqlite3_reset(handle) }
@@ -210,10 +231,10 @@ public final class Statement {
         return result
     }
 
-    /// The first row, mapped, or nil.
+    /// The first row, mapped, or nil: on a server one round trip, whole (no cursor).
     public func first<T>(_ transform: (Row) throws -> T) throws -> T? {
         if let remote {
-            remoteRows = nil
+            stopRemoteRows()
             return try remote.run(sql, remoteValues).rows.first.map { try transform(Row(values: $0)) }
         }
         defer { _ = sqlite3_reset(handle) }

@@ -162,9 +162,15 @@ struct ChargeWriter {
     /// Shows each cost center in its most common spelling over all charges, and drops the
     /// spellings and cost centers no charge uses any more. Writes only what differs.
     mutating func refreshCostCenters() throws {
-        // Counted here rather than with GROUP BY: SQLite would sort every charge in a temporary b-tree.
         var uses: [Int64: Int] = [:]
-        try db.cached("SELECT name_key FROM charge_facts").forEachRow { uses[$0.int64(0), default: 0] += 1 }
+        if db.dialect == .sqlite {
+            // Counted here rather than with GROUP BY: SQLite would sort every charge in a temporary b-tree.
+            try db.cached("SELECT name_key FROM charge_facts").forEachRow { uses[$0.int64(0), default: 0] += 1 }
+        } else {
+            // A server counts where the charges are (a hash aggregate) and sends a row per name,
+            // not every charge (https://www.postgresql.org/docs/15/runtime-config-query.html#GUC-ENABLE-HASHAGG).
+            try db.cached("SELECT name_key, count(*) FROM charge_facts GROUP BY name_key").forEachRow { uses[$0.int64(0)] = $0.int(1) }
+        }
         var spellings: [String: [String: Int]] = [:]
         for (nameKey, key, spelling) in try db.cached("SELECT name_key, cost_center_key, COALESCE(spelling, cost_center_key) FROM cost_center_names")
             .map({ ($0.int64(0), $0.string(1), $0.string(2)) }) {

@@ -13,9 +13,20 @@ import PostgresNIO
 /// `PostgresSession.runWaiting`, the calling thread waits on the query's future, which completes
 /// on postgres-nio's event loop thread, never the caller's, so the wait cannot deadlock. Query's
 /// readers use it too (`PostgresReader`).
+///
+/// A query read row by row (`rows`: `Statement.step` and `forEachRow`) streams through a cursor
+/// inside a transaction block (`PostgresRows`); the connection tracks whether one is open from
+/// the statements it runs (the server reports it only inside postgres-nio).
 public final class PostgresRemote: RemoteConnection {
     let session: PostgresSession
-    private var texts: [String: String] = [:]
+    /// Each text's PostgreSQL spelling and what it is, worked out once.
+    private var texts: [String: Translation] = [:]
+    /// Whether a transaction block is open (`BEGIN` ran and no `COMMIT` or `ROLLBACK` yet).
+    private(set) var inTransaction = false
+    /// How many rows a cursor's FETCH reads at once: ten thousand usage rows are a few MB.
+    public var fetchBatch = 10_000
+    /// Cursors declared so far: the next one's name is `warehouse_cursor_<count + 1>`.
+    private var cursors = 0
 
     init(session: PostgresSession) { self.session = session }
 
@@ -40,9 +51,34 @@ public final class PostgresRemote: RemoteConnection {
     }
 
     public func run(_ sql: String, _ values: [SQLValue]) throws -> RemoteResult {
-        let result = try session.runWaiting(translated(sql), values, doing: "statement failed")
+        let result = try runTracked(sql, values)
         let rows = try result.rows.map { try $0.map(PostgresValues.value) }
         return RemoteResult(rows: rows, changes: result.metadata.rows ?? 0)
+    }
+
+    /// A query's rows: through a cursor inside a transaction block when it is a query a cursor
+    /// can run (`SQLScript.isCursorQuery`), else read whole in one round trip.
+    public func rows(_ sql: String, _ values: [SQLValue]) throws -> any RemoteRows {
+        let statement = translated(sql)
+        guard inTransaction, statement.streams else {
+            return PostgresRows(session: session, whole: try runTracked(sql, values))
+        }
+        cursors += 1
+        return try PostgresRows(session: session, cursor: "warehouse_cursor_\(cursors)", query: statement.text, values: values, batch: fetchBatch)
+    }
+
+    /// Runs one statement, keeping `inTransaction`: set by a `BEGIN` that ran, cleared by a
+    /// `COMMIT` or `ROLLBACK` whether it ran or failed (a failed COMMIT rolls back).
+    private func runTracked(_ sql: String, _ values: [SQLValue]) throws -> PostgresQueryResult {
+        let statement = translated(sql)
+        do {
+            let result = try session.runWaiting(statement.text, values, doing: "statement failed")
+            if let change = statement.transactionChange { inTransaction = change }
+            return result
+        } catch {
+            if statement.transactionChange == false { inTransaction = false }
+            throw error
+        }
     }
 
     public func execute(_ sql: String) throws {
@@ -92,11 +128,20 @@ public final class PostgresRemote: RemoteConnection {
     /// Every lock's key text, apart from any other application's advisory locks.
     static func lockKey(_ name: String) -> String { "warehouse run " + name }
 
-    /// `sql` with SQLite's parameters as PostgreSQL's `$n`, translated once per text.
-    private func translated(_ sql: String) -> String {
-        if let text = texts[sql] { return text }
+    /// A statement's PostgreSQL text (SQLite's parameters as `$n`), whether a cursor can run it,
+    /// and how it opens or ends a transaction block.
+    private struct Translation {
+        var text: String
+        var streams: Bool
+        var transactionChange: Bool?
+    }
+
+    /// `sql` translated, once per text.
+    private func translated(_ sql: String) -> Translation {
+        if let translation = texts[sql] { return translation }
         let text = SQLScript.forPostgres(sql)
-        texts[sql] = text
-        return text
+        let translation = Translation(text: text, streams: SQLScript.isCursorQuery(text), transactionChange: SQLScript.transactionChange(text))
+        texts[sql] = translation
+        return translation
     }
 }

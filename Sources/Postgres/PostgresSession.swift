@@ -139,10 +139,21 @@ public final class PostgresSession {
     /// callers' path (Query's reader, Load's remote connection, the schema check). The future
     /// completes on postgres-nio's event loop, never the waiting thread, so it cannot deadlock.
     public func runWaiting(_ sql: String, _ values: [SQLValue] = [], doing what: String = "query failed") throws -> PostgresQueryResult {
+        try wait(send(sql, values), doing: what)
+    }
+
+    /// Sends one statement (`$n` parameters) without waiting: its result's future. The connection
+    /// runs statements in the order they were sent, so a caller may send several and then wait
+    /// (`PostgresCursor` sends a cursor's DECLARE and first FETCH together).
+    func send(_ sql: String, _ values: [SQLValue] = []) -> EventLoopFuture<PostgresQueryResult> {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values { PostgresValues.bind(value, into: &bindings) }
+        return connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+    }
+
+    /// Waits for a statement `send` sent; a failure as a redacted `PostgresError`.
+    func wait(_ future: EventLoopFuture<PostgresQueryResult>, doing what: String = "query failed") throws -> PostgresQueryResult {
         do {
-            let future: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
             return try future.wait()
         } catch {
             throw PostgresError.from(error, database: url, doing: what)

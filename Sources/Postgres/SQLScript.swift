@@ -103,6 +103,41 @@ enum SQLScript {
         return out
     }
 
+    /// The words of `sql` (names and keywords, upper-cased) outside quotes and comments.
+    static func words(_ sql: String) -> [String] {
+        var words: [String] = []
+        scan(sql) { token in
+            if let first = token.first, isNamePart(first) { words.append(token.uppercased()) }
+        }
+        return words
+    }
+
+    /// Whether a cursor can run `sql` (https://www.postgresql.org/docs/15/sql-declare.html takes
+    /// a SELECT or VALUES only): it starts with SELECT or WITH and has no INSERT, UPDATE, DELETE,
+    /// MERGE or INTO anywhere (DECLARE refuses a data-modifying WITH, `SELECT … INTO` and
+    /// `FOR UPDATE`). A name holding such a word only costs the query its streaming.
+    static func isCursorQuery(_ sql: String) -> Bool {
+        let words = words(sql)
+        guard words.first == "SELECT" || words.first == "WITH" else { return false }
+        let writes: Set<String> = ["INSERT", "UPDATE", "DELETE", "MERGE", "INTO"]
+        return !words.contains(where: writes.contains)
+    }
+
+    /// Whether `sql` opens a transaction block (true: BEGIN, START TRANSACTION) or ends one
+    /// (false: COMMIT, END, ABORT, ROLLBACK but not ROLLBACK TO a savepoint, PREPARE
+    /// TRANSACTION); nil for any other statement.
+    /// https://www.postgresql.org/docs/15/sql-commands.html
+    static func transactionChange(_ sql: String) -> Bool? {
+        let words = words(sql).prefix(2)
+        switch words.first {
+        case "BEGIN", "START": return true
+        case "COMMIT", "END", "ABORT": return false
+        case "ROLLBACK": return words.dropFirst().first == "TO" ? nil : false
+        case "PREPARE": return words.dropFirst().first == "TRANSACTION" ? false : nil
+        default: return nil
+        }
+    }
+
     private static func isNameStart(_ c: Character) -> Bool { c.isLetter || c == "_" }
     private static func isNamePart(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
 
