@@ -65,6 +65,19 @@ extension ResultTable {
     /// `-x`, a JSON text starting with `+`), so it prints values as stored. Files meant for
     /// spreadsheets (invoices, reports, exports) are made with `renderSpreadsheetCSV`.
     func renderDelimited(_ separator: Character, neutralizingFormulas: Bool = false) -> String {
+        var out = Self.delimitedLine(columns.map(SQLValue.text), separator, neutralizingFormulas: false)
+        for row in rows { out += Self.delimitedLine(row, separator, neutralizingFormulas: neutralizingFormulas) }
+        return separator == "\t" ? out.replacingOccurrences(of: "\r\n", with: "\n") : out
+    }
+
+    /// One line of `renderSpreadsheetCSV`: the header when given the columns as text, else a row.
+    /// For output written as it is made (`FocusExport.write`), a line at a time.
+    public static func spreadsheetCSVLine(_ values: [SQLValue], header: Bool = false) -> String {
+        delimitedLine(values, ",", neutralizingFormulas: !header)
+    }
+
+    /// `values` as one CSV or TSV line, ending in CRLF (`renderDelimited` makes TSV's LF).
+    static func delimitedLine(_ values: [SQLValue], _ separator: Character, neutralizingFormulas: Bool) -> String {
         func escape(_ value: String) -> String {
             let field = SafeText.withoutControls(value)
             if separator == "\t" {
@@ -75,14 +88,10 @@ extension ResultTable {
             }
             return field
         }
-        var out = columns.map(escape).joined(separator: String(separator)) + "\r\n"
-        for row in rows {
-            out += row.map { value in
-                if neutralizingFormulas, case .text(let text) = value { return escape(SafeText.spreadsheetCell(text)) }
-                return escape(value.description)
-            }.joined(separator: String(separator)) + "\r\n"
-        }
-        return separator == "\t" ? out.replacingOccurrences(of: "\r\n", with: "\n") : out
+        return values.map { value in
+            if neutralizingFormulas, case .text(let text) = value { return escape(SafeText.spreadsheetCell(text)) }
+            return escape(value.description)
+        }.joined(separator: String(separator)) + "\r\n"
     }
 
     func renderJSON(lines: Bool) -> String {

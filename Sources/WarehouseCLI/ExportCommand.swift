@@ -31,8 +31,9 @@ struct FocusExportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try checkOutput(output, warehouse: database.text)
-            let export = try await database.reading { try FocusExport(db: $0).csv(period: period, version: version) }
-            try writeOutput(export.text, to: output)
+            let file = try OutputWriter(path: output)
+            let export = try await database.reading { try FocusExport(db: $0).write(period: period, version: version, to: file.write) }
+            try file.finish()
             if export.unpricedRecords > 0 {
                 printError("warning: \(export.unpricedRecords) unpriced usage record(s) in \(period) are not in the export")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import WarehouseCLI
 
 /// Issue 17, item 4: `--output` files are 0600 (an existing mode kept) and never the warehouse.
 @Suite struct OutputFileTests {
@@ -30,6 +31,29 @@ import Testing
             #expect(refused.stdout.isEmpty)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+    }
+
+    /// `export focus` writes as it reads (`OutputWriter`, chunks of 1 MiB): lines crossing chunk
+    /// edges arrive whole, the file appears only when finished, and a writer dropped unfinished
+    /// (the export failed) leaves the file as it was and no temporary file beside it.
+    @Test func writtenInChunksAFileAppearsWholeOrNotAtAll() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("export.csv")
+        try "old".write(toFile: path, atomically: false, encoding: .utf8)
+        let lines = (0..<60_000).map { "row \($0),é,\(String(repeating: "x", count: $0 % 97))\r\n" }
+        do {
+            let dropped = try OutputWriter(path: path)
+            for line in lines { try dropped.write(line) }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path(".")) == ["export.csv"])
+        let writer = try OutputWriter(path: path)
+        for line in lines { try writer.write(line) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old", "nothing replaces the file before finish")
+        try writer.finish()
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(written.utf8.count > 2 * OutputWriter.chunk && written == lines.joined())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path(".")) == ["export.csv"])
     }
 
     static func mode(_ path: String) throws -> Int {
