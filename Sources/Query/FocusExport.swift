@@ -89,8 +89,11 @@ public struct FocusExport {
             try sink(ResultTable.spreadsheetCSVLine(Self.values(focus, version: version)))
             rows += 1
         }
+        // Every charge is an `invoice_lines` row (its usage row and cost-center name are foreign
+        // keys), so the month's unpriced lines are counted on `charge_facts` alone: through the
+        // view, SQLite joined the dimensions first and took a minute on a million-row warehouse.
         let unpriced = try db.value(
-            "SELECT count(*) FROM invoice_lines WHERE period = ?1 AND amount_micros IS NULL", period)?.int64 ?? 0
+            "SELECT count(*) FROM charge_facts WHERE period = ?1 AND amount_micros IS NULL", period)?.int64 ?? 0
         return Summary(rows: rows, unpricedRecords: Int(unpriced))
     }
 
