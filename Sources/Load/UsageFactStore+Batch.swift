@@ -16,6 +16,12 @@ import WarehouseCore
 /// through postgres-nio's future-based query (its `COPY` is async only, and the loaders are
 /// synchronous code on the cooperative pool, where waiting on a task could starve it).
 ///
+/// The update and the insert-if-missing are one statement rather than `INSERT … ON CONFLICT`,
+/// which on PostgreSQL draws the next `usage_id` from its sequence even for a row it only updates
+/// (https://www.postgresql.org/docs/15/sql-insert.html#SQL-ON-CONFLICT): a nightly re-pull would
+/// leave gaps, and the same loads would number rows differently than SQLite does. Both parts see
+/// the same snapshot, so an existing row is never inserted.
+///
 /// A file repeats a key now and then; the rows are then sent in rounds, each key at most once a
 /// round (its first occurrence in the first), so each round sees the one before it, and every
 /// row changes or not exactly as it would one by one, in SQLite, with the same `usage_id`s.
@@ -107,35 +113,5 @@ extension UsageFactStore {
             + " FROM s WHERE NOT EXISTS (SELECT 1 FROM usage_facts f WHERE \(match)) ORDER BY s.ord RETURNING "
             + keys.joined(separator: ", ") + ") "
             + "SELECT ord FROM updated UNION ALL SELECT s.ord FROM inserted JOIN s USING (\(keys.joined(separator: ", ")))"
-    }
-}
-
-/// A PostgreSQL array literal of `SQLValue`s, bound as one text parameter and cast to the
-/// column's array type (https://www.postgresql.org/docs/15/arrays.html#ARRAYS-IO): integers as
-/// digits, text double-quoted with `"` and `\` escaped by a backslash, NULL bare. Data, never SQL.
-public enum SQLArrayLiteral {
-    public static func make(_ values: [SQLValue]) -> String {
-        var out = "{"
-        out.reserveCapacity(values.count * 12)
-        for (index, value) in values.enumerated() {
-            if index > 0 { out += "," }
-            switch value {
-            case .null: out += "NULL"
-            case .integer(let number): out += String(number)
-            case .real(let number): out += String(number)
-            case .text(let text): quote(text, into: &out)
-            case .blob: preconditionFailure("no blob column is sent as an array")
-            }
-        }
-        return out + "}"
-    }
-
-    private static func quote(_ text: String, into out: inout String) {
-        out += "\""
-        for character in text.unicodeScalars {
-            if character == "\"" || character == "\\" { out += "\\" }
-            out.unicodeScalars.append(character)
-        }
-        out += "\""
     }
 }

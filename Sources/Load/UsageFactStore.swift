@@ -105,7 +105,6 @@ public final class UsageFactStore {
     /// a difference too (a file load points its rows at the page that loaded them last); without,
     /// a row the new answer repeats keeps pointing at the page that first loaded it.
     static let upsertSQL = [true: makeUpsertSQL(pageCounts: true), false: makeUpsertSQL(pageCounts: false)]
-    static let serverUpsertSQL = [true: makeServerUpsertSQL(pageCounts: true), false: makeServerUpsertSQL(pageCounts: false)]
 
     static func makeUpsertSQL(pageCounts: Bool) -> String {
         let compared = values + (pageCounts ? ["page_id"] : [])
@@ -113,27 +112,6 @@ public final class UsageFactStore {
             + " ON CONFLICT (\(conflict)) DO UPDATE SET "
             + (values + ["page_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             + " WHERE " + compared.map { "usage_facts.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
-    }
-
-    /// `upsertSQL` for PostgreSQL, where `INSERT … ON CONFLICT` draws the next `usage_id` from its
-    /// sequence even when the row exists and is only updated
-    /// (https://www.postgresql.org/docs/15/sql-insert.html#SQL-ON-CONFLICT): a nightly re-pull
-    /// would leave gaps, and the same loads would number rows differently than SQLite does. Here
-    /// the update and the insert-if-missing are one statement (both see the same snapshot, so an
-    /// existing row is never inserted), a number is drawn only for a row actually inserted, and
-    /// the statement answers how many rows it changed. Parameters are numbered as `upsertSQL`'s.
-    static func makeServerUpsertSQL(pageCounts: Bool) -> String {
-        let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        func parameter(_ column: String) -> String { "?\(names.firstIndex(of: column)! + 1)" }
-        let match = conflict.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { "\($0) = \(parameter($0))" }
-            .joined(separator: " AND ")
-        let compared = values + (pageCounts ? ["page_id"] : [])
-        return "WITH updated AS (UPDATE usage_facts SET "
-            + (values + ["page_id"]).map { "\($0) = \(parameter($0))" }.joined(separator: ", ")
-            + " WHERE \(match) AND (" + compared.map { "\($0) IS DISTINCT FROM \(parameter($0))" }.joined(separator: " OR ") + ") RETURNING 1), "
-            + "inserted AS (INSERT INTO usage_facts (\(columns)) SELECT " + names.map(parameter).joined(separator: ", ")
-            + " WHERE NOT EXISTS (SELECT 1 FROM usage_facts WHERE \(match)) RETURNING 1) "
-            + "SELECT (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted)"
     }
 
     /// The integer key of `row`, its ids and details given keys (inserted when new).
@@ -155,23 +133,23 @@ public final class UsageFactStore {
         try upsert(row, key: try key(row), pageCounts: pageCounts)
     }
 
-    /// `upsert` with the row's key already resolved.
+    /// `upsert` with the row's key already resolved. On a server, a batch of one (`upsert(_:pageCounts:)`).
     @discardableResult
     public func upsert(_ row: Row, key: Key, pageCounts: Bool) throws -> Bool {
+        guard db.remote == nil else { return try upsert([(row, key)], pageCounts: pageCounts)[0] }
         precondition(db.isInTransaction, "UsageFactStore writes inside the caller's transaction")
         let detail = try db.dimensions.detailKey(row, in: db)
         let statement: Statement
         if let held = upserts[pageCounts] {
             statement = held
         } else {
-            statement = try db.cached((db.remote == nil ? Self.upsertSQL : Self.serverUpsertSQL)[pageCounts]!)
+            statement = try db.cached(Self.upsertSQL[pageCounts]!)
             upserts[pageCounts] = statement
         }
         try statement.bind(
             key.account, key.meter, key.start, key.resource, key.end, key.reportedStart, key.reportedEnd, detail, row.quantity, row.cost,
             row.costCurrency, row.pageID, key.charge, try db.dimensions.termsKey(row.charge, in: db))
-        let changed = db.remote == nil ? try statement.run() : try statement.first { $0.int(0) } ?? 0
-        guard changed > 0 else { return false }
+        guard try statement.run() > 0 else { return false }
         touch(key)
         return true
     }
