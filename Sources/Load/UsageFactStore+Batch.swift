@@ -99,8 +99,8 @@ extension UsageFactStore {
     /// `columns` in order).
     static func makeBatchUpsertSQL(pageCounts: Bool) -> String {
         let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        let texts: Set<String> = ["quantity", "cost", "cost_currency"]
-        let arrays = (["ord"] + names).enumerated().map { "CAST(?\($0.offset + 1) AS \(texts.contains($0.element) ? "text" : "bigint")[])" }
+        let types = ["quantity": "numeric", "cost": "numeric", "cost_currency": "text"]
+        let arrays = (["ord"] + names).enumerated().map { "CAST(?\($0.offset + 1) AS \(types[$0.element] ?? "bigint")[])" }
         let keys = conflict.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let match = keys.map { "f.\($0) = s.\($0)" }.joined(separator: " AND ")
         let compared = values + (pageCounts ? ["page_id"] : [])

@@ -17,8 +17,9 @@ public enum SQLDialect: Sendable {
     }
 
     /// The texts of a group joined by `separator` (order unspecified: callers add them up).
+    /// PostgreSQL's quantities are `numeric`, whose text is the canonical decimal SQLite keeps.
     public func joined(_ expression: String, separator: String) -> String {
-        self == .sqlite ? "group_concat(\(expression), '\(separator)')" : "string_agg(\(expression), '\(separator)')"
+        self == .sqlite ? "group_concat(\(expression), '\(separator)')" : "string_agg(CAST(\(expression) AS text), '\(separator)')"
     }
 
     /// The one-character text of `code`.

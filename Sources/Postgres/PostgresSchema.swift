@@ -5,9 +5,14 @@ import WarehouseCore
 /// The warehouse's schema on PostgreSQL: `schema.sql` beside this file (embedded at build time),
 /// which SQLite version it stands for, and how Citus would spread its tables.
 public enum PostgresSchema {
-    /// The SQLite schema version the DDL implements. A PostgreSQL warehouse records it in
-    /// `schema_version`; a copy refuses two warehouses of different versions.
-    public static let version = 7
+    /// The version of the DDL, recorded in `schema_version`. Up to 7 it is SQLite's (version 7
+    /// is the port of SQLite's version 7); later ones are PostgreSQL's own, listed in
+    /// `PostgresMigrations.swift`, which carries an older warehouse forward.
+    public static let version = 8
+
+    /// The SQLite schema version whose tables, columns, keys and views the DDL has: a copy
+    /// between the two back ends needs this build's SQLite schema to be it.
+    public static let sqliteVersion = 7
 
     /// The DDL, as `warehouse init --db postgres://…` runs it.
     public static var sql: String { PostgresSchemaText.sql }
@@ -95,12 +100,17 @@ extension PostgresSession {
     }
 
     /// `initializeWarehouse` inside a transaction the caller has begun (and commits or rolls
-    /// back): `warehouse copy` creates the schema in the transaction that fills it. A warehouse
-    /// of this version made before the views' triggers gets them (`ensureViewTriggers`).
+    /// back): `warehouse copy` creates the schema in the transaction that fills it. An older
+    /// warehouse is migrated (`migrate(from:now:)`); one of version 7 made before the views'
+    /// triggers gets them (`ensureViewTriggers`).
     func createOrCheckWarehouse(now: UTCTime) throws -> Int {
         _ = try runWaiting("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
         let current = try schemaVersion()
         guard current == 0 else {
+            if current < PostgresSchema.version {
+                try migrate(from: current, now: now)
+                return PostgresSchema.version
+            }
             try checkVersion(current)
             try ensureViewTriggers()
             return current
@@ -111,14 +121,15 @@ extension PostgresSession {
         return PostgresSchema.version
     }
 
-    /// Refuses a warehouse of another version than this build's.
+    /// Refuses a warehouse of another version than this build's (an older one is migrated when
+    /// opened for writing, not when read).
     public func checkVersion(_ version: Int) throws {
         if version > PostgresSchema.version {
             throw PostgresError("\(url.redacted): schema version \(version) is newer than this build knows (\(PostgresSchema.version)); upgrade warehouse")
         }
         if version < PostgresSchema.version {
             throw PostgresError(
-                "\(url.redacted): schema version \(version), expected \(PostgresSchema.version); migrating a PostgreSQL warehouse is not built yet")
+                "\(url.redacted): schema version \(version), expected \(PostgresSchema.version); run `warehouse init` to migrate")
         }
     }
 }

@@ -47,6 +47,9 @@ public final class PostgresSession {
             var configuration = PostgresConnection.Configuration(
                 host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
             configuration.options.connectTimeout = .seconds(10)
+            // Days cast to text as YYYY-MM-DD and times shown in UTC, whatever the server's
+            // postgresql.conf says (https://www.postgresql.org/docs/15/runtime-config-client.html).
+            configuration.options.additionalStartupParameters = [("DateStyle", "ISO, YMD"), ("TimeZone", "UTC")]
             do {
                 let connection = try PostgresConnection.connect(
                     on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration, id: 1, logger: logger

@@ -26,9 +26,9 @@ public enum WarehouseCopy {
     static func unseeded(_ table: String) -> String { seeded[table].map { " WHERE \($0)" } ?? "" }
 
     public static func copy(from source: WarehouseLocation, to destination: WarehouseLocation, now: UTCTime = .now()) async throws -> Report {
-        guard Migrations.latestVersion == PostgresSchema.version else {
+        guard Migrations.latestVersion == PostgresSchema.sqliteVersion else {
             throw PostgresError(
-                "copy: this build's SQLite schema is version \(Migrations.latestVersion) but its PostgreSQL schema is version \(PostgresSchema.version)")
+                "copy: this build's SQLite schema is version \(Migrations.latestVersion) but its PostgreSQL schema ports version \(PostgresSchema.sqliteVersion)")
         }
         switch (source, destination) {
         case (.sqlite(let path), .postgres(let url)):

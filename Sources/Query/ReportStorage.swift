@@ -23,7 +23,7 @@ extension ReportBuilder {
         var items: [String: Item] = [:]
         var months: [String: [String: Month]] = [:]
         try db.query("""
-            SELECT source || '/' || item_id, substr(snapshot_date, 1, 7), owner, title, item_type, storage_class,
+            SELECT source || '/' || item_id, substr(CAST(snapshot_date AS TEXT), 1, 7), owner, title, item_type, storage_class,
                    size_bytes, feature_bytes, attachment_bytes, item_id
             FROM storage_snapshots WHERE snapshot_date >= ?1 AND snapshot_date < ?2
             ORDER BY snapshot_date

@@ -59,7 +59,7 @@ struct PostgresBatchTests {
         [
             row("sub-1", meter: "m1", day: 1, quantity: "1.5"), row("sub-1", meter: "m2", day: 1, quantity: "2"),
             row("sub-2", meter: "m1", day: 2, quantity: "3", cost: "0.31"), row("sub-3", meter: "m3", day: 3, quantity: "0", window: 3),
-            row("sub-3", meter: "m3", day: 4, quantity: "1e-7", window: 3),
+            row("sub-3", meter: "m3", day: 4, quantity: "0.0000001", window: 3),
         ],
     ]
 

@@ -13,6 +13,8 @@ struct SchemaShape: Equatable {
         var notNull: Bool
         /// Compared ignoring case (SQLite COLLATE NOCASE, PostgreSQL citext).
         var noCase: Bool
+        /// PostgreSQL's type name (`int8`, `citext`, `numeric`, `timestamptz`…); empty for SQLite.
+        var type = ""
         var description: String { "\(name) \(kind)\(notNull ? " not null" : "")\(noCase ? " nocase" : "")" }
     }
 
@@ -94,8 +96,10 @@ extension SchemaShape {
             }
             shape.tables[name] = columns.map { c in
                 let type = c[1].string ?? "", udt = c[2].string ?? ""
-                let kind = ["bigint", "integer", "smallint"].contains(type) ? "integer" : type == "bytea" ? "blob" : (type == "text" || udt == "citext") ? "text" : type
-                return Column(name: c[0].string ?? "", kind: kind, notNull: c[3].string == "NO", noCase: udt == "citext")
+                // numeric, timestamptz and date hold what SQLite keeps as TEXT (schema version 8).
+                let textual = ["text", "numeric", "timestamp with time zone", "date"].contains(type) || udt == "citext"
+                let kind = ["bigint", "integer", "smallint"].contains(type) ? "integer" : type == "bytea" ? "blob" : textual ? "text" : type
+                return Column(name: c[0].string ?? "", kind: kind, notNull: c[3].string == "NO", noCase: udt == "citext", type: udt)
             }
             shape.uniqueKeys[name] = Set(try await session.rows(
                 "SELECT array_to_string(ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) ORDER BY 1), ',') "

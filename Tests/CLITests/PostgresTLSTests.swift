@@ -81,7 +81,7 @@ struct PostgresTLSTests {
         let text = cluster.url(database: "tlsinit", query: "sslmode=require")
         let initialized = try CLI.run(["init", "--db", text], environment: cluster.environment)
         #expect(initialized.status == 0, "\(initialized.stderr)")
-        #expect(initialized.stdout == "\(text): schema version \(Migrations.latestVersion)\n")
+        #expect(initialized.stdout == "\(text): schema version \(PostgresSchema.version)\n")
         let asked = try CLI.run(["sql", Self.sslInUse, "--format", "csv", "--db", text], environment: cluster.environment)
         #expect(asked.status == 0, "\(asked.stderr)")
         #expect(asked.stdout.split(whereSeparator: \.isNewline).map(String.init) == ["ssl", "1"], "\(asked.stdout)")
