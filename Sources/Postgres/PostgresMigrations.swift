@@ -72,7 +72,8 @@ extension PostgresSchema {
     /// The `CREATE VIEW` statements of `schema.sql`, in its order (each view after those it reads).
     static var views: [(name: String, sql: String)] {
         SQLScript.statements(sql).compactMap { statement in
-            let code = statement.split(separator: "\n").drop { $0.hasPrefix("--") }.joined(separator: "\n")
+            let code = statement.split(separator: "\n", omittingEmptySubsequences: false)
+                .drop { $0.hasPrefix("--") || $0.allSatisfy(\.isWhitespace) }.joined(separator: "\n")
             guard code.hasPrefix("CREATE VIEW ") else { return nil }
             return (String(code.dropFirst("CREATE VIEW ".count).prefix { $0 != " " }), code)
         }

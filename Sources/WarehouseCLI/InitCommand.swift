@@ -7,7 +7,7 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create the warehouse file or migrate it to the latest schema (a no-op when current).",
         discussion: "With --db postgres://user@host:port/database, creates the warehouse's tables and views in that "
-            + "database (empty), or checks the version of the one there.")
+            + "database (empty), or migrates the one there to this build's version (a no-op when current).")
 
     @OptionGroup var database: AnyDatabaseOptions
 

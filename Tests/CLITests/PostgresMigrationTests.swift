@@ -65,6 +65,13 @@ struct PostgresMigrationTests {
         return all
     }
 
+    /// Every view of `schema.sql` is one the migration drops and makes again.
+    @Test func theMigrationKnowsEveryView() {
+        let created = PostgresSchema.sql.components(separatedBy: "\nCREATE VIEW ").count - 1
+        #expect(PostgresSchema.views.count == created && created > 0)
+        #expect(Set(PostgresSchema.views.map(\.name)).count == created)
+    }
+
     @Test func aVersion7WarehouseMigratesWithEveryRowAndInvoiceUnchanged() async throws {
         let cluster = try #require(PostgresCluster.current)
         let dir = try TemporaryDirectory()
