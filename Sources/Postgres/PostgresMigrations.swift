@@ -101,8 +101,9 @@ extension PostgresSession {
 
     /// Version 8: the views that read the columns are dropped (PostgreSQL will not change the type
     /// of a column a view reads: https://www.postgresql.org/docs/15/sql-altertable.html), each
-    /// table's columns changed in one `ALTER TABLE` (one rewrite of the table), and the views and
-    /// their triggers made again from this build's `schema.sql`.
+    /// table's columns changed in one `ALTER TABLE` (one rewrite of the table), and the views made
+    /// again from this build's `schema.sql` (their triggers, dropped with them, are put back by
+    /// `ensureViewTriggers`, which `createOrCheckWarehouse` runs after every migration).
     func migrateToTypedColumns() throws {
         let columns = PostgresSchema.typedColumns
         for column in columns { try requireCanonical(column) }
@@ -121,7 +122,6 @@ extension PostgresSession {
                 doing: "cannot migrate to schema version 8: \(table)")
         }
         for view in PostgresSchema.views { _ = try runWaiting(view.sql) }
-        for statement in SQLScript.statements(PostgresSchema.viewTriggers) { _ = try runWaiting(statement) }
     }
 
     /// Refuses, in one line naming the table, column and value, a value that would not come back

@@ -101,19 +101,20 @@ extension PostgresSession {
 
     /// `initializeWarehouse` inside a transaction the caller has begun (and commits or rolls
     /// back): `warehouse copy` creates the schema in the transaction that fills it. An older
-    /// warehouse is migrated (`migrate(from:now:)`); one of version 7 made before the views'
-    /// triggers gets them (`ensureViewTriggers`).
+    /// warehouse is migrated (`migrate(from:now:)`), and any gets the views' triggers when they
+    /// are missing or another build's (`ensureViewTriggers`: after a migration, which makes the
+    /// views again, they are).
     func createOrCheckWarehouse(now: UTCTime) throws -> Int {
         _ = try runWaiting("SELECT pg_advisory_xact_lock(hashtext('warehouse init'))")
         let current = try schemaVersion()
         guard current == 0 else {
             if current < PostgresSchema.version {
                 try migrate(from: current, now: now)
-                return PostgresSchema.version
+            } else {
+                try checkVersion(current)
             }
-            try checkVersion(current)
             try ensureViewTriggers()
-            return current
+            return PostgresSchema.version
         }
         for statement in SQLScript.statements(PostgresSchema.sql) { _ = try runWaiting(statement) }
         _ = try runWaiting(

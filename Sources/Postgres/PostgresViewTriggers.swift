@@ -4,11 +4,13 @@ import Foundation
 /// (`Migrations.compatibilityTriggers`): the last section of `schema.sql`, from its header to the
 /// end of the file.
 ///
-/// A version-7 warehouse made before they existed lacks them, and the schema version stays 7: the
-/// views and tables are the same, only how a write through a view reaches them is new. So every
-/// open for writing (`createOrCheckWarehouse`: `init`, `etl`, `import`, `copy`, `sql --write`…)
-/// checks that the triggers are there and that their functions' bodies are this build's, and
-/// when not runs the section again, in the init transaction under its advisory lock. The section
+/// Every open for writing (`createOrCheckWarehouse`: `init`, `etl`, `import`, `copy`,
+/// `sql --write`…) checks that the triggers are there and that their functions' bodies are this
+/// build's, and when not runs the section again, in the init transaction under its advisory
+/// lock: after a migration (which drops the views, and their triggers with them, to retype the
+/// columns they read), for a trigger dropped or a function replaced by hand, and for a later
+/// build's bodies. (It came first for version-7 warehouses made before the triggers, which the
+/// migration to version 8 now carries forward anyway.) The section
 /// is `CREATE OR REPLACE` throughout
 /// (https://www.postgresql.org/docs/15/sql-createfunction.html,
 /// https://www.postgresql.org/docs/15/sql-createtrigger.html), so running it on a warehouse that

@@ -640,8 +640,9 @@ WHERE r.run_id = (SELECT max(r2.run_id) FROM etl_runs r2 WHERE r2.command = r.co
 -- https://www.postgresql.org/docs/15/plpgsql-trigger.html); each returns its row, so the command
 -- tag counts the rows written and RETURNING works (SQLite counts none: sqlite3_changes() leaves out
 -- rows an INSTEAD OF trigger wrote). Everything from this header to the end of the file is
--- `PostgresSchema.viewTriggers`, which `createOrCheckWarehouse` runs again on a version-7
--- warehouse made before it (CREATE OR REPLACE: running it twice changes nothing).
+-- `PostgresSchema.viewTriggers`, which `createOrCheckWarehouse` runs again when a warehouse lacks
+-- a trigger or has another build's function: after a migration (which makes the views again) or
+-- a hand edit (CREATE OR REPLACE: running it twice changes nothing).
 
 -- SQLite's unixepoch(text) (https://sqlite.org/lang_datefunc.html; date.c of SQLite 3.40, the
 -- parse and Julian-day arithmetic step by step): 'YYYY-MM-DD', then optional spaces or T's and
