@@ -13,6 +13,8 @@ extension Loader {
         var batch: FactBatch
         var body: RawPageStore.PreparedBody
         var skipped = false
+        /// A reported window's usage as rows (`usageRows`), made here rather than by the writer.
+        var rows: [String: [UsageFactStore.Row]]? = nil
     }
 
     /// What `importFiles` did, over all its files.
@@ -82,7 +84,8 @@ extension Loader {
             }
             let batch = try Loader.decode(document, file: file, options: options, now: now)
             do {
-                return PreparedFile(batch: batch, body: try RawPageStore.PreparedBody(sha256: sha, body: document))
+                let rows = batch.reportedWindow == nil ? nil : Loader.usageRows(batch)
+                return PreparedFile(batch: batch, body: try RawPageStore.PreparedBody(sha256: sha, body: document), rows: rows)
             } catch {
                 throw ImportError(file: file, message: "\(error)")
             }
@@ -119,7 +122,7 @@ extension Loader {
                         }
                         let summary = try prepared.skipped
                             ? skippedSummary(file: file, options: options)
-                            : apply(prepared.batch, body: prepared.body, file: file, options: options, runID: log.runID, now: now)
+                            : apply(prepared.batch, rows: prepared.rows, body: prepared.body, file: file, options: options, runID: log.runID, now: now)
                         group.append((file, prepared))
                         sums.add(summary)
                         reports.append(summary)
@@ -146,7 +149,7 @@ extension Loader {
                     try db.transaction {
                         let log = try RunLog.start(db, command: "import", at: now)
                         var sums = BulkSummary()
-                        let summary = try apply(prepared.batch, body: prepared.body, file: file, options: options, runID: log.runID, now: now)
+                        let summary = try apply(prepared.batch, rows: prepared.rows, body: prepared.body, file: file, options: options, runID: log.runID, now: now)
                         sums.add(summary)
                         try finish(log, sums, [summary], options: options)
                         total.add(sums)

@@ -10,6 +10,9 @@ import WarehouseCore
 struct WindowPage {
     var batch: FactBatch
     var pageID: Int64
+    /// The batch's usage as rows grouped by account (`Loader.usageRows`), when the prefetch thread
+    /// made them; `pageID` is set when they are written.
+    var rows: [String: [UsageFactStore.Row]]? = nil
 }
 
 /// What loading a reported window's answer did.
@@ -31,7 +34,8 @@ extension Loader {
     /// page that says more pages follow is refused: replacing the window with part of its answer
     /// would drop the rest.
     func applyReportedWindow(
-        _ batch: FactBatch, body: RawPageStore.PreparedBody, file: String, options: ImportOptions, runID: Int64?, now: UTCTime
+        _ batch: FactBatch, rows: [String: [UsageFactStore.Row]]?, body: RawPageStore.PreparedBody, file: String, options: ImportOptions,
+        runID: Int64?, now: UTCTime
     ) throws -> ImportSummary {
         if batch.answerContinues {
             throw ImportError(
@@ -42,7 +46,7 @@ extension Loader {
         let page = try RawPageStore(db).store(
             source: options.sourceName, stream: options.kind.stream, kind: options.kind.name, request: file, context: options.contextJSON,
             fetchedAt: now, prepared: body, runID: runID)
-        let load = try replaceWindow([WindowPage(batch: batch, pageID: page.pageID)], options: options, runID: runID, now: now)
+        let load = try replaceWindow([WindowPage(batch: batch, pageID: page.pageID, rows: rows)], options: options, runID: runID, now: now)
         return ImportSummary(
             file: file, kind: options.kind, source: options.sourceName, records: batch.records, counts: load.counts, newPage: page.inserted,
             periods: load.outcome.periods, warnings: batch.warnings + load.warnings)
@@ -100,7 +104,10 @@ extension Loader {
             load.warnings += page.batch.warnings
         }
         if pages.count == 1 { merged = pages[0].batch }  // a whole answer in one page: nothing to merge
-        try replaceRows(merged, accounts: accounts, window: window, pageIDs: pages.map(\.pageID), options: options, runID: runID, now: now, into: &load)
+        let rows = pages.count == 1 ? pages[0].rows : nil
+        try replaceRows(
+            merged, rows: rows, accounts: accounts, window: window, pageIDs: pages.map(\.pageID), options: options, runID: runID, now: now,
+            into: &load)
         load.counts.written += load.outcome.written
         load.counts.unchanged += load.outcome.unchanged
         try RepriceQueue(db: db).enqueue(scopes: load.outcome.scopes)
@@ -108,15 +115,17 @@ extension Loader {
     }
 
     /// Each account's rows of the window made exactly the merged answer's (`ReportedWindowStore.replace`).
+    /// `rows`, when given, are `merged`'s usage as `usageRows` makes them.
     private func replaceRows(
-        _ merged: FactBatch, accounts: Set<String>, window: ReportedWindow, pageIDs: [Int64], options: ImportOptions, runID: Int64?,
-        now: UTCTime, into load: inout WindowLoad
+        _ merged: FactBatch, rows prepared: [String: [UsageFactStore.Row]]?, accounts: Set<String>, window: ReportedWindow, pageIDs: [Int64],
+        options: ImportOptions, runID: Int64?, now: UTCTime, into load: inout WindowLoad
     ) throws {
-        let byAccount = Dictionary(grouping: merged.usage) { $0.accountID.asciiLowercased }
+        let byAccount = prepared ?? Loader.usageRows(merged)
         let store = ReportedWindowStore(db)
         for account in accounts.union(byAccount.keys).sorted() {
             let key = ReportedWindowStore.Window(source: options.sourceName, accountID: account, start: window.start.iso8601, end: window.end.iso8601)
-            let rows = (byAccount[account] ?? []).map { FactWriter.usageRow($0, pageID: pageIDs[0]) }
+            var rows = byAccount[account] ?? []
+            for index in rows.indices { rows[index].pageID = pageIDs[0] }
             let outcome = try store.replace(key, rows: rows, pageIDs: pageIDs, runID: runID, now: now)
             if outcome.restated {
                 load.warnings.append(
@@ -130,5 +139,16 @@ extension Loader {
             load.outcome.periods.formUnion(outcome.periods)
             load.outcome.scopes.formUnion(outcome.scopes)
         }
+    }
+
+    /// A batch's usage as `usage_facts` rows (no page yet), grouped by account in lower case: on
+    /// the prefetch thread for a bulk import (`importFiles`), which leaves the writer only the rows
+    /// to write.
+    static func usageRows(_ batch: FactBatch) -> [String: [UsageFactStore.Row]] {
+        var rows: [String: [UsageFactStore.Row]] = [:]
+        for fact in batch.usage {
+            rows[fact.accountID.asciiLowercased, default: []].append(FactWriter.usageRow(fact, pageID: nil))
+        }
+        return rows
     }
 }

@@ -154,10 +154,11 @@ public final class Loader: @unchecked Sendable {
     /// whatever transaction is open (no savepoint: on SQLite's in-memory journals nested
     /// savepoints cost time quadratic in the transaction's size).
     func apply(
-        _ batch: FactBatch, body: RawPageStore.PreparedBody, file: String, options: ImportOptions, runID: Int64?, now: UTCTime
+        _ batch: FactBatch, rows: [String: [UsageFactStore.Row]]? = nil, body: RawPageStore.PreparedBody, file: String, options: ImportOptions,
+        runID: Int64?, now: UTCTime
     ) throws -> ImportSummary {
         if batch.reportedWindow != nil {
-            return try applyReportedWindow(batch, body: body, file: file, options: options, runID: runID, now: now)
+            return try applyReportedWindow(batch, rows: rows, body: body, file: file, options: options, runID: runID, now: now)
         }
         let page = try RawPageStore(db).store(
             source: options.sourceName, stream: options.kind.stream, kind: options.kind.name, request: file, context: options.contextJSON,

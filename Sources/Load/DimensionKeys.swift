@@ -23,7 +23,7 @@ public final class DimensionKeys {
 
     /// kind → source → id as spelled → key.
     private var ids: [Kind: [String: [String: Int64]]] = [:]
-    private var details: [String: Int64] = [:]
+    private var details: [Details: Int64] = [:]
     private var times: [String: Int64] = [:]
     /// A cost export's charge kinds and terms (schema version 7, `ChargeKeys.swift`).
     var kinds: [[String]: Int64] = [:]
@@ -57,11 +57,9 @@ public final class DimensionKeys {
     /// The key of a usage row's details, inserted when new.
     public func detailKey(_ row: UsageFactStore.Row, in db: Database) throws -> Int64 {
         sync(db)
-        let values: [String?] = [row.unit, row.customerID, row.subscriptionID, row.resourceGroup, row.userName, row.location, row.tags]
-        var cacheKey = ""
-        for value in values {
-            cacheKey += value.map { "\u{1}" + $0 } ?? "\u{2}"
-        }
+        let cacheKey = Details(
+            unit: row.unit, customerID: row.customerID, subscriptionID: row.subscriptionID, resourceGroup: row.resourceGroup, userName: row.userName,
+            location: row.location, tags: row.tags)
         if let key = details[cacheKey] { return key }
         let select = """
             SELECT detail_key FROM usage_details
@@ -76,6 +74,12 @@ public final class DimensionKeys {
         if details.count >= Self.limit { details = [:] }
         details[cacheKey] = key
         return key
+    }
+
+    /// A usage row's details as the cache's key: hashed field by field, with no text built per row.
+    struct Details: Hashable {
+        let unit, customerID, subscriptionID, resourceGroup, userName, location: String?
+        let tags: String
     }
 
     /// Seconds since 1970 of a `YYYY-MM-DDTHH:MM:SSZ` time (the form every fact's times take);

@@ -28,19 +28,81 @@ import WarehouseCore
 extension UsageFactStore {
     /// Upserts `rows` (keys resolved) in order; answers, per row, whether the table changed.
     public func upsert(_ rows: [(row: Row, key: Key)], pageCounts: Bool) throws -> [Bool] {
-        guard db.remote != nil else { return try rows.map { try upsert($0.row, key: $0.key, pageCounts: pageCounts) } }
         precondition(db.isInTransaction, "UsageFactStore writes inside the caller's transaction")
+        let limit = db.remote == nil ? Self.fileBatchLimit : Self.batchLimit
         var changed = Array(repeating: false, count: rows.count)
         for round in Self.rounds(rows.map(\.key)) {
-            for start in stride(from: 0, to: round.count, by: Self.batchLimit) {
-                let part = Array(round[start..<min(round.count, start + Self.batchLimit)])
-                for index in try serverUpsert(part.map { ($0, rows[$0].row, rows[$0].key) }, pageCounts: pageCounts) {
+            for start in stride(from: 0, to: round.count, by: limit) {
+                let part = Array(round[start..<min(round.count, start + limit)])
+                let changes = db.remote == nil
+                    ? try fileUpsert(part, of: rows, pageCounts: pageCounts)
+                    : try serverUpsert(part.map { ($0, rows[$0].row, rows[$0].key) }, pageCounts: pageCounts)
+                for index in changes {
                     changed[index] = true
                     touch(rows[index].key)
                 }
             }
         }
         return changed
+    }
+
+    /// Rows per statement in a file: SQLite's per-statement work (bind, step, reset, the upsert's
+    /// program) paid once for many rows; 64 × 14 parameters stay far below its limit of 32,766
+    /// (https://www.sqlite.org/limits.html#max_variable_number).
+    static let fileBatchLimit = 64
+
+    /// One multi-row upsert into a SQLite file of `part` (indices into `rows`, distinct keys); the
+    /// indices of those that changed, read from `RETURNING`, which names the rows an upsert
+    /// inserted or updated, not those its `WHERE` left alone (https://www.sqlite.org/lang_returning.html).
+    private func fileUpsert(_ part: [Int], of rows: [(row: Row, key: Key)], pageCounts: Bool) throws -> [Int] {
+        let statement = try db.cached(
+            part.count == Self.fileBatchLimit ? Self.fullUpsertSQL[pageCounts]! : Self.multiRowUpsertSQL(rows: part.count, pageCounts: pageCounts))
+        try statement.reset()
+        var byKey: [Key: Int] = [:]
+        byKey.reserveCapacity(part.count)
+        var parameter = 0
+        func bind(_ value: SQLValue) throws {
+            parameter += 1
+            try statement.bind(value, at: parameter)
+        }
+        for index in part {
+            let (row, key) = rows[index]
+            byKey[key] = index
+            try bind(.integer(key.account))
+            try bind(.integer(key.meter))
+            try bind(.integer(key.start))
+            try bind(.integer(key.resource))
+            try bind(.integer(key.end))
+            try bind(.integer(key.reportedStart))
+            try bind(.integer(key.reportedEnd))
+            try bind(.integer(try db.dimensions.detailKey(row, in: db)))
+            try bind(.text(row.quantity))
+            try bind(row.cost.map(SQLValue.text) ?? .null)
+            try bind(row.costCurrency.map(SQLValue.text) ?? .null)
+            try bind(row.pageID.map(SQLValue.integer) ?? .null)
+            try bind(.integer(key.charge))
+            try bind(try db.dimensions.termsKey(row.charge, in: db).map(SQLValue.integer) ?? .null)
+        }
+        return try statement.map { returned in
+            let key = Key(
+                account: returned.int64(0), meter: returned.int64(1), start: returned.int64(2), resource: returned.int64(3),
+                end: returned.int64(4), reportedStart: returned.int64(5), reportedEnd: returned.int64(6), charge: returned.int64(7))
+            guard let index = byKey[key] else { throw SQLiteError(code: 1, message: "usage upsert returned a key it was not given", statement: statement.sql) }
+            return index
+        }
+    }
+
+    /// `multiRowUpsertSQL` of a whole batch, made once.
+    static let fullUpsertSQL = [
+        true: multiRowUpsertSQL(rows: fileBatchLimit, pageCounts: true), false: multiRowUpsertSQL(rows: fileBatchLimit, pageCounts: false),
+    ]
+
+    /// `upsertSQL` for `rows` rows at once, returning the natural key of each row it changed.
+    static func multiRowUpsertSQL(rows: Int, pageCounts: Bool) -> String {
+        let single = upsertSQL[pageCounts]!
+        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        return single.replacingOccurrences(of: "VALUES " + row, with: "VALUES " + Array(repeating: row, count: rows).joined(separator: ", "))
+            + " RETURNING " + conflict
     }
 
     /// Deletes usage rows (id and key; their charges go with them): on a server, one statement

@@ -18,24 +18,31 @@ struct ChargeWriter {
     /// handles theirs), where it would grow with every scope of a backfill.
     var remembersScopes = true
 
-    /// `upsertCharge`, held rather than looked up per row (`Database.cached` hashes the SQL text).
+    /// `upsertCharges(fileBatchLimit)` (or on a server `upsertDistributedCharges`), held rather than looked up per batch (`Database.cached` hashes the SQL text).
     private let chargeStatement: Statement
 
     init(db: Database, now: String) throws {
         self.db = db
         self.now = now
-        chargeStatement = try db.cached(db.dialect == .sqlite ? Self.upsertCharge : Self.upsertDistributedCharges)
+        chargeStatement = try db.cached(db.dialect == .sqlite ? Self.upsertCharges(Self.fileBatchLimit) : Self.upsertDistributedCharges)
         knownKeys = Set(try db.cached("SELECT cost_center_key FROM cost_centers").map { $0.string(0) })
     }
 
-    static let upsertCharge = """
-        INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency)
-        VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
-            amount_micros = excluded.amount_micros, currency = excluded.currency
-        """
+    /// Charges per statement in a file: SQLite's per-statement work paid once for many rows.
+    static let fileBatchLimit = 64
 
-    /// `upsertCharge` on PostgreSQL, whose `charge_facts` carries the distribution column
+    /// The upsert of `rows` charges at once into a file's `charge_facts` (usage ids distinct).
+    static func upsertCharges(_ rows: Int) -> String {
+        "INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+            + """
+
+            ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
+                amount_micros = excluded.amount_micros, currency = excluded.currency
+            """
+    }
+
+    /// `upsertCharges` on PostgreSQL, whose `charge_facts` carries the distribution column
     /// (`account_key`) in its key, as Citus requires (`PostgresSchema.distributed`); a scope's
     /// changed charges at once, one array per column (`writeCharges`).
     static let upsertDistributedCharges = """
@@ -46,10 +53,32 @@ struct ChargeWriter {
             amount_micros = excluded.amount_micros, currency = excluded.currency
         """
 
-    /// On a server, a scope's changed charges in one statement (`upsertDistributedCharges`)
-    /// rather than a round trip each, as `UsageFactStore` sends usage rows.
+    /// A scope's changed charges: in a file, `fileBatchLimit` rows per statement; on a server, in
+    /// one statement (`upsertDistributedCharges`) rather than a round trip each, as
+    /// `UsageFactStore` sends usage rows.
     private func writeCharges(_ changed: [(UsageRow, UsageRow.CurrentCharge)]) throws {
         guard !changed.isEmpty else { return }
+        guard db.remote != nil else {
+            for start in stride(from: 0, to: changed.count, by: Self.fileBatchLimit) {
+                let part = changed[start..<min(changed.count, start + Self.fileBatchLimit)]
+                let statement = part.count == Self.fileBatchLimit ? chargeStatement : try db.cached(Self.upsertCharges(part.count))
+                try statement.reset()
+                var parameter = 0
+                func bind(_ value: SQLValue) throws {
+                    parameter += 1
+                    try statement.bind(value, at: parameter)
+                }
+                for (row, charge) in part {
+                    try bind(.integer(row.usageID))
+                    try bind(.text(charge.period))
+                    try bind(.integer(charge.nameKey))
+                    try bind(charge.amountMicros.map(SQLValue.integer) ?? .null)
+                    try bind(charge.currency.map(SQLValue.text) ?? .null)
+                }
+                try statement.run()
+            }
+            return
+        }
         let columns: [[SQLValue]] = [
             changed.map { .integer($0.0.usageID) }, changed.map { .text($0.1.period) }, changed.map { .integer($0.1.nameKey) },
             changed.map { $0.1.amountMicros.map(SQLValue.integer) ?? .null }, changed.map { $0.1.currency.map(SQLValue.text) ?? .null },
@@ -85,12 +114,7 @@ struct ChargeWriter {
                 customerID: row.customerID, subscriptionID: row.subscriptionID, resourceGroup: row.resourceGroup)
             try rollup[rollupKey, default: InvoiceRollup.Sums()].add(
                 quantity: row.line.quantity, amountMicros: charge.amountMicros, of: "the charges of \(key.period), \(key.source) \(key.account) \(key.meter)")
-            if row.current == wanted { continue }
-            guard db.remote == nil else {
-                changed.append((row, wanted))
-                continue
-            }
-            try chargeStatement.bind(row.usageID, key.period, wanted.nameKey, charge.amountMicros, charge.currency).run()
+            if row.current != wanted { changed.append((row, wanted)) }
         }
         try writeCharges(changed)
 

@@ -35,6 +35,19 @@ public struct RepriceQueue {
         }
     }
 
+    /// A read-only connection to this warehouse's file for reading queued scopes ahead, when one
+    /// sees what this connection does: a file (not `:memory:`, not a server), in WAL mode (so its
+    /// reads never block this connection's commit; https://www.sqlite.org/wal.html), and no
+    /// transaction open here with writes the other could not see. Nil otherwise, or when no
+    /// scope waits, and the scopes are read on this connection.
+    func readerForScopes() throws -> Database? {
+        guard db.remote == nil, !db.isInTransaction, !db.path.isEmpty, db.path != ":memory:", !db.path.hasPrefix("file:") else { return nil }
+        guard try db.scalar("PRAGMA journal_mode")?.string?.lowercased() == "wal",
+            try db.scalar("SELECT EXISTS (SELECT 1 FROM pending_scopes)")?.int64 == 1
+        else { return nil }
+        return try Database(path: db.path, mode: .readOnly)
+    }
+
     /// Up to `limit` queued scopes after `cursor` in key order, each with its account's source: a
     /// seek on the primary key, so a backfill's scopes are read a batch at a time.
     func pendingScopes(after cursor: UsageFactStore.Scope, limit: Int) throws -> [(source: String, scope: UsageFactStore.Scope)] {
@@ -71,9 +84,15 @@ public struct RepriceQueue {
     /// then each queued scope that no month repriced covers (a nightly load touches the scopes of
     /// the accounts it loaded, not every scope of the month). Queued scopes are read `batchSize`
     /// at a time.
+    ///
+    /// In a file, when the queue is drained in a transaction of its own (so what the loads wrote
+    /// is committed, and another connection sees exactly what this one does), the queued scopes
+    /// are read and priced on a second connection and thread while this one writes
+    /// (`readerForScopes`).
     @discardableResult
     public func drain(config: WarehouseConfig, batchSize: Int = 10_000) throws -> RepriceSummary {
-        try db.transaction {
+        let reader = try readerForScopes()
+        return try db.transaction {
             var total = RepriceSummary()
             let repricer = Repricer(db: db, config: config)
             let months = try pending()
@@ -96,7 +115,7 @@ public struct RepriceQueue {
             }
             let first = try next()
             if !first.isEmpty {
-                total.add(try repricer.repriceInTransaction(scopes: first, then: next))
+                total.add(try repricer.repriceInTransaction(scopes: first, reader: reader, then: next))
             }
             try db.run("DELETE FROM pending_reprice")
             try db.run("DELETE FROM pending_scopes")

@@ -4,29 +4,18 @@ import Load
 import Transform
 import WarehouseCore
 
-/// The state of one `reprice` call.
+/// The state of one `reprice` call: a scope is read and priced (`ScopeReading`), then written
+/// (`ChargeWriter`).
 struct RepriceRun {
     let db: Database
-    let config: WarehouseConfig
-    let now: String
-    let pricer: ScopePricer
-    let rules: CostCenterRules
-    let effectiveRules: [CostCenterRule]
-    var reference: ReferenceData
+    var reading: ScopeReading
     var writer: ChargeWriter
-    var names: FactNames
     var summary = RepriceSummary()
 
     init(db: Database, config: WarehouseConfig, now: String) throws {
         self.db = db
-        self.config = config
-        self.now = now
-        pricer = ScopePricer(creditPrice: config.pricing.creditPrice, currency: config.currency)
-        rules = config.costCenters
-        effectiveRules = config.costCenters.effectiveRules
-        reference = ReferenceData(db: db, config: config)
+        reading = ScopeReading(db: db, config: config)
         writer = try ChargeWriter(db: db, now: now)
-        names = FactNames(db: db)
     }
 
     /// How a usage row finds its charge. On PostgreSQL by the distribution column too, so on Citus
@@ -56,14 +45,14 @@ struct RepriceRun {
         // is open is safe here: the scan drives on `usage_facts`, which is not written, and only
         // charges of rows already visited change (probed by usage_id, one row at a time).
         try db.cached(Self.usageSQL(db.dialect)).bind(source.map { SQLValue.text($0) } ?? .null, bounds.0, bounds.1).forEachRow { row in
-            let usage = try UsageRow(row, names: &names)
+            let usage = try UsageRow(row, names: &reading.names)
             if let last = scope.last, last.scopeKey != usage.scopeKey {
-                try priceScope(scope)
+                try write(reading.price(scope))
                 scope.removeAll(keepingCapacity: true)
             }
             scope.append(usage)
         }
-        if !scope.isEmpty { try priceScope(scope) }
+        if !scope.isEmpty { try write(reading.price(scope)) }
         try writer.deleteStaleScopes(source: source, from: from, to: to)
     }
 
@@ -81,24 +70,82 @@ struct RepriceRun {
 
     /// Reprices one queued scope: its rows, or when it has none any more, its stale rows dropped.
     mutating func reprice(scope: UsageFactStore.Scope) throws {
+        try write(reading.read(scope))
+    }
+
+    /// Writes what reading a scope gave: its charges, rollup and scope row, or its removal.
+    mutating func write(_ scope: ReadScope) throws {
+        switch scope {
+        case .gone(let key):
+            try writer.deleteScope(key)
+        case .priced(let priced):
+            try writer.write(scope: priced.key, rows: priced.rows, price: priced.price, costCenters: priced.costCenters)
+            summary.scopes += 1
+            summary.charges += priced.rows.count
+            if priced.price.hasUnpricedLines { summary.unpricedScopes += 1 }
+        }
+    }
+
+    mutating func finish() throws {
+        try writer.refreshCostCenters()
+    }
+}
+
+/// A scope read and priced, ready to be written.
+struct PricedScope: Sendable {
+    let key: ScopeKey
+    let rows: [UsageRow]
+    let price: ScopePrice
+    /// Each row's cost center, in row order.
+    let costCenters: [String]
+}
+
+/// What reading one queued scope gave.
+enum ReadScope: Sendable {
+    case priced(PricedScope)
+    /// The scope has no usage any more: its scope and rollup rows go.
+    case gone(ScopeKey)
+}
+
+/// The reading half of a reprice: a scope's usage rows read, priced and given their cost centers,
+/// through `db`, which writes nothing. So it may be another connection to the same file, on
+/// another thread, while the first writes charges (`Repricer.repriceInTransaction(scopes:…)`).
+struct ScopeReading {
+    let db: Database
+    let pricer: ScopePricer
+    let rules: CostCenterRules
+    let effectiveRules: [CostCenterRule]
+    var reference: ReferenceData
+    var names: FactNames
+
+    init(db: Database, config: WarehouseConfig) {
+        self.db = db
+        pricer = ScopePricer(creditPrice: config.pricing.creditPrice, currency: config.currency)
+        rules = config.costCenters
+        effectiveRules = config.costCenters.effectiveRules
+        reference = ReferenceData(db: db, config: config)
+        names = FactNames(db: db)
+    }
+
+    /// One queued scope's rows, read and priced; `.gone` when it has none any more.
+    mutating func read(_ scope: UsageFactStore.Scope) throws -> ReadScope {
         guard let month = UTCTime.parseMonth(scope.period) else {
             throw RepriceError("queued scope period \"\(scope.period)\": expected YYYY-MM")
         }
         var rows: [UsageRow] = []
-        try db.cached(Self.scopeSQL(db.dialect)).bind(scope.account, scope.meter, month.seconds, month.startOfNextMonth.seconds).forEachRow { row in
-            rows.append(try UsageRow(row, names: &names))
-        }
-        if rows.isEmpty {
+        try db.cached(RepriceRun.scopeSQL(db.dialect)).bind(scope.account, scope.meter, month.seconds, month.startOfNextMonth.seconds)
+            .forEachRow { row in rows.append(try UsageRow(row, names: &names)) }
+        guard !rows.isEmpty else {
             let account = try names.account(scope.account)
             let meter = try names.meter(scope.meter)
-            try writer.deleteScope(ScopeKey(source: account.source, account: account.canonical, meter: meter.canonical, period: scope.period))
-        } else {
-            try priceScope(rows)
+            return .gone(ScopeKey(source: account.source, account: account.canonical, meter: meter.canonical, period: scope.period))
         }
+        return try price(rows)
     }
 
-    mutating func priceScope(_ rows: [UsageRow]) throws {
-        guard let first = rows.first else { return }
+    /// One scope's rows (at least one) priced, with each row's cost center.
+    mutating func price(_ rows: [UsageRow]) throws -> ReadScope {
+        let first = rows[0]
         let key = first.scopeKey
         let lines = rows.map(\.line)
         let schedule = try reference.schedule(source: first.source, meter: key.meter)
@@ -112,13 +159,6 @@ struct RepriceRun {
         for row in rows {
             names.append(try reference.costCenter(for: row, rules: rules, effective: effectiveRules))
         }
-        try writer.write(scope: key, rows: rows, price: price, costCenters: names)
-        summary.scopes += 1
-        summary.charges += rows.count
-        if price.hasUnpricedLines { summary.unpricedScopes += 1 }
-    }
-
-    mutating func finish() throws {
-        try writer.refreshCostCenters()
+        return .priced(PricedScope(key: key, rows: rows, price: price, costCenters: names))
     }
 }

@@ -81,15 +81,31 @@ public struct Repricer {
     /// scope left without usage loses its scope row and rollup rows. One batch is held at a time,
     /// and the run keeps no set of the scopes it priced (only a month's reprice needs one, to find
     /// the scopes whose usage is gone), so memory stays flat however many scopes a backfill queues.
-    func repriceInTransaction(scopes first: [UsageFactStore.Scope], then next: () throws -> [UsageFactStore.Scope]) throws -> RepriceSummary {
+    ///
+    /// With `reader`, another connection to the same file that sees what this one does (nothing
+    /// this transaction wrote yet is read), the scopes are read and priced on a second thread
+    /// through it while this one writes their charges (`ScopeReading`, `Prefetcher`).
+    func repriceInTransaction(
+        scopes first: [UsageFactStore.Scope], reader: Database? = nil, then next: () throws -> [UsageFactStore.Scope]
+    ) throws -> RepriceSummary {
         precondition(db.isInTransaction, "repriceInTransaction runs inside the caller's transaction")
         try db.lockForTransaction("reprice")
         var run = try RepriceRun(db: db, config: config, now: UTCTime.now().iso8601)
         run.writer.remembersScopes = false
+        let ahead = reader.map { ReadingAhead(ScopeReading(db: $0, config: config)) }
         var batch = first
         while !batch.isEmpty {
-            for scope in batch {
-                try run.reprice(scope: scope)
+            if let ahead {
+                let scopes = batch
+                let prefetch = Prefetcher<ReadScope>(count: scopes.count, depth: 256) { try ahead.read(scopes[$0]) }
+                defer { prefetch.stop() }
+                for index in scopes.indices {
+                    try run.write(prefetch.take(index).get())
+                }
+            } else {
+                for scope in batch {
+                    try run.reprice(scope: scope)
+                }
             }
             batch = try next()
         }
@@ -107,4 +123,17 @@ public struct Repricer {
             return (period, start.startOfNextMonth.month)
         }
     }
+}
+
+/// A `ScopeReading` handed to the thread that reads ahead.
+///
+/// `@unchecked Sendable`: one `Prefetcher` thread at a time uses it (each batch's thread has
+/// produced its last scope before the writer takes it, and only then is the next batch's started),
+/// and its connection is used by no other thread meanwhile.
+final class ReadingAhead: @unchecked Sendable {
+    private var reading: ScopeReading
+
+    init(_ reading: ScopeReading) { self.reading = reading }
+
+    func read(_ scope: UsageFactStore.Scope) throws -> ReadScope { try reading.read(scope) }
 }

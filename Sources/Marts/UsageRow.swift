@@ -5,7 +5,7 @@ import WarehouseCore
 
 /// A pricing scope: source, account, meter (canonical ids: ASCII lower case, as the version-4
 /// `COLLATE NOCASE` columns compared them) and billing month.
-struct ScopeKey: Hashable {
+struct ScopeKey: Hashable, Sendable {
     let source: String
     let account: String
     let meter: String
@@ -14,7 +14,7 @@ struct ScopeKey: Hashable {
 
 /// One row of `RepriceRun.usageSQL`: a usage row, its ids and details read through `FactNames`,
 /// and the charge it has now, if any.
-struct UsageRow {
+struct UsageRow: Sendable {
     let usageID: Int64
     /// The billing account's key: with `usageID`, a charge's key on PostgreSQL, where it is the
     /// distribution column of `usage_facts` and `charge_facts`.
@@ -32,7 +32,7 @@ struct UsageRow {
     let line: UsageLine
     let current: CurrentCharge?
 
-    struct CurrentCharge: Equatable {
+    struct CurrentCharge: Equatable, Sendable {
         let period: String
         let nameKey: Int64
         let amountMicros: Int64?

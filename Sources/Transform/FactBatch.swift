@@ -16,7 +16,7 @@ public struct FactBatch: Sendable {
     /// Records read from the document (before merging).
     public var records = 0
     public private(set) var usage: [UsageFact] = []
-    private var usageIndex: [[String]: Int] = [:]
+    private var usageIndex: [UsageFact.NaturalKey: Int] = [:]
     /// For a row that more than one record made: every distinct record read under its key, the
     /// first one first. A row one record made is its own record (nearly all rows: nothing is
     /// kept twice or hashed whole on the hot path).
@@ -48,10 +48,19 @@ public struct FactBatch: Sendable {
 
     public init() {}
 
+    /// Room for `count` usage rows, made once rather than grown (and every key hashed again) as
+    /// a page's records are added.
+    public mutating func reserveUsage(_ count: Int) {
+        usage.reserveCapacity(count)
+        usageIndex.reserveCapacity(count)
+    }
+
     public mutating func add(_ fact: UsageFact) {
-        let key = fact.naturalKey
-        guard let i = usageIndex[key] else {
-            usageIndex[key] = usage.count
+        // One hash of the key: its slot is claimed for the next row if it has none (a key already
+        // seen holds a smaller index).
+        let next = usage.count
+        let i = { (slot: inout Int) in slot }(&usageIndex[fact.naturalKey, default: next])
+        guard i != next else {
             usage.append(fact)
             return
         }
@@ -79,12 +88,9 @@ public struct FactBatch: Sendable {
 
     /// Last one wins, in first-seen order.
     private static func replaceOrAppend<T>(_ value: T, key: String, in list: inout [T], index: inout [String: Int]) {
-        if let i = index[key] {
-            list[i] = value
-        } else {
-            index[key] = list.count
-            list.append(value)
-        }
+        let next = list.count
+        let i = { (slot: inout Int) in slot }(&index[key, default: next])
+        if i == next { list.append(value) } else { list[i] = value }
     }
 
     /// Keeps only the usage rows `keep` accepts (`warehouse rebuild --period` re-derives one month).

@@ -25,6 +25,7 @@ extension Normalize {
         batch.reportedWindow = window
         batch.reportedAccounts = [account]
         batch.answerContinues = page.links.next != nil
+        batch.reserveUsage(page.items.count)
         var memo = AzureUsageMemo()
         for (index, record) in page.items.enumerated() {
             try addAzureUsage(

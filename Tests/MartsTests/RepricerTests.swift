@@ -1,7 +1,7 @@
 import Config
 import Foundation
 import Load
-import Marts
+@testable import Marts
 import TestSupport
 import Testing
 import Transform
@@ -221,6 +221,23 @@ import WarehouseCore
         try Repricer(db: f.db, config: .defaults).reprice(source: nil, periods: nil)
         #expect(f.db.totalChanges == changes)
         #expect(try f.snapshot() == drained)
+    }
+
+    /// Queued scopes are read and priced on a second connection (and thread) while the first
+    /// writes, when that connection sees what the first does; never inside a transaction the
+    /// first has open, whose writes it could not see: a row written there is priced all the same.
+    @Test func aSecondConnectionReadsOnlyWhatIsCommitted() throws {
+        let f = try PricingFixture()
+        try queued(f)
+        #expect(try RepriceQueue(db: f.db).readerForScopes() != nil)
+        let summary = try f.db.transaction {
+            try f.usage(account: "sub-4", resource: "/subscriptions/sub-4/vm1", start: "2026-10-07T00:00:00Z", quantity: "5")
+            try f.db.run("INSERT INTO pending_scopes (account_key, meter_key, period) SELECT account_key, meter_key, '2026-10' FROM usage_facts WHERE quantity = '5'")
+            #expect(try RepriceQueue(db: f.db).readerForScopes() == nil)
+            return try RepriceQueue(db: f.db).drain(config: .defaults)
+        }
+        #expect(summary == RepriceSummary(scopes: 13, charges: 19, unpricedScopes: 0))
+        #expect(try f.int("SELECT amount_micros FROM charges c JOIN usage u USING (usage_id) WHERE u.account_id = 'sub-4'") == 5_000_000)
     }
 
     /// A month queued whole covers its scopes: they are not priced a second time.

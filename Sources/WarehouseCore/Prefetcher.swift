@@ -1,20 +1,23 @@
 import Foundation
 
 /// Computes `produce(0)`, `produce(1)`, ... on one background thread, at most `depth` items
-/// ahead of the consumer, and hands them over in order: the second core decodes the next pages
-/// while the first one writes the current page to SQLite, and memory stays flat (at most
-/// `depth` pages wait, whatever the number of files).
+/// ahead of the consumer, and hands them over in order: the second core works on the next items
+/// while the first one writes the current one to SQLite, and memory stays flat (at most `depth`
+/// items wait, however many there are).
+///
+/// A bulk import decodes pages ahead this way (`Loader.importFiles`), and a reprice reads and
+/// prices scopes ahead on a second connection (`Repricer`).
 ///
 /// `@unchecked Sendable`: every field after `init` is read and written only under `condition`.
-final class Prefetcher<T: Sendable>: @unchecked Sendable {
+public final class Prefetcher<T: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [Int: Result<T, any Error>] = [:]
     private var taken = 0
     private var stopped = false
-    let count: Int
-    let depth: Int
+    public let count: Int
+    public let depth: Int
 
-    init(count: Int, depth: Int = 3, produce: @escaping @Sendable (Int) throws -> T) {
+    public init(count: Int, depth: Int = 3, produce: @escaping @Sendable (Int) throws -> T) {
         self.count = count
         self.depth = max(1, depth)
         let thread = Thread { [self] in self.run(produce) }
@@ -38,7 +41,7 @@ final class Prefetcher<T: Sendable>: @unchecked Sendable {
     }
 
     /// Item `index` (call with 0, 1, 2, ... in order), waiting for it if need be.
-    func take(_ index: Int) -> Result<T, any Error> {
+    public func take(_ index: Int) -> Result<T, any Error> {
         condition.lock()
         defer { condition.unlock() }
         while ready[index] == nil { condition.wait() }
@@ -49,7 +52,7 @@ final class Prefetcher<T: Sendable>: @unchecked Sendable {
     }
 
     /// Stops producing (the consumer gave up early); items under way finish and are dropped.
-    func stop() {
+    public func stop() {
         condition.lock()
         stopped = true
         condition.broadcast()
