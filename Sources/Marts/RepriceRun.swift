@@ -43,7 +43,7 @@ struct RepriceRun {
         let bounds = (UTCTime.parseMonth(from)?.seconds ?? Int64.min, UTCTime.parseMonth(to)?.seconds ?? Int64.max)
         // Each scope is priced and written as soon as the scan leaves it. Writing while the scan
         // is open is safe here: the scan drives on `usage_facts`, which is not written, and only
-        // charges of rows already visited change (probed by usage_id, one row at a time).
+        // charges of rows already visited change (by usage_id, a scope's at a time).
         try db.cached(Self.usageSQL(db.dialect)).bind(source.map { SQLValue.text($0) } ?? .null, bounds.0, bounds.1).forEachRow { row in
             let usage = try UsageRow(row, names: &reading.names)
             if let last = scope.last, last.scopeKey != usage.scopeKey {
