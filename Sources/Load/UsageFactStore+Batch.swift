@@ -60,28 +60,11 @@ extension UsageFactStore {
         try statement.reset()
         var byKey: [Key: Int] = [:]
         byKey.reserveCapacity(part.count)
-        var parameter = 0
-        func bind(_ value: SQLValue) throws {
-            parameter += 1
-            try statement.bind(value, at: parameter)
-        }
-        for index in part {
+        for (position, index) in part.enumerated() {
             let (row, key) = rows[index]
             byKey[key] = index
-            try bind(.integer(key.account))
-            try bind(.integer(key.meter))
-            try bind(.integer(key.start))
-            try bind(.integer(key.resource))
-            try bind(.integer(key.end))
-            try bind(.integer(key.reportedStart))
-            try bind(.integer(key.reportedEnd))
-            try bind(.integer(try db.dimensions.detailKey(row, in: db)))
-            try bind(.text(row.quantity))
-            try bind(row.cost.map(SQLValue.text) ?? .null)
-            try bind(row.costCurrency.map(SQLValue.text) ?? .null)
-            try bind(row.pageID.map(SQLValue.integer) ?? .null)
-            try bind(.integer(key.charge))
-            try bind(try db.dimensions.termsKey(row.charge, in: db).map(SQLValue.integer) ?? .null)
+            let first = position * Self.valueCount + 1
+            try eachValue(row, key) { try statement.bind($1, at: first + $0) }
         }
         return try statement.map { returned in
             let key = Key(
@@ -100,8 +83,8 @@ extension UsageFactStore {
     /// `upsertSQL` for `rows` rows at once, returning the natural key of each row it changed.
     static func multiRowUpsertSQL(rows: Int, pageCounts: Bool) -> String {
         let single = upsertSQL[pageCounts]!
-        let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        return single.replacingOccurrences(of: "VALUES " + row, with: "VALUES " + Array(repeating: row, count: rows).joined(separator: ", "))
+        return single.replacingOccurrences(
+            of: "VALUES " + placeholders, with: "VALUES " + Array(repeating: placeholders, count: rows).joined(separator: ", "))
             + " RETURNING " + conflict
     }
 
@@ -136,17 +119,11 @@ extension UsageFactStore {
     /// One set-based upsert of `rows` (distinct keys), each given with its index; the indices of
     /// those that changed.
     private func serverUpsert(_ rows: [(index: Int, row: Row, key: Key)], pageCounts: Bool) throws -> [Int] {
-        var columns = Array(repeating: [SQLValue](), count: 15)
+        var columns = Array(repeating: [SQLValue](), count: Self.valueCount + 1)
         for column in columns.indices { columns[column].reserveCapacity(rows.count) }
         for (index, row, key) in rows {
-            let values: [SQLValue] = [
-                .integer(Int64(index)), .integer(key.account), .integer(key.meter), .integer(key.start), .integer(key.resource),
-                .integer(key.end), .integer(key.reportedStart), .integer(key.reportedEnd),
-                .integer(try db.dimensions.detailKey(row, in: db)), .text(row.quantity), row.cost.map(SQLValue.text) ?? .null,
-                row.costCurrency.map(SQLValue.text) ?? .null, row.pageID.map(SQLValue.integer) ?? .null, .integer(key.charge),
-                try db.dimensions.termsKey(row.charge, in: db).map(SQLValue.integer) ?? .null,
-            ]
-            for (column, value) in values.enumerated() { columns[column].append(value) }
+            columns[0].append(.integer(Int64(index)))
+            try eachValue(row, key) { columns[$0 + 1].append($1) }
         }
         let statement = try db.cached(Self.batchUpsertSQL[pageCounts]!)
         for (column, values) in columns.enumerated() {

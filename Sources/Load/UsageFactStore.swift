@@ -98,8 +98,33 @@ public final class UsageFactStore {
         account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end, detail_key, quantity, cost,
         cost_currency, page_id, charge_key, terms_key
         """
+    /// How many `columns` there are: the values `eachValue` gives for each row.
+    static let valueCount = 14
+    /// One row's parameters in an upsert's `VALUES`.
+    static let placeholders = "(" + Array(repeating: "?", count: valueCount).joined(separator: ", ") + ")"
     static let conflict = "account_key, meter_key, usage_start, resource_key, usage_end, reported_start, reported_end, charge_key"
     static let values = ["detail_key", "quantity", "cost", "cost_currency", "terms_key"]
+
+    /// The values of `columns` for `row` under `key`, each given to `body` with its position
+    /// (from 0): the one list the single-row upsert, the multi-row file upsert and the server's
+    /// array upsert all bind. A call per value, not an array per row, on the bulk load's path.
+    @inline(__always)
+    func eachValue(_ row: Row, _ key: Key, _ body: (Int, SQLValue) throws -> Void) throws {
+        try body(0, .integer(key.account))
+        try body(1, .integer(key.meter))
+        try body(2, .integer(key.start))
+        try body(3, .integer(key.resource))
+        try body(4, .integer(key.end))
+        try body(5, .integer(key.reportedStart))
+        try body(6, .integer(key.reportedEnd))
+        try body(7, .integer(try db.dimensions.detailKey(row, in: db)))
+        try body(8, .text(row.quantity))
+        try body(9, row.cost.map(SQLValue.text) ?? .null)
+        try body(10, row.costCurrency.map(SQLValue.text) ?? .null)
+        try body(11, row.pageID.map(SQLValue.integer) ?? .null)
+        try body(12, .integer(key.charge))
+        try body(13, try db.dimensions.termsKey(row.charge, in: db).map(SQLValue.integer) ?? .null)
+    }
 
     /// An upsert changing a row only when a value differs; with `pageCounts`, a different page is
     /// a difference too (a file load points its rows at the page that loaded them last); without,
@@ -108,7 +133,7 @@ public final class UsageFactStore {
 
     static func makeUpsertSQL(pageCounts: Bool) -> String {
         let compared = values + (pageCounts ? ["page_id"] : [])
-        return "INSERT INTO usage_facts (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        return "INSERT INTO usage_facts (\(columns)) VALUES " + placeholders
             + " ON CONFLICT (\(conflict)) DO UPDATE SET "
             + (values + ["page_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             + " WHERE " + compared.map { "usage_facts.\($0) IS NOT excluded.\($0)" }.joined(separator: " OR ")
@@ -138,7 +163,6 @@ public final class UsageFactStore {
     public func upsert(_ row: Row, key: Key, pageCounts: Bool) throws -> Bool {
         guard db.remote == nil else { return try upsert([(row, key)], pageCounts: pageCounts)[0] }
         precondition(db.isInTransaction, "UsageFactStore writes inside the caller's transaction")
-        let detail = try db.dimensions.detailKey(row, in: db)
         let statement: Statement
         if let held = upserts[pageCounts] {
             statement = held
@@ -146,9 +170,8 @@ public final class UsageFactStore {
             statement = try db.cached(Self.upsertSQL[pageCounts]!)
             upserts[pageCounts] = statement
         }
-        try statement.bind(
-            key.account, key.meter, key.start, key.resource, key.end, key.reportedStart, key.reportedEnd, detail, row.quantity, row.cost,
-            row.costCurrency, row.pageID, key.charge, try db.dimensions.termsKey(row.charge, in: db))
+        try statement.reset()
+        try eachValue(row, key) { try statement.bind($1, at: $0 + 1) }
         guard try statement.run() > 0 else { return false }
         touch(key)
         return true

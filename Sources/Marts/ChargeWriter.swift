@@ -53,6 +53,21 @@ struct ChargeWriter {
             amount_micros = excluded.amount_micros, currency = excluded.currency
         """
 
+    /// How many values `eachValue` gives: the columns of `upsertCharges`.
+    static let chargeValueCount = 5
+
+    /// A charge's values in `upsertCharges`' column order, each given to `body` with its position
+    /// (from 0): the one list the file's and the server's writes bind (the server's adds the
+    /// account key, its distribution column).
+    @inline(__always)
+    static func eachValue(_ row: UsageRow, _ charge: UsageRow.CurrentCharge, _ body: (Int, SQLValue) throws -> Void) rethrows {
+        try body(0, .integer(row.usageID))
+        try body(1, .text(charge.period))
+        try body(2, .integer(charge.nameKey))
+        try body(3, charge.amountMicros.map(SQLValue.integer) ?? .null)
+        try body(4, charge.currency.map(SQLValue.text) ?? .null)
+    }
+
     /// A scope's changed charges: in a file, `fileBatchLimit` rows per statement; on a server, in
     /// one statement (`upsertDistributedCharges`) rather than a round trip each, as
     /// `UsageFactStore` sends usage rows.
@@ -63,27 +78,19 @@ struct ChargeWriter {
                 let part = changed[start..<min(changed.count, start + Self.fileBatchLimit)]
                 let statement = part.count == Self.fileBatchLimit ? chargeStatement : try db.cached(Self.upsertCharges(part.count))
                 try statement.reset()
-                var parameter = 0
-                func bind(_ value: SQLValue) throws {
-                    parameter += 1
-                    try statement.bind(value, at: parameter)
-                }
-                for (row, charge) in part {
-                    try bind(.integer(row.usageID))
-                    try bind(.text(charge.period))
-                    try bind(.integer(charge.nameKey))
-                    try bind(charge.amountMicros.map(SQLValue.integer) ?? .null)
-                    try bind(charge.currency.map(SQLValue.text) ?? .null)
+                for (position, (row, charge)) in part.enumerated() {
+                    let first = position * Self.chargeValueCount + 1
+                    try Self.eachValue(row, charge) { try statement.bind($1, at: first + $0) }
                 }
                 try statement.run()
             }
             return
         }
-        let columns: [[SQLValue]] = [
-            changed.map { .integer($0.0.usageID) }, changed.map { .text($0.1.period) }, changed.map { .integer($0.1.nameKey) },
-            changed.map { $0.1.amountMicros.map(SQLValue.integer) ?? .null }, changed.map { $0.1.currency.map(SQLValue.text) ?? .null },
-            changed.map { .integer($0.0.accountKey) },
-        ]
+        var columns = Array(repeating: [SQLValue](), count: Self.chargeValueCount + 1)
+        for (row, charge) in changed {
+            Self.eachValue(row, charge) { columns[$0].append($1) }
+            columns[Self.chargeValueCount].append(.integer(row.accountKey))
+        }
         try chargeStatement.bind(columns.map { SQLArrayLiteral.make($0) }).run()
     }
 
