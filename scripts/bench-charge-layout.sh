@@ -91,16 +91,15 @@ read -r ZERO _ < <(measure usage "INSERT INTO usage_facts (usage_id, account_key
   WHERE usage_facts.detail_key IS NOT excluded.detail_key OR usage_facts.quantity IS NOT excluded.quantity
     OR usage_facts.cost IS NOT excluded.cost OR usage_facts.cost_currency IS NOT excluded.cost_currency
     OR usage_facts.terms_key IS NOT excluded.terms_key OR usage_facts.page_id IS NOT excluded.page_id;")
+# The charges written back as `ChargeWriter.upsertCharges` writes them, in one statement.
+CHARGES="INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency)
+  SELECT usage_id, period, name_key, amount_micros, currency FROM saved WHERE true
+  ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
+    amount_micros = excluded.amount_micros, currency = excluded.currency;"
 SETUP=""
-read -r ONE ONE_N < <(measure rows "INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency)
-  SELECT usage_id, period, name_key, amount_micros, currency FROM saved WHERE true
-  ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
-    amount_micros = excluded.amount_micros, currency = excluded.currency;")
+read -r ONE ONE_N < <(measure rows "$CHARGES")
 SETUP="DROP TRIGGER charge_facts_counted; DROP TRIGGER charge_facts_uncounted; DROP TRIGGER charge_facts_recounted;"
-read -r TWO _ < <(measure bare "INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency)
-  SELECT usage_id, period, name_key, amount_micros, currency FROM saved WHERE true
-  ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,
-    amount_micros = excluded.amount_micros, currency = excluded.currency;")
+read -r TWO _ < <(measure bare "$CHARGES")
 SETUP="DROP TABLE charge_facts;
 ALTER TABLE usage_facts ADD COLUMN name_key INTEGER REFERENCES cost_center_names (name_key);
 ALTER TABLE usage_facts ADD COLUMN amount_micros INTEGER;

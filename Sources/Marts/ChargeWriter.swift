@@ -34,7 +34,8 @@ struct ChargeWriter {
     /// The upsert of `rows` charges at once into a file's `charge_facts` (usage ids distinct).
     static func upsertCharges(_ rows: Int) -> String {
         "INSERT INTO charge_facts (usage_id, period, name_key, amount_micros, currency) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+            + Array(repeating: "(" + Array(repeating: "?", count: chargeValueCount).joined(separator: ", ") + ")", count: rows)
+            .joined(separator: ", ")
             + """
 
             ON CONFLICT (usage_id) DO UPDATE SET period = excluded.period, name_key = excluded.name_key,

@@ -56,10 +56,8 @@ public struct FactBatch: Sendable {
     }
 
     public mutating func add(_ fact: UsageFact) {
-        // One hash of the key: its slot is claimed for the next row if it has none (a key already
-        // seen holds a smaller index).
         let next = usage.count
-        let i = { (slot: inout Int) in slot }(&usageIndex[fact.naturalKey, default: next])
+        let i = Self.slot(of: fact.naturalKey, claiming: next, in: &usageIndex)
         guard i != next else {
             usage.append(fact)
             return
@@ -89,8 +87,15 @@ public struct FactBatch: Sendable {
     /// Last one wins, in first-seen order.
     private static func replaceOrAppend<T>(_ value: T, key: String, in list: inout [T], index: inout [String: Int]) {
         let next = list.count
-        let i = { (slot: inout Int) in slot }(&index[key, default: next])
+        let i = slot(of: key, claiming: next, in: &index)
         if i == next { list.append(value) } else { list[i] = value }
+    }
+
+    /// The index `index` holds for `key`, or `next`, claimed for it when it holds none (a key
+    /// already seen holds a smaller one): with one hash of the key, as a `default:` subscript
+    /// accessed in place stores its default.
+    private static func slot<Key: Hashable>(of key: Key, claiming next: Int, in index: inout [Key: Int]) -> Int {
+        { (slot: inout Int) in slot }(&index[key, default: next])
     }
 
     /// Keeps only the usage rows `keep` accepts (`warehouse rebuild --period` re-derives one month).
